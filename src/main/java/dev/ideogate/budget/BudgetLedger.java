@@ -1,0 +1,41 @@
+package dev.ideogate.budget;
+
+import io.vertx.core.Future;
+
+/**
+ * The team budgets (DESIGN §7). Reserve the worst case before dispatch, then exactly one of settle (the images
+ * actually returned; on a timeout the whole hold) or release (Ideogram did not accept the work). All amounts
+ * are micro-USD.
+ *
+ * <p>Invariant, per team and window: spent + held ≤ limit at every reservation. Implementations: {@link
+ * InMemoryBudgetLedger} (one replica) and {@link RedisBudgetLedger} (any number of replicas).
+ */
+public interface BudgetLedger {
+
+  /**
+   * Holds {@code costMicroUsd} for a request of {@code team} in the windows of {@code window}. Fails with a
+   * {@code GatewayException} of {@code BUDGET_EXCEEDED} (message: window, remaining, needed) when any window
+   * would pass its limit, or {@code BUDGET_STORE_UNAVAILABLE} when the store cannot confirm.
+   */
+  Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd);
+
+  /**
+   * Charges {@code chargeMicroUsd} (≤ the hold) and {@code images} to the hold's windows and drops the hold.
+   * Idempotent by hold id: a repeated settle charges nothing more.
+   */
+  Future<Settlement> settle(Hold hold, long chargeMicroUsd, int images);
+
+  /** Drops the hold without charging. Idempotent by hold id. */
+  Future<Void> release(Hold hold);
+
+  /** What the team has spent, holds and may still spend in the windows of {@code window}. */
+  Future<TeamUsage> usage(TeamBudget team, BudgetWindow window);
+
+  /** Succeeds when the store answers (readiness). */
+  Future<Void> ping();
+
+  /** Releases connections and timers. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

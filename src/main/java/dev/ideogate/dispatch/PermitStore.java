@@ -1,0 +1,38 @@
+package dev.ideogate.dispatch;
+
+import io.vertx.core.Future;
+
+/**
+ * Where a lane's in-flight permits live: {@link LocalPermitStore} for one replica, {@code RedisPermitStore}
+ * (leases in a Redis zset, DESIGN §8) for the whole deployment. The lane decides who goes next; the store only
+ * answers "is there room under this limit".
+ */
+public interface PermitStore {
+
+  /** A permit when fewer than {@code limit} are taken on {@code lane}, else null. */
+  Future<Permit> tryAcquire(String lane, int limit);
+
+  /** Returns the permit. Idempotent by permit id. */
+  Future<Void> release(Permit permit);
+
+  /** Extends the lease of a permit whose call is still running; false when it had already expired. */
+  Future<Boolean> renew(Permit permit);
+
+  /** Permits taken on the lane right now, across every replica the store spans. */
+  Future<Integer> inFlight(String lane);
+
+  /** Calls {@code wake} whenever a permit of {@code lane} is released anywhere (may be spurious). */
+  void onFreed(String lane, Runnable wake);
+
+  /** Shared effective limit (AIMD) of the lane, when the store keeps one; local stores return the argument. */
+  default Future<Integer> effectiveLimit(String lane, int localLimit) {
+    return Future.succeededFuture(localLimit);
+  }
+
+  default Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
+  /** A taken slot. */
+  record Permit(String lane, String id) {}
+}
