@@ -1,1 +1,58 @@
-package dev.ideogate; public class Main { public static void main(String[] a){} }
+package dev.ideogate;
+
+import dev.ideogate.config.CheckConfigCommand;
+import dev.ideogate.config.KeysCommand;
+import dev.ideogate.sim.SimulateCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ideogate serve | simulate | keys | check-config}; {@code serve} when no subcommand is given. */
+@Command(
+    name = "ideogate",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A gateway that lets many teams share the Ideogram image API safely.",
+    subcommands = {
+      ServeCommand.class,
+      SimulateCommand.class,
+      KeysCommand.class,
+      CheckConfigCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    String[] effective = args.length == 0 || args[0].startsWith("--") && !isTopLevelOption(args[0])
+        ? prepend("serve", args)
+        : args;
+    int exit = new CommandLine(new Main()).execute(effective);
+    if (exit != 0 || !"serve".equals(effective[0]) && !"simulate".equals(effective[0])) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  private static boolean isTopLevelOption(String arg) {
+    return arg.equals("--help") || arg.equals("-h") || arg.equals("--version") || arg.equals("-V");
+  }
+
+  private static String[] prepend(String first, String[] rest) {
+    String[] out = new String[rest.length + 1];
+    out[0] = first;
+    System.arraycopy(rest, 0, out, 1, rest.length);
+    return out;
+  }
+
+  /** Version from the jar manifest, "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"ideogate " + (version == null ? "dev" : version)};
+    }
+  }
+}

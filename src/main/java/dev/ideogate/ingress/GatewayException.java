@@ -15,7 +15,11 @@ public final class GatewayException extends RuntimeException {
   public GatewayException(ErrorCode error, String message, Long retryAfterS) {
     super(message, null, false, false);
     this.error = error;
-    this.retryAfterS = retryAfterS != null ? Math.max(1, retryAfterS) : (error.needsRetryAfter() ? 1L : null);
+    if (retryAfterS != null) {
+      this.retryAfterS = Math.max(1L, retryAfterS);
+    } else {
+      this.retryAfterS = error.needsRetryAfter() ? Long.valueOf(1L) : null;
+    }
   }
 
   public ErrorCode error() {

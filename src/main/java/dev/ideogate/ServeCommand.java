@@ -1,0 +1,96 @@
+package dev.ideogate;
+
+import dev.ideogate.config.ConfigException;
+import dev.ideogate.config.ConfigLoader;
+import dev.ideogate.config.GatewayConfig;
+import dev.ideogate.sim.IdeogramSimulator;
+import dev.ideogate.sim.SimulatorOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the gateway until SIGTERM, then drains (readiness false, queued and in-flight requests finish) and exits 0. */
+@Command(name = "serve", description = "Run the gateway (default command).", mixinStandardHelpOptions = true)
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  private static final List<String> DEMO_TEAMS = List.of("marketing", "product", "social");
+
+  @Option(names = "--config", description = "Config file (default: ${DEFAULT-VALUE}).", defaultValue = "conf/ideogate.yaml")
+  Path config;
+
+  @Option(names = "--demo", description = "Embedded defaults: in-memory budget (Redis when REDIS_URL is set), a built-in"
+      + " Ideogram simulator as upstream, demo keys printed. No Ideogram key needed.")
+  boolean demo;
+
+  @Option(names = "--port", description = "Client port in demo mode (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+  int demoPort;
+
+  @Override
+  public Integer call() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    GatewayConfig gatewayConfig;
+    try {
+      gatewayConfig = demo ? startDemoUpstream(vertx) : ConfigLoader.load(config, System::getenv);
+    } catch (ConfigException e) {
+      System.err.println("invalid configuration " + config + ":");
+      e.errors().forEach(error -> System.err.println("  - " + error));
+      vertx.close();
+      return 1;
+    }
+    Gateway gateway = await(Gateway.start(vertx, gatewayConfig, Gateway.Options.defaults()));
+    LOG.info("ideogate listening on port {} (management {}), environment {}, {} teams, budget store {}",
+        gateway.port(), gateway.managementPort(), gatewayConfig.environment(), gatewayConfig.teams().size(),
+        gatewayConfig.redis().enabled() ? "redis" : "in-memory");
+    if (demo) {
+      printDemoBanner(gateway);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        gateway.drainAndStop(gatewayConfig.server().drainGrace()).toCompletionStage().toCompletableFuture()
+            .get(gatewayConfig.server().drainGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("shutdown did not complete cleanly: {}", e.getClass().getSimpleName());
+      } finally {
+        stopped.countDown();
+      }
+    }, "ideogate-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private GatewayConfig startDemoUpstream(Vertx vertx) throws Exception {
+    IdeogramSimulator simulator = await(IdeogramSimulator.start(vertx, SimulatorOptions.demo()));
+    GatewayConfig demoConfig = ConfigLoader.demo(simulator.baseUrl(), demoPort, 9090);
+    LOG.info("demo upstream: built-in Ideogram simulator at {}", simulator.baseUrl());
+    return demoConfig;
+  }
+
+  private void printDemoBanner(Gateway gateway) {
+    StringBuilder banner = new StringBuilder("\n  Ideogate demo is up on http://localhost:" + gateway.port()
+        + "  (management: http://localhost:" + gateway.managementPort() + ")\n  Demo client keys:\n");
+    DEMO_TEAMS.forEach(team -> banner.append("    ").append(team).append(": igk_demo_").append(team).append('\n'));
+    banner.append("    admin (management port): igk_demo_admin\n\n  Try:\n    curl -s http://localhost:")
+        .append(gateway.port())
+        .append("/generate -H 'Api-Key: igk_demo_marketing' -H 'Content-Type: application/json'"
+            + " -d '{\"image_request\":{\"prompt\":\"a lighthouse at dawn, flat vector poster\",\"model\":\"V_2_TURBO\","
+            + "\"style_type\":\"DESIGN\"}}' -i\n    curl -s http://localhost:")
+        .append(gateway.port())
+        .append("/v1/usage -H 'Api-Key: igk_demo_marketing' -H 'Accept: text/plain'\n");
+    System.out.println(banner);
+    System.out.flush();
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

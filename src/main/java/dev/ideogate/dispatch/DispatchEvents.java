@@ -1,0 +1,12 @@
+package dev.ideogate.dispatch;
+
+/** What the dispatcher tells the outside (metrics). Every method runs on the dispatcher's context; keep it cheap. */
+public interface DispatchEvents {
+  DispatchEvents NONE = new DispatchEvents() {};
+
+  default void upstreamResponse(String lane, int status) {}
+
+  default void retried(String lane) {}
+
+  default void dequeued(String team, long queueWaitMs) {}
+}

@@ -1,0 +1,232 @@
+package dev.ideogate.dispatch;
+
+import dev.ideogate.ingress.ErrorCode;
+import dev.ideogate.ingress.GatewayException;
+import dev.ideogate.upstream.IdeogramClient;
+import dev.ideogate.upstream.UpstreamFailure;
+import dev.ideogate.upstream.UpstreamResponse;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The queue and the slots of one upstream key. Jobs wait in per-team FIFO queues served round-robin
+ * ({@link FairQueue}); a job starts when its team is under its cap, the lane under its effective (AIMD) limit, and
+ * the {@link PermitStore} grants a permit. A 429 gives the permit back, waits Retry-After or a jittered backoff and
+ * requeues the job at the head of its team's queue. Single-threaded: every method runs on the dispatcher context.
+ */
+final class Lane {
+  private final String name;
+  private final Vertx vertx;
+  private final PermitStore store;
+  private final IdeogramClient client;
+  private final LaneSettings settings;
+  private final DispatchEvents events;
+  private final FairQueue<DispatchJob> queue = new FairQueue<>();
+  private final Map<String, Integer> teamInFlight = new HashMap<>();
+  private final Map<String, Integer> teamCaps = new HashMap<>();
+  private final AimdLimit limit;
+  private final CompletionRate completions;
+  private int inFlight;
+  private boolean acquiring;
+  private long safetyPollTimer = -1;
+
+  Lane(String name, Vertx vertx, PermitStore store, IdeogramClient client, LaneSettings settings, DispatchEvents events) {
+    this.name = name;
+    this.vertx = vertx;
+    this.store = store;
+    this.client = client;
+    this.settings = settings;
+    this.events = events;
+    this.limit = new AimdLimit(settings.maxInFlight(), 0.75, 20);
+    this.completions = new CompletionRate(30_000, System::currentTimeMillis);
+    store.onFreed(name, this::pump);
+  }
+
+  String name() {
+    return name;
+  }
+
+  int inFlight() {
+    return inFlight;
+  }
+
+  int limit() {
+    return limit.limit();
+  }
+
+  int queued(String team) {
+    return queue.depth(team);
+  }
+
+  int queued() {
+    return queue.size();
+  }
+
+  Iterable<String> teams() {
+    return teamInFlight.keySet();
+  }
+
+  void submit(DispatchJob job) {
+    if (job.cancelRequested) {
+      job.fail(Cancelled.INSTANCE);
+      return;
+    }
+    teamInFlight.putIfAbsent(job.team(), 0);
+    teamCaps.put(job.team(), Math.min(job.maxConcurrency(), settings.maxInFlight()));
+    if (!queue.offer(job.team(), job, job.maxQueued())) {
+      long retryAfterS = completions.secondsFor(queue.depth(job.team()), Math.max(1, job.maxQueueWaitMs() / 1000));
+      job.fail(new GatewayException(ErrorCode.QUEUE_FULL,
+          "team " + job.team() + " already has " + queue.depth(job.team())
+              + " requests queued for this Ideogram key (maxQueued); slow down and retry after "
+              + retryAfterS + " s", retryAfterS));
+      return;
+    }
+    job.state = DispatchJob.State.QUEUED;
+    job.enqueuedAtMs = System.currentTimeMillis();
+    job.timerId = vertx.setTimer(Math.max(1, job.maxQueueWaitMs()), id -> queueTimeout(job));
+    pump();
+  }
+
+  void cancel(DispatchJob job) {
+    job.cancelRequested = true;
+    if (job.state == DispatchJob.State.QUEUED && queue.remove(job.team(), job)) {
+      vertx.cancelTimer(job.timerId);
+      job.fail(Cancelled.INSTANCE);
+    }
+    // IN_FLIGHT: the call completes (Ideogram bills it) and is settled; BACKING_OFF: dropped when the delay ends.
+  }
+
+  private void queueTimeout(DispatchJob job) {
+    if (job.state != DispatchJob.State.QUEUED || !queue.remove(job.team(), job)) {
+      return;
+    }
+    long retryAfterS = completions.secondsFor(queue.size() + 1, Math.max(1, job.maxQueueWaitMs() / 1000));
+    job.fail(new GatewayException(ErrorCode.QUEUE_TIMEOUT,
+        "request waited " + job.maxQueueWaitMs() + " ms in the queue for a free Ideogram slot (maxQueueWait);"
+            + " retry after " + retryAfterS + " s", retryAfterS));
+  }
+
+  /** Starts queued jobs while the lane, the team caps and the permit store allow. */
+  void pump() {
+    while (!acquiring && inFlight < limit.limit() && queue.size() > 0) {
+      var next = queue.poll(this::teamMayStart);
+      if (next.isEmpty()) {
+        return;
+      }
+      DispatchJob job = next.get().item();
+      acquiring = true;
+      store.tryAcquire(name, limit.limit()).onComplete(ar -> acquired(job, ar));
+    }
+    if (queue.size() > 0) {
+      armSafetyPoll();
+    }
+  }
+
+  private boolean teamMayStart(String team) {
+    return teamInFlight.getOrDefault(team, 0) < jobCap(team);
+  }
+
+  private int jobCap(String team) {
+    return teamCaps.getOrDefault(team, settings.maxInFlight());
+  }
+
+  private void acquired(DispatchJob job, AsyncResult<PermitStore.Permit> ar) {
+    acquiring = false;
+    if (ar.failed()) {
+      vertx.cancelTimer(job.timerId);
+      job.fail(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
+          "the permit store cannot confirm a free Ideogram slot; retry shortly", 1L));
+      armSafetyPoll();
+      return;
+    }
+    PermitStore.Permit permit = ar.result();
+    if (permit == null) {
+      queue.offerFirst(job.team(), job); // the whole deployment is at the limit: wait for a freed permit
+      armSafetyPoll();
+      return;
+    }
+    start(job, permit);
+    pump();
+  }
+
+  private void start(DispatchJob job, PermitStore.Permit permit) {
+    vertx.cancelTimer(job.timerId);
+    if (job.attempts == 0) {
+      job.queueWaitMs = System.currentTimeMillis() - job.enqueuedAtMs;
+      events.dequeued(job.team(), job.queueWaitMs);
+    }
+    job.state = DispatchJob.State.IN_FLIGHT;
+    job.attempts++;
+    inFlight++;
+    teamInFlight.merge(job.team(), 1, Integer::sum);
+    long heartbeat =
+        settings.heartbeatMs() > 0 ? vertx.setPeriodic(settings.heartbeatMs(), id -> store.renew(permit)) : -1;
+    client.send(job.call()).onComplete(ar -> finished(job, permit, heartbeat, ar));
+  }
+
+  private void finished(DispatchJob job, PermitStore.Permit permit, long heartbeat, AsyncResult<UpstreamResponse> ar) {
+    if (heartbeat >= 0) {
+      vertx.cancelTimer(heartbeat);
+    }
+    inFlight--;
+    teamInFlight.merge(job.team(), -1, Integer::sum);
+    completions.record();
+    if (ar.failed()) {
+      job.fail(UpstreamFailure.classify(ar.cause()));
+    } else {
+      UpstreamResponse response = ar.result();
+      events.upstreamResponse(name, response.status());
+      if (response.status() == 429) {
+        throttled(job, response);
+      } else {
+        limit.onSuccess();
+        job.complete(new DispatchResult(response, job.queueWaitMs, job.attempts));
+      }
+    }
+    store.release(permit); // after the 429 lowered the limit, so a wake-up cannot overshoot it
+    pump();
+  }
+
+  private void throttled(DispatchJob job, UpstreamResponse response) {
+    limit.onThrottled();
+    OptionalLong retryAfterMs = RetryAfter.parseMs(response.retryAfter(), Instant.now());
+    if (job.attempts >= settings.maxAttempts()) {
+      long retryAfterS = Math.max(1, (retryAfterMs.orElse(settings.baseDelayMs()) + 999) / 1000);
+      job.fail(new GatewayException(ErrorCode.UPSTREAM_RATE_LIMITED,
+          "Ideogram kept answering 429 for this key after " + job.attempts + " attempts; retry after "
+              + retryAfterS + " s", retryAfterS));
+      return;
+    }
+    long delayMs =
+        retryAfterMs.orElseGet(() -> Backoff.delayMs(job.attempts, settings.baseDelayMs(), settings.maxDelayMs(),
+            ThreadLocalRandom.current()::nextDouble));
+    events.retried(name);
+    job.state = DispatchJob.State.BACKING_OFF;
+    vertx.setTimer(Math.max(1, delayMs), id -> requeue(job));
+  }
+
+  private void requeue(DispatchJob job) {
+    if (job.cancelRequested) {
+      job.fail(Cancelled.INSTANCE);
+      return;
+    }
+    job.state = DispatchJob.State.QUEUED;
+    queue.offerFirst(job.team(), job);
+    pump();
+  }
+
+  private void armSafetyPoll() {
+    if (safetyPollTimer >= 0 || settings.safetyPollMs() <= 0) {
+      return;
+    }
+    safetyPollTimer = vertx.setTimer(settings.safetyPollMs(), id -> {
+      safetyPollTimer = -1;
+      pump();
+    });
+  }
+}

@@ -1,0 +1,135 @@
+package dev.ideogate.ingress;
+
+import dev.ideogate.budget.BudgetLedger;
+import dev.ideogate.budget.Hold;
+import dev.ideogate.budget.Pricing;
+import dev.ideogate.dispatch.DispatchResult;
+import dev.ideogate.upstream.UpstreamFailure;
+import dev.ideogate.upstream.UpstreamResponse;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles or releases one hold from what Ideogram did (DESIGN §7), then maps Ideogram's answer onto DESIGN §6:
+ * <ul>
+ *   <li>2xx: settle the images actually returned (unsafe ones count: Ideogram bills them);</li>
+ *   <li>400/401/402/403/422, 429 exhausted, queue refusals, refused connection, client gone while queued: release
+ *       (Ideogram did not accept the work);</li>
+ *   <li>5xx, timeout, lost response, unreadable 2xx body: settle the whole hold (the work may have been billed,
+ *       and spend is never under-counted).</li>
+ * </ul>
+ * A failed settle or release leaves the hold to expire, and an expired hold is charged: never an overspend.
+ */
+final class Accounting {
+  private static final Logger LOG = LoggerFactory.getLogger(Accounting.class);
+
+  private final BudgetLedger ledger;
+  private final Pricing pricing;
+  private final Pricing.Quote quote;
+  private final Hold hold;
+  private final boolean perInput;
+
+  Accounting(BudgetLedger ledger, Pricing pricing, Pricing.Quote quote, Hold hold, boolean perInput) {
+    this.perInput = perInput;
+    this.ledger = ledger;
+    this.pricing = pricing;
+    this.quote = quote;
+    this.hold = hold;
+  }
+
+  /** A successful exchange, settled. remainingMicroUsd is −1 when the ledger could not say. */
+  record Outcome(String team, DispatchResult result, long chargedMicroUsd, int images, long remainingMicroUsd) {}
+
+  Future<Outcome> account(AsyncResult<DispatchResult> dispatched) {
+    if (dispatched.failed()) {
+      return accountFailure(dispatched.cause());
+    }
+    DispatchResult result = dispatched.result();
+    UpstreamResponse response = result.response();
+    if (response.ok()) {
+      int images = countImages(response);
+      if (images < 0) {
+        return settleAll().compose(v -> Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_ERROR,
+            "Ideogram answered " + response.status() + " with a body the gateway could not read")));
+      }
+      long charge = pricing.charge(quote, images);
+      return ledger.settle(hold, charge, images)
+          .map(s -> new Outcome(hold.team(), result, s.chargedMicroUsd(), images, s.remainingMicroUsd()))
+          .recover(e -> {
+            LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team());
+            return Future.succeededFuture(new Outcome(hold.team(), result, charge, images, -1));
+          });
+    }
+    GatewayException error = mapUpstreamError(response);
+    Future<?> accounted = response.status() >= 500 ? settleAll() : release();
+    return accounted.compose(v -> Future.failedFuture(error));
+  }
+
+  private Future<Outcome> accountFailure(Throwable cause) {
+    if (cause instanceof UpstreamFailure failure) {
+      Future<?> accounted = failure.mayHaveBeenBilled() ? settleAll() : release();
+      ErrorCode code = failure.kind() == UpstreamFailure.Kind.TIMEOUT ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_ERROR;
+      return accounted.compose(v -> Future.failedFuture(new GatewayException(code, failure.getMessage())));
+    }
+    return release().compose(v -> Future.failedFuture(cause));
+  }
+
+  private Future<Void> settleAll() {
+    return ledger.settle(hold, hold.amountMicroUsd(), quote.units()).<Void>mapEmpty().recover(e -> {
+      LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> release() {
+    return ledger.release(hold).recover(e -> {
+      LOG.warn("release failed for hold {} of team {}; its lease will expire", hold.id(), hold.team());
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Items in {@code data[]} for image endpoints; 1 for describe; −1 when the body is unreadable. */
+  private int countImages(UpstreamResponse response) {
+    try {
+      JsonObject body = new JsonObject(response.body());
+      if (perInput) {
+        return 1;
+      }
+      JsonArray data = body.getJsonArray("data");
+      return data == null ? -1 : data.size();
+    } catch (DecodeException | ClassCastException e) {
+      return -1;
+    }
+  }
+
+  static GatewayException mapUpstreamError(UpstreamResponse response) {
+    String upstreamMessage = upstreamMessage(response);
+    int status = response.status();
+    return switch (status) {
+      case 400 -> new GatewayException(ErrorCode.INVALID_REQUEST, "Ideogram rejected the request: " + upstreamMessage);
+      case 401, 403 -> new GatewayException(ErrorCode.UPSTREAM_AUTH_FAILED,
+          "Ideogram refused this team's upstream key (" + status + "): an operator must check the key");
+      case 402 -> new GatewayException(ErrorCode.UPSTREAM_INSUFFICIENT_CREDITS,
+          "Ideogram reports insufficient credits on this team's account: " + upstreamMessage);
+      case 422 -> new GatewayException(ErrorCode.UPSTREAM_SAFETY_REJECTED, upstreamMessage);
+      default -> new GatewayException(ErrorCode.UPSTREAM_ERROR, "Ideogram answered " + status + ": " + upstreamMessage);
+    };
+  }
+
+  private static String upstreamMessage(UpstreamResponse response) {
+    try {
+      String error = new JsonObject(response.body()).getString("error");
+      if (error != null && !error.isBlank()) {
+        return error.length() > 500 ? error.substring(0, 500) : error;
+      }
+    } catch (DecodeException | ClassCastException e) {
+      // not JSON: fall through to a generic message
+    }
+    return "no error message";
+  }
+}

@@ -1,0 +1,144 @@
+package dev.ideogate.ingress;
+
+import dev.ideogate.budget.BudgetLedger;
+import dev.ideogate.budget.BudgetWindow;
+import dev.ideogate.budget.Hold;
+import dev.ideogate.budget.MicroUsd;
+import dev.ideogate.budget.Pricing;
+import dev.ideogate.budget.TeamBudget;
+import dev.ideogate.config.TeamConfig;
+import dev.ideogate.dispatch.DispatchJob;
+import dev.ideogate.dispatch.DispatchResult;
+import dev.ideogate.dispatch.DispatcherVerticle;
+import dev.ideogate.policy.ContentPolicy;
+import dev.ideogate.policy.PiiDetector;
+import dev.ideogate.policy.ClientKeys.Principal;
+import dev.ideogate.policy.TeamPolicy;
+import dev.ideogate.upstream.Endpoint;
+import dev.ideogate.upstream.ImageRequest;
+import dev.ideogate.upstream.InvalidRequestException;
+import dev.ideogate.upstream.RequestSchema;
+import dev.ideogate.upstream.UpstreamCall;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * The request path of DESIGN §2 for one image endpoint: parse and validate, apply the team's policy, price the
+ * worst case and reserve it, dispatch on the team's lane, then settle or release ({@link Accounting}) and answer
+ * with Ideogram's status and body plus the {@code X-Ideogate-*} headers.
+ */
+public final class ImageHandler implements Handler<RoutingContext> {
+  private final Endpoint endpoint;
+  private final Supplier<GatewaySettings> settings;
+  private final BudgetLedger ledger;
+  private final DispatcherVerticle dispatcher;
+  private final Clock clock;
+  private final PiiDetector pii = new PiiDetector();
+
+  public ImageHandler(Endpoint endpoint, Supplier<GatewaySettings> settings, BudgetLedger ledger,
+      DispatcherVerticle dispatcher, Clock clock) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.ledger = ledger;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+  }
+
+  /** A request that passed every check, priced, ready to reserve. */
+  record Admitted(TeamConfig team, ImageRequest request, Pricing.Quote quote, UpstreamCall call) {}
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    GatewaySettings current = settings.get();
+    Admitted admitted;
+    try {
+      admitted = admit(ctx, current);
+    } catch (GatewayException e) {
+      ctx.fail(e);
+      return;
+    }
+    BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
+    TeamConfig team = admitted.team();
+    ledger.reserve(new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd()), window,
+            admitted.quote().worstCaseMicroUsd())
+        .compose(hold -> dispatchAndAccount(ctx, admitted, hold))
+        .onSuccess(outcome -> respond(ctx, outcome))
+        .onFailure(ctx::fail);
+  }
+
+  /** Parse, validate, policy, price: everything decided without I/O. */
+  private Admitted admit(RoutingContext ctx, GatewaySettings current) {
+    Principal principal = ctx.get(AuthHandler.KEY);
+    TeamConfig team = current.config().team(principal.team());
+    if (team == null) {
+      throw new GatewayException(ErrorCode.SCOPE_DENIED, "key " + principal.keyId() + " belongs to no team");
+    }
+    Buffer body = ctx.get(BodyReader.KEY);
+    String contentType = ctx.request().getHeader("Content-Type");
+    BodyParser.Parsed parsed =
+        new BodyParser(current.config().server().maxParts()).parse(endpoint, contentType, body.getBytes());
+    ImageRequest request;
+    try {
+      request = RequestSchema.check(endpoint, parsed.fields(), parsed.files());
+    } catch (InvalidRequestException e) {
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, e.getMessage());
+    }
+    ctx.put("image_request", request);
+    TeamPolicy.check(team, request);
+    checkContent(current, team, request.prompt());
+    Pricing.Quote quote = current.pricing().quote(request);
+    ctx.put("quote", quote);
+    String query = ctx.request().query();
+    return new Admitted(team, request, quote, new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey()));
+  }
+
+  private void checkContent(GatewaySettings current, TeamConfig team, String prompt) {
+    ContentPolicy.Verdict verdict = current.contentPolicy(team.contentPolicy()).check(prompt);
+    if (verdict.blocked()) {
+      throw new GatewayException(ErrorCode.CONTENT_BLOCKED, "prompt blocked by the content policy '" + verdict.tier()
+          + "' of team " + team.id() + " (category: " + verdict.category() + ")");
+    }
+    if ("block".equals(team.pii())) {
+      pii.firstCategory(prompt).ifPresent(category -> {
+        throw new GatewayException(ErrorCode.CONTENT_BLOCKED, "prompt blocked: it contains personal data (category: pii,"
+            + " kind: " + category + "); team " + team.id() + " does not send personal data to Ideogram");
+      });
+    }
+  }
+
+  private Future<Accounting.Outcome> dispatchAndAccount(RoutingContext ctx, Admitted admitted, Hold hold) {
+    TeamConfig team = admitted.team();
+    DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
+        team.maxQueueWait().toMillis(), admitted.call());
+    ctx.response().closeHandler(v -> dispatcher.cancel(job));
+    Accounting accounting = new Accounting(ledger, settings.get().pricing(), admitted.quote(), hold, endpoint.perInput());
+    return dispatcher.dispatch(job).transform(accounting::account);
+  }
+
+  private void respond(RoutingContext ctx, Accounting.Outcome outcome) {
+    ctx.put("cost_micro_usd", outcome.chargedMicroUsd());
+    ctx.put("images", outcome.images());
+    ctx.put("upstream_status", outcome.result().response().status());
+    ctx.put("queue_wait_ms", outcome.result().queueWaitMs());
+    if (ctx.response().closed()) {
+      return;
+    }
+    DispatchResult result = outcome.result();
+    var response = ctx.response()
+        .setStatusCode(result.response().status())
+        .putHeader("X-Ideogate-Team", outcome.team())
+        .putHeader("X-Ideogate-Cost-Usd", MicroUsd.format(outcome.chargedMicroUsd()))
+        .putHeader("X-Ideogate-Queue-Wait-Ms", Long.toString(result.queueWaitMs()));
+    if (outcome.remainingMicroUsd() >= 0) {
+      response.putHeader("X-Ideogate-Budget-Remaining-Usd", MicroUsd.format(outcome.remainingMicroUsd()));
+    }
+    if (result.response().contentType() != null) {
+      response.putHeader("Content-Type", result.response().contentType());
+    }
+    response.end(result.response().body());
+  }
+}

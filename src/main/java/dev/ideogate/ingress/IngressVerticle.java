@@ -1,0 +1,109 @@
+package dev.ideogate.ingress;
+
+import dev.ideogate.budget.BudgetLedger;
+import dev.ideogate.dispatch.DispatcherVerticle;
+import dev.ideogate.upstream.Endpoint;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The client port: Ideogram's own paths (DESIGN §5) and {@code /v1/usage}, nothing else. One instance per event
+ * loop; each route is a chain of small handlers: request id → drain check → method → auth and scope → body →
+ * the endpoint's handler. Every failure is rendered by {@link ErrorRenderer}.
+ */
+public final class IngressVerticle extends VerticleBase {
+  private final Supplier<GatewaySettings> settings;
+  private final BudgetLedger ledger;
+  private final DispatcherVerticle dispatcher;
+  private final Clock clock;
+  private final BooleanSupplier draining;
+  private final Handler<RoutingContext> observer;
+  private final int port;
+  private HttpServer server;
+
+  public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
+      Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port) {
+    this.settings = settings;
+    this.ledger = ledger;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+    this.draining = draining;
+    this.observer = observer;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    var server0 = settings.get().config().server();
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIdHandler()).handler(observer).handler(this::refuseWhileDraining);
+    for (Endpoint endpoint : Endpoint.values()) {
+      router.route(endpoint.path())
+          .handler(ctx -> allowOnly(ctx, HttpMethod.POST))
+          .handler(new AuthHandler(settings, endpoint.scope()))
+          .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis()))
+          .handler(new ImageHandler(endpoint, settings, ledger, dispatcher, clock));
+    }
+    router.route("/v1/usage")
+        .handler(ctx -> allowOnly(ctx, HttpMethod.GET))
+        .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
+        .handler(new UsageHandler(settings, ledger, clock, false));
+    router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
+        "no such route " + sanitize(ctx.request().path())
+            + ": the gateway serves only the Ideogram API paths and /v1/usage")));
+    router.route().failureHandler(new ErrorRenderer());
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(server0.host())
+        .setPort(port)
+        .setMaxHeaderSize(server0.maxHeaderBytes())
+        .setMaxInitialLineLength(8192)
+        .setIdleTimeout((int) server0.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
+    return vertx.createHttpServer(options)
+        .invalidRequestHandler(InvalidRequests::render)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  private void refuseWhileDraining(RoutingContext ctx) {
+    if (draining.getAsBoolean()) {
+      ctx.response().putHeader("Connection", "close");
+      ctx.fail(new GatewayException(ErrorCode.SHUTTING_DOWN,
+          "this gateway replica is shutting down; retry and another replica will serve you", 1L));
+      return;
+    }
+    ctx.request().pause();
+    ctx.next();
+  }
+
+  static void allowOnly(RoutingContext ctx, HttpMethod method) {
+    if (ctx.request().method() != method) {
+      ctx.response().putHeader("Allow", method.name());
+      ctx.fail(new GatewayException(ErrorCode.METHOD_NOT_ALLOWED,
+          ctx.request().method().name() + " is not allowed on " + sanitize(ctx.request().path()) + "; use " + method.name()));
+      return;
+    }
+    ctx.next();
+  }
+
+  static String sanitize(String path) {
+    String cut = path.length() > 100 ? path.substring(0, 100) + "…" : path;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}
