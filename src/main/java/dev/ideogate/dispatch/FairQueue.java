@@ -1,0 +1,127 @@
+package dev.ideogate.dispatch;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * A lane's waiting requests (DESIGN §8): one FIFO queue per team, served round-robin between the teams that
+ * have work, skipping a team whose in-flight cap is reached. A team's flood therefore costs every other team
+ * at most one turn per round: with n waiting teams, each is served at least once in any n consecutive polls
+ * in which it may start.
+ *
+ * <p>The ring holds exactly the teams with a non-empty queue; a team joins at the end of the ring when its
+ * queue becomes non-empty. The cursor points at the team to try first on the next poll and moves past each
+ * team served. Not thread-safe: one owner (the lane, on the dispatcher's event loop).
+ */
+public final class FairQueue<T> {
+  private final Map<String, ArrayDeque<T>> queues = new HashMap<>();
+  private final List<String> ring = new ArrayList<>();
+  private int cursor;
+  private int size;
+
+  /** Appends {@code item} to {@code team}'s queue; false when that queue already holds {@code maxQueued}. */
+  public boolean offer(String team, T item, int maxQueued) {
+    Objects.requireNonNull(item, "item");
+    if (depth(team) >= maxQueued) {
+      return false;
+    }
+    queueOf(team).addLast(item);
+    size++;
+    return true;
+  }
+
+  /** Puts {@code item} back at the head of {@code team}'s queue (a retry after a 429); ignores the bound. */
+  public void offerFirst(String team, T item) {
+    Objects.requireNonNull(item, "item");
+    queueOf(team).addFirst(item);
+    size++;
+  }
+
+  /** Removes {@code item} (a client gone while queued); false when it was not queued for {@code team}. */
+  public boolean remove(String team, T item) {
+    ArrayDeque<T> queue = queues.get(team);
+    if (queue == null || !queue.removeFirstOccurrence(item)) {
+      return false;
+    }
+    size--;
+    if (queue.isEmpty()) {
+      drop(team);
+    }
+    return true;
+  }
+
+  /**
+   * The head of the next team in round-robin order for which {@code teamMayStart} answers true (its in-flight
+   * cap is not reached); empty when no waiting team may start.
+   */
+  public Optional<Entry<T>> poll(Function<String, Boolean> teamMayStart) {
+    int teams = ring.size();
+    for (int i = 0; i < teams; i++) {
+      int at = (cursor + i) % teams;
+      String team = ring.get(at);
+      if (Boolean.TRUE.equals(teamMayStart.apply(team))) {
+        ArrayDeque<T> queue = queues.get(team);
+        T item = queue.pollFirst();
+        size--;
+        cursor = at + 1;
+        if (queue.isEmpty()) {
+          drop(team);
+        }
+        if (cursor >= ring.size()) {
+          cursor = 0;
+        }
+        return Optional.of(new Entry<>(team, item));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Items waiting for {@code team}. */
+  public int depth(String team) {
+    ArrayDeque<T> queue = queues.get(team);
+    return queue == null ? 0 : queue.size();
+  }
+
+  /** Items waiting in all. */
+  public int size() {
+    return size;
+  }
+
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** Teams with waiting items, in ring order. */
+  public List<String> waitingTeams() {
+    return List.copyOf(ring);
+  }
+
+  private ArrayDeque<T> queueOf(String team) {
+    Objects.requireNonNull(team, "team");
+    return queues.computeIfAbsent(team, t -> {
+      ring.add(t);
+      return new ArrayDeque<>();
+    });
+  }
+
+  private void drop(String team) {
+    queues.remove(team);
+    int at = ring.indexOf(team);
+    ring.remove(at);
+    if (at < cursor) {
+      cursor--;
+    }
+    if (cursor >= ring.size()) {
+      cursor = 0;
+    }
+  }
+
+  /** A polled item and the team it belongs to. */
+  public record Entry<T>(String team, T item) {}
+}

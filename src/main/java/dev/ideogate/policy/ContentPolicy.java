@@ -1,0 +1,130 @@
+package dev.ideogate.policy;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * A team's content policy tier (DESIGN §4 {@code contentPolicies}): an ordered list of {@code category:regex}
+ * entries, precompiled once per config version. A prompt is blocked by the first entry whose regex is found in
+ * it (after NFKC normalisation, so full-width or compatibility letters do not slip past an ASCII pattern).
+ * An entry whose text before the first ':' is not a known category is a bare regex of category {@code custom}
+ * (so {@code (?i)foo} and {@code (?:a|b)} need no prefix).
+ *
+ * <p>The gateway turns a block into 422 {@code content_blocked} with {@link Verdict#message()}, which names
+ * the tier and the category but never the matched text (it may be what the policy exists to keep out of logs).
+ */
+public final class ContentPolicy {
+  public static final String CUSTOM = "custom";
+  public static final Set<String> CATEGORIES = Set.of(
+      "brand", "competitor", "trademark", "violence", "nsfw", "hate", "self_harm", "weapons", "drugs", CUSTOM);
+
+  private final String tier;
+  private final List<Rule> rules;
+
+  private ContentPolicy(String tier, List<Rule> rules) {
+    this.tier = tier;
+    this.rules = rules;
+  }
+
+  /**
+   * Compiles {@code entries} of {@code tier}; an empty list blocks nothing.
+   *
+   * @throws IllegalArgumentException naming the tier and the entry's position when a regex is empty or invalid
+   */
+  public static ContentPolicy compile(String tier, List<String> entries) {
+    Objects.requireNonNull(tier, "tier");
+    List<Rule> rules = new ArrayList<>(entries.size());
+    for (int i = 0; i < entries.size(); i++) {
+      rules.add(Rule.parse(tier, i + 1, entries.get(i)));
+    }
+    return new ContentPolicy(tier, List.copyOf(rules));
+  }
+
+  /** Compiles every tier of a config's {@code contentPolicies}. */
+  public static Map<String, ContentPolicy> compileAll(Map<String, List<String>> tiers) {
+    Map<String, ContentPolicy> compiled = new LinkedHashMap<>();
+    tiers.forEach((tier, entries) -> compiled.put(tier, compile(tier, entries)));
+    return Map.copyOf(compiled);
+  }
+
+  public String tier() {
+    return tier;
+  }
+
+  public Verdict check(String prompt) {
+    String text = Normalizer.normalize(prompt == null ? "" : prompt, Normalizer.Form.NFKC);
+    for (Rule rule : rules) {
+      if (rule.pattern.matcher(text).find()) {
+        return new Verdict(true, tier, rule.category);
+      }
+    }
+    return new Verdict(false, tier, null);
+  }
+
+  /**
+   * Built-in tiers: {@code strict} (brands and trademarks, violence, nsfw), {@code moderate} (violence, nsfw)
+   * and {@code permissive} (nothing). Company-specific competitors belong in config as {@code competitor:}
+   * entries. Words are matched whole and case-insensitively.
+   */
+  public static Map<String, List<String>> defaults() {
+    String brand = "brand:(?i)\\b(?:coca[- ]?cola|pepsi(?:co)?|nike|adidas|starbucks|mcdonald'?s)\\b";
+    String trademark = "trademark:(?i)\\b(?:disney|mickey[- ]?mouse|marvel|pok[eé]mon|pikachu|lego)\\b";
+    String violence = "violence:(?i)\\b(?:gore|gory|beheading|beheaded|decapitat\\w*|massacre\\w*|mutilat\\w*"
+        + "|dismember\\w*|disembowel\\w*)\\b";
+    String nsfw = "nsfw:(?i)\\b(?:nude|nudes|nudity|naked|porn\\w*|nsfw|hentai|topless|explicit\\s+sex\\w*)\\b";
+    Map<String, List<String>> tiers = new LinkedHashMap<>();
+    tiers.put("strict", List.of(brand, trademark, violence, nsfw));
+    tiers.put("moderate", List.of(violence, nsfw));
+    tiers.put("permissive", List.of());
+    return tiers;
+  }
+
+  /**
+   * The outcome of a check.
+   *
+   * @param category the blocking entry's category; null when not blocked
+   */
+  public record Verdict(boolean blocked, String tier, String category) {
+    public Verdict {
+      if (blocked != (category != null)) {
+        throw new IllegalArgumentException("a verdict has a category exactly when it blocks");
+      }
+    }
+
+    /** The client-facing reason for a block: the tier and category, never the matched text. */
+    public String message() {
+      return blocked
+          ? "prompt blocked by content policy '" + tier + "' (category: " + category + ")"
+          : "prompt allowed by content policy '" + tier + "'";
+    }
+  }
+
+  private record Rule(String category, Pattern pattern) {
+    static Rule parse(String tier, int position, String entry) {
+      if (entry == null) {
+        throw new IllegalArgumentException("content policy " + tier + ", entry " + position + ": is empty");
+      }
+      int colon = entry.indexOf(':');
+      String prefix = colon > 0 ? entry.substring(0, colon) : "";
+      boolean categorised = CATEGORIES.contains(prefix);
+      String category = categorised ? prefix : CUSTOM;
+      String regex = categorised ? entry.substring(colon + 1) : entry;
+      if (regex.isBlank()) {
+        throw new IllegalArgumentException("content policy " + tier + ", entry " + position + ": regex is empty");
+      }
+      try {
+        return new Rule(category, Pattern.compile(regex));
+      } catch (PatternSyntaxException e) {
+        throw new IllegalArgumentException("content policy " + tier + ", entry " + position + ": invalid regex: "
+            + e.getDescription() + " near index " + e.getIndex());
+      }
+    }
+  }
+}

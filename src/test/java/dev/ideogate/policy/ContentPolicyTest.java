@@ -1,0 +1,100 @@
+package dev.ideogate.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ideogate.policy.ContentPolicy.Verdict;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ContentPolicyTest {
+  private static final Map<String, ContentPolicy> DEFAULTS = ContentPolicy.compileAll(ContentPolicy.defaults());
+  private static final ContentPolicy STRICT = DEFAULTS.get("strict");
+  private static final ContentPolicy MODERATE = DEFAULTS.get("moderate");
+  private static final ContentPolicy PERMISSIVE = DEFAULTS.get("permissive");
+
+  @Test
+  void blocksWithTheCategoryOfTheFirstMatchingEntry() {
+    ContentPolicy policy = ContentPolicy.compile("strict", List.of("brand:(?i)\\bcoca[- ]?cola\\b",
+        "violence:(?i)\\bgore\\b"));
+    assertEquals(new Verdict(true, "strict", "brand"), policy.check("A Coca-Cola can covered in gore"));
+    assertEquals(new Verdict(true, "strict", "violence"), policy.check("a scene full of GORE"));
+    assertEquals(new Verdict(false, "strict", null), policy.check("a red soda can"));
+  }
+
+  @Test
+  void treatsAnEntryWithoutAKnownCategoryAsCustom() {
+    ContentPolicy policy = ContentPolicy.compile("house", List.of("(?i)\\bacme\\b", "(?:foo|bar)z", "x:y"));
+    assertEquals(new Verdict(true, "house", "custom"), policy.check("the ACME logo"));
+    assertEquals(new Verdict(true, "house", "custom"), policy.check("barz"));
+    assertEquals(new Verdict(true, "house", "custom"), policy.check("x:y"));
+    assertFalse(policy.check("y").blocked());
+  }
+
+  @Test
+  void rejectsAnInvalidOrEmptyRegexNamingTheTierAndEntry() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ContentPolicy.compile("strict", List.of("nsfw:nude", "violence:(gore")));
+    assertTrue(e.getMessage().startsWith("content policy strict, entry 2: invalid regex: "), e.getMessage());
+    assertEquals("content policy strict, entry 1: regex is empty",
+        assertThrows(IllegalArgumentException.class, () -> ContentPolicy.compile("strict", List.of("brand:")))
+            .getMessage());
+  }
+
+  @Test
+  void namesTheTierAndCategoryButNeverTheMatchedText() {
+    Verdict verdict = STRICT.check("pepsi vs coke");
+    assertEquals("prompt blocked by content policy 'strict' (category: brand)", verdict.message());
+    assertFalse(verdict.message().toLowerCase().contains("pepsi"));
+  }
+
+  @Test
+  void strictDefaultsBlockBrandsTrademarksViolenceAndNsfw() {
+    assertEquals("brand", STRICT.check("a Coca Cola billboard").category());
+    assertEquals("brand", STRICT.check("cocacola bottle").category());
+    assertEquals("brand", STRICT.check("running shoes by Nike").category());
+    assertEquals("brand", STRICT.check("McDonald's fries").category());
+    assertEquals("trademark", STRICT.check("Mickey Mouse waving").category());
+    assertEquals("trademark", STRICT.check("a Pokémon card").category());
+    assertEquals("violence", STRICT.check("a medieval beheading").category());
+    assertEquals("violence", STRICT.check("mutilated bodies").category());
+    assertEquals("nsfw", STRICT.check("a naked figure").category());
+    assertEquals("nsfw", STRICT.check("pornographic poster").category());
+    assertEquals("nsfw", STRICT.check("Explicit  sex scene").category());
+  }
+
+  @Test
+  void defaultsMatchWholeWordsOnly() {
+    assertFalse(STRICT.check("a snake eats an egg").blocked());
+    assertFalse(STRICT.check("gorilla in a forest").blocked());
+    assertFalse(STRICT.check("Nikel and Adidasaurus").blocked());
+    assertFalse(STRICT.check("explicit instructions for a sextant").blocked());
+    assertFalse(STRICT.check("").blocked());
+  }
+
+  @Test
+  void moderateAllowsBrandsButNotViolenceOrNsfw() {
+    assertFalse(MODERATE.check("a Nike shoe on a Disney poster").blocked());
+    assertEquals(new Verdict(true, "moderate", "violence"), MODERATE.check("massacre"));
+    assertEquals(new Verdict(true, "moderate", "nsfw"), MODERATE.check("NSFW art"));
+  }
+
+  @Test
+  void permissiveBlocksNothing() {
+    assertEquals(new Verdict(false, "permissive", null), PERMISSIVE.check("nude gore at Disney"));
+  }
+
+  @Test
+  void matchesFullWidthLettersAfterNormalisation() {
+    assertEquals("brand", STRICT.check("ｎｉｋｅ sneakers").category());
+  }
+
+  @Test
+  void rejectsAVerdictWhoseCategoryContradictsIt() {
+    assertThrows(IllegalArgumentException.class, () -> new Verdict(true, "strict", null));
+    assertThrows(IllegalArgumentException.class, () -> new Verdict(false, "strict", "brand"));
+  }
+}
