@@ -1,0 +1,44 @@
+package dev.ideogate.config;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ${VAR}} and {@code ${VAR:-default}} in a configuration value. As in a shell, the default is used when the
+ * variable is unset or empty. It is applied to each scalar after YAML parsing, so a secret containing quotes, '#' or
+ * ':' cannot change the document's structure and a YAML syntax error can never quote a secret; and a
+ * {@code ${…}} inside a comment is not expanded.
+ */
+final class EnvSubstitution {
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+
+  private EnvSubstitution() {}
+
+  /**
+   * Returns {@code text} with every reference replaced; each variable that is unset and has no default is passed
+   * by name (never a value) to {@code missing} and replaced by the empty string.
+   */
+  static String apply(String text, Function<String, String> env, Consumer<String> missing) {
+    if (text.indexOf("${") < 0) {
+      return text;
+    }
+    Matcher matcher = REFERENCE.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (matcher.find()) {
+      String name = matcher.group(1);
+      String value = env.apply(name);
+      if (value == null || value.isEmpty() && matcher.group(2) != null) {
+        value = matcher.group(2) != null ? matcher.group(3) : null;
+      }
+      if (value == null) {
+        missing.accept(name);
+        value = "";
+      }
+      matcher.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+}
