@@ -188,14 +188,19 @@ final class ConfigSection {
     }
     String value = text.get().trim();
     try {
-      if (value.length() == 10) {
-        return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
-      }
-      return OffsetDateTime.parse(value).toInstant();
+      return parseInstant(value);
     } catch (DateTimeParseException e) {
       error(key, "expected a date (2027-03-01) or an ISO instant (2027-03-01T12:00:00Z), got '" + value + "'");
       return null;
     }
+  }
+
+  /** "2027-03-01" (start of that day, UTC) or an ISO instant with offset. */
+  static Instant parseInstant(String value) {
+    if (value.length() == 10) {
+      return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+    return OffsetDateTime.parse(value).toInstant();
   }
 
   /** A list of scalars; empty when absent. A single scalar is an error, not a one-element list. */
