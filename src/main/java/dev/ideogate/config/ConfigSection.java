@@ -76,7 +76,10 @@ final class ConfigSection {
     return new ConfigSection(pathOf(key), child, errors, env);
   }
 
-  /** The scalar's text after substitution; empty when absent or null. */
+  /**
+   * The scalar's text after substitution; empty when absent or null, and when it names an unset variable (that
+   * error is recorded, and the key then reads as absent so no second error follows from it).
+   */
   Optional<String> scalar(String key) {
     read.add(key);
     JsonNode value = node.get(key);
@@ -87,7 +90,7 @@ final class ConfigSection {
       error(key, "expected a single value");
       return Optional.empty();
     }
-    return Optional.of(substitute(key, textOf(value)));
+    return Optional.ofNullable(substitute(key, textOf(value)));
   }
 
   String string(String key, String defaultValue) {
@@ -97,7 +100,7 @@ final class ConfigSection {
   /** Records "required" and returns null when absent. */
   String required(String key) {
     Optional<String> value = scalar(key);
-    if (value.isEmpty()) {
+    if (value.isEmpty() && !has(key)) {
       error(key, "required");
     }
     return value.orElse(null);
@@ -220,7 +223,10 @@ final class ConfigSection {
       if (item.isContainerNode() || item.isNull()) {
         error(key + "[" + i + "]", "expected a single value");
       } else {
-        items.add(substitute(key + "[" + i + "]", textOf(item)));
+        String text = substitute(key + "[" + i + "]", textOf(item));
+        if (text != null) {
+          items.add(text);
+        }
       }
     }
     return Optional.of(items);
@@ -263,9 +269,12 @@ final class ConfigSection {
     }
   }
 
+  /** Null when a variable is unset (recorded as an error naming the variable, never a value). */
   private String substitute(String key, String text) {
-    return EnvSubstitution.apply(
+    int before = errors.size();
+    String result = EnvSubstitution.apply(
         text, env, variable -> error(key, "environment variable " + variable + " is not set"));
+    return errors.size() == before ? result : null;
   }
 
   private static String textOf(JsonNode value) {

@@ -124,7 +124,9 @@ final class TeamReader {
       }
     }
     if (inline == null) {
-      team.error("upstreamKey", "required (or upstreamKeyFile)");
+      if (!team.has("upstreamKey")) {
+        team.error("upstreamKey", "required (or upstreamKeyFile)");
+      }
       return "";
     }
     if (inline.isBlank()) {
