@@ -43,18 +43,24 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static GatewayConfig load(Path file, Function<String, String> env) {
-    String yaml;
-    try {
-      yaml = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigException(List.of(file + ": cannot read (" + e.getClass().getSimpleName() + ")"));
-    }
-    return parse(yaml, env);
+    return parse(read(file), env);
   }
 
   public static GatewayConfig parse(String yaml, Function<String, String> env) {
+    return parse(yaml, env, false);
+  }
+
+  /**
+   * For the keys commands, which read only key metadata: an unset variable without a default becomes the text
+   * {@code <unset NAME>} instead of an error, so they work without the upstream key variables.
+   */
+  static GatewayConfig loadKeyMetadata(Path file, Function<String, String> env) {
+    return parse(read(file), env, true);
+  }
+
+  private static GatewayConfig parse(String yaml, Function<String, String> env, boolean placeholdersForUnset) {
     List<String> errors = new ArrayList<>();
-    ConfigSection root = new ConfigSection("", document(yaml), errors, env);
+    ConfigSection root = new ConfigSection("", document(yaml), errors, env, placeholdersForUnset);
 
     String environment = root.oneOf("environment", "dev", ENVIRONMENTS);
     GatewayConfig.Server server = server(root.child("server"));
@@ -102,6 +108,14 @@ public final class ConfigLoader {
         "DEMO_PORT", Integer.toString(port),
         "DEMO_MANAGEMENT_PORT", Integer.toString(managementPort));
     return parse(yaml, env::get);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot read (" + e.getClass().getSimpleName() + ")"));
+    }
   }
 
   private static ObjectNode document(String yaml) {

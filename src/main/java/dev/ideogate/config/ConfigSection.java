@@ -29,13 +29,20 @@ final class ConfigSection {
   private final ObjectNode node;
   private final List<String> errors;
   private final Function<String, String> env;
+  private final boolean placeholdersForUnset;
   private final Set<String> read = new HashSet<>();
 
-  ConfigSection(String path, ObjectNode node, List<String> errors, Function<String, String> env) {
+  /**
+   * @param placeholdersForUnset replace an unset variable by {@code <unset NAME>} instead of recording an error
+   *     (for tools that read only key metadata and must work without the upstream key variables)
+   */
+  ConfigSection(String path, ObjectNode node, List<String> errors, Function<String, String> env,
+      boolean placeholdersForUnset) {
     this.path = path;
     this.node = node;
     this.errors = errors;
     this.env = env;
+    this.placeholdersForUnset = placeholdersForUnset;
   }
 
   String path() {
@@ -73,7 +80,7 @@ final class ConfigSection {
       error(key, "expected a mapping");
     }
     ObjectNode child = value instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
-    return new ConfigSection(pathOf(key), child, errors, env);
+    return new ConfigSection(pathOf(key), child, errors, env, placeholdersForUnset);
   }
 
   /**
@@ -246,7 +253,7 @@ final class ConfigSection {
     }
     for (int i = 0; i < value.size(); i++) {
       if (value.get(i) instanceof ObjectNode item) {
-        sections.add(new ConfigSection(pathOf(key) + "[" + i + "]", item, errors, env));
+        sections.add(new ConfigSection(pathOf(key) + "[" + i + "]", item, errors, env, placeholdersForUnset));
       } else {
         error(key + "[" + i + "]", "expected a mapping");
       }
@@ -271,9 +278,14 @@ final class ConfigSection {
 
   /** Null when a variable is unset (recorded as an error naming the variable, never a value). */
   private String substitute(String key, String text) {
+    if (placeholdersForUnset) {
+      return EnvSubstitution.apply(text, env, variable -> "<unset " + variable + ">");
+    }
     int before = errors.size();
-    String result = EnvSubstitution.apply(
-        text, env, variable -> error(key, "environment variable " + variable + " is not set"));
+    String result = EnvSubstitution.apply(text, env, variable -> {
+      error(key, "environment variable " + variable + " is not set");
+      return "";
+    });
     return errors.size() == before ? result : null;
   }
 

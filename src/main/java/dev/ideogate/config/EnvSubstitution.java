@@ -1,7 +1,7 @@
 package dev.ideogate.config;
 
-import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,10 +17,10 @@ final class EnvSubstitution {
   private EnvSubstitution() {}
 
   /**
-   * Returns {@code text} with every reference replaced; each variable that is unset and has no default is passed
-   * by name (never a value) to {@code missing} and replaced by the empty string.
+   * Returns {@code text} with every reference replaced; a variable that is unset and has no default is replaced by
+   * what {@code whenUnset} returns for its name (the caller records the error; it never sees a value).
    */
-  static String apply(String text, Function<String, String> env, Consumer<String> missing) {
+  static String apply(String text, Function<String, String> env, UnaryOperator<String> whenUnset) {
     if (text.indexOf("${") < 0) {
       return text;
     }
@@ -33,8 +33,7 @@ final class EnvSubstitution {
         value = matcher.group(2) != null ? matcher.group(3) : null;
       }
       if (value == null) {
-        missing.accept(name);
-        value = "";
+        value = whenUnset.apply(name);
       }
       matcher.appendReplacement(out, Matcher.quoteReplacement(value));
     }

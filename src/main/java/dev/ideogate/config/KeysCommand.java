@@ -166,17 +166,10 @@ public final class KeysCommand implements Runnable {
     }
   }
 
-  /**
-   * Keys commands read only key metadata, so an unset upstream key variable must not stop them: it becomes a
-   * visible placeholder instead of an error.
-   */
+  /** Keys commands read only key metadata, so an unset upstream key variable must not stop them. */
   private Optional<GatewayConfig> load(Path config) {
-    Function<String, String> metadataEnv = name -> {
-      String value = env.apply(name);
-      return value != null ? value : "<unset " + name + ">";
-    };
     try {
-      return Optional.of(ConfigLoader.load(config, metadataEnv));
+      return Optional.of(ConfigLoader.loadKeyMetadata(config, env));
     } catch (ConfigException e) {
       e.errors().forEach(error -> out().println("error: " + error));
       return Optional.empty();
