@@ -12,9 +12,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -31,6 +33,8 @@ final class ConfigSection {
   private final Function<String, String> env;
   private final boolean placeholdersForUnset;
   private final Set<String> read = new HashSet<>();
+  /** Values that came from env variables, by key, so that error messages can leave them out. */
+  private final Map<String, List<String>> substituted = new HashMap<>();
 
   /**
    * @param placeholdersForUnset replace an unset variable by {@code <unset NAME>} instead of recording an error
@@ -56,8 +60,15 @@ final class ConfigSection {
     return key.startsWith("[") ? path + key : path + "." + key;
   }
 
+  /** Records an error; a value that came from an env variable is never quoted in it (it may be a secret). */
   void error(String key, String message) {
-    errors.add(pathOf(key) + ": " + message);
+    String shown = message;
+    for (String value : substituted.getOrDefault(key, List.of())) {
+      if (!value.isBlank()) {
+        shown = shown.replace(value, "<value from env>");
+      }
+    }
+    errors.add(pathOf(key) + ": " + shown);
   }
 
   boolean has(String key) {
@@ -278,6 +289,12 @@ final class ConfigSection {
 
   /** Null when a variable is unset (recorded as an error naming the variable, never a value). */
   private String substitute(String key, String text) {
+    if (text.contains("${")) {
+      String listKey = key.contains("[") ? key.substring(0, key.indexOf('[')) : key;
+      String value = EnvSubstitution.apply(text, env, variable -> "");
+      substituted.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+      substituted.computeIfAbsent(listKey, k -> new ArrayList<>()).add(value);
+    }
     if (placeholdersForUnset) {
       return EnvSubstitution.apply(text, env, variable -> "<unset " + variable + ">");
     }

@@ -211,6 +211,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void neverQuotesAValueFromTheEnvironmentInAnError() {
+    String yaml = MINIMAL + "upstream: { baseUrl: \"${BASE}\", timeout: \"${T}\" }\n"
+        + "pricing: { V_2: \"${PRICE}\" }\n";
+
+    List<String> errors = errorsOf(yaml, Map.of("BASE", "not a url s3cr3t", "T", "s3cr3t", "PRICE", "s3cr3t")::get);
+
+    assertEquals(3, errors.size(), errors::toString);
+    assertTrue(errors.stream().noneMatch(e -> e.contains("s3cr3t")), errors::toString);
+    assertTrue(errors.contains("upstream.baseUrl: must be an http or https URL, got '<value from env>'"),
+        errors::toString);
+  }
+
+  @Test
   void readsTheUpstreamKeyFromAMountedFileTrimmed(@TempDir Path dir) throws Exception {
     Path secret = dir.resolve("marketing-key");
     Files.writeString(secret, "  file-secret\n");

@@ -147,11 +147,9 @@ class KeysCommandTest {
     assertTrue(run.out().contains("Keep the old key 'product-backend'"), run.out());
     assertTrue(run.out().contains("grace ends 2026-06-08"), run.out());
 
-    String rotated = Files.readString(config).replace("    rateLimit:", "      " + run.entry() + "\n    rateLimit:");
-    // the new entry goes into product's clientKeys list, beside the old one
-    String withBoth = rotated.replace("      " + run.entry() + "\n    rateLimit:", "    rateLimit:")
-        .replace("createdAt: \"2026-03-01\" }\n\n  social:", "createdAt: \"2026-03-01\" }\n      " + run.entry()
-            + "\n\n  social:");
+    String productKey = Files.readString(config).lines()
+        .filter(l -> l.contains("id: product-backend,")).findFirst().orElseThrow();
+    String withBoth = Files.readString(config).replace(productKey, productKey + "\n      " + run.entry());
     GatewayConfig reloaded = ConfigLoader.parse(withBoth, ConfigLoaderTest.SAMPLE_ENV::get);
     assertEquals(2, reloaded.team("product").clientKeys().size());
   }
