@@ -1,0 +1,246 @@
+package dev.ideogate.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Reads the YAML of DESIGN §4 into a {@link GatewayConfig}: env substitution, defaults for everything optional,
+ * and strict validation. Unknown keys are errors (a typo must never switch a limit off), and every problem is
+ * collected and thrown at once as a {@link ConfigException} whose lines start with the dotted path.
+ */
+public final class ConfigLoader {
+  static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod", "demo");
+  private static final String DEMO_RESOURCE = "/demo.yaml";
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+
+  private ConfigLoader() {}
+
+  public static GatewayConfig load(Path file, Function<String, String> env) {
+    return parse(read(file), env);
+  }
+
+  public static GatewayConfig parse(String yaml, Function<String, String> env) {
+    return parse(yaml, env, false);
+  }
+
+  /**
+   * For the keys commands, which read only key metadata: an unset variable without a default becomes the text
+   * {@code <unset NAME>} instead of an error, so they work without the upstream key variables.
+   */
+  static GatewayConfig loadKeyMetadata(Path file, Function<String, String> env) {
+    return parse(read(file), env, true);
+  }
+
+  private static GatewayConfig parse(String yaml, Function<String, String> env, boolean placeholdersForUnset) {
+    List<String> errors = new ArrayList<>();
+    ConfigSection root = new ConfigSection("", document(yaml), errors, env, placeholdersForUnset);
+
+    String environment = root.oneOf("environment", "dev", ENVIRONMENTS);
+    GatewayConfig.Server server = server(root.child("server"));
+    GatewayConfig.Upstream upstream = upstream(root.child("upstream"));
+    GatewayConfig.Redis redis = redis(root.child("redis"), upstream.timeout());
+    GatewayConfig.Budgets budgets = budgets(root.child("budgets"));
+    Map<String, List<String>> policies = ContentPolicyTiers.read(root.child("contentPolicies"));
+    Map<String, Long> prices = pricing(root.child("pricing"));
+    ConfigSection auditSection = root.child("audit");
+    GatewayConfig.Audit audit = new GatewayConfig.Audit(auditSection.bool("includePrompts", false));
+    auditSection.rejectUnknownKeys();
+    ConfigSection securitySection = root.child("security");
+    GatewayConfig.Security security =
+        new GatewayConfig.Security(securitySection.integer("rotateAfterDays", 90, 1, 3650));
+    securitySection.rejectUnknownKeys();
+    TeamReader teamReader = new TeamReader(Math.max(1, upstream.maxInFlightPerKey()), policies.keySet());
+    Map<String, TeamConfig> teams = teamReader.teams(root.child("teams"));
+    List<GatewayConfig.AdminKey> adminKeys = teamReader.adminKeys(root.sections("adminKeys"));
+    root.rejectUnknownKeys();
+
+    if (!errors.isEmpty()) {
+      throw new ConfigException(errors);
+    }
+    return new GatewayConfig(environment, server, redis, upstream, budgets, policies, prices, audit, security,
+        teams, adminKeys);
+  }
+
+  /**
+   * The configuration {@code serve --demo} runs with (resource {@code demo.yaml}): environment demo, the three
+   * teams of the brief with fake upstream keys {@code sim-key-<team>}, client keys {@code igk_demo_<team>} and the
+   * admin key {@code igk_demo_admin}.
+   */
+  public static GatewayConfig demo(String upstreamBaseUrl, int port, int managementPort) {
+    String yaml;
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEMO_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + DEMO_RESOURCE);
+      }
+      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> env = Map.of(
+        "DEMO_UPSTREAM_BASE_URL", upstreamBaseUrl,
+        "DEMO_PORT", Integer.toString(port),
+        "DEMO_MANAGEMENT_PORT", Integer.toString(managementPort));
+    return parse(yaml, env::get);
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(List.of(file + ": cannot read (" + e.getClass().getSimpleName() + ")"));
+    }
+  }
+
+  private static ObjectNode document(String yaml) {
+    try {
+      JsonNode root = YAML.readTree(yaml);
+      if (root == null || root.isMissingNode() || root.isNull()) {
+        return JsonNodeFactory.instance.objectNode();
+      }
+      if (root instanceof ObjectNode object) {
+        return object;
+      }
+      throw new ConfigException(List.of("config: the document must be a mapping"));
+    } catch (JsonProcessingException e) {
+      // Only the location and the first line of the parser's message: never a quoted source line.
+      String problem = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+      String where = e.getLocation() == null ? ""
+          : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new ConfigException(List.of("config: invalid YAML" + where + ": " + problem));
+    }
+  }
+
+  private static GatewayConfig.Server server(ConfigSection s) {
+    var server = new GatewayConfig.Server(
+        s.string("host", "0.0.0.0"),
+        s.integer("port", 8080, 0, 65535),
+        s.integer("managementPort", 9090, 0, 65535),
+        s.number("maxBodyBytes", 26_214_400L, 1, Integer.MAX_VALUE),
+        s.number("maxFileBytes", 10_485_760L, 1, Integer.MAX_VALUE),
+        s.integer("maxParts", 16, 1, 1000),
+        s.integer("maxHeaderBytes", 16_384, 1024, 1_048_576),
+        s.duration("idleTimeout", Duration.ofSeconds(60)),
+        s.duration("requestReadTimeout", Duration.ofSeconds(30)),
+        s.duration("drainGrace", Duration.ofSeconds(30)),
+        s.string("publicBaseUrl", ""));
+    if (server.port() != 0 && server.port() == server.managementPort()) {
+      s.error("managementPort", "must differ from port");
+    }
+    if (server.maxFileBytes() > server.maxBodyBytes()) {
+      s.error("maxFileBytes", "must not exceed maxBodyBytes");
+    }
+    if (server.host().isBlank()) {
+      s.error("host", "must not be empty");
+    }
+    s.rejectUnknownKeys();
+    return server;
+  }
+
+  private static GatewayConfig.Upstream upstream(ConfigSection s) {
+    String baseUrl = s.string("baseUrl", "https://api.ideogram.ai");
+    if (!isHttpUrl(baseUrl)) {
+      s.error("baseUrl", "must be an http or https URL, got '" + baseUrl + "'");
+    }
+    int maxInFlight = s.integer("maxInFlightPerKey", 10, 1, 10_000);
+    Duration timeout = s.duration("timeout", Duration.ofSeconds(120));
+    ConfigSection r = s.child("retry");
+    var retry = new GatewayConfig.Retry(
+        r.integer("maxAttempts", 6, 1, 100),
+        r.duration("baseDelay", Duration.ofMillis(500)),
+        r.duration("maxDelay", Duration.ofSeconds(20)));
+    if (retry.maxDelay().compareTo(retry.baseDelay()) < 0) {
+      r.error("maxDelay", "must be at least baseDelay");
+    }
+    r.rejectUnknownKeys();
+    Duration permitLease = s.duration("permitLease", Duration.ofSeconds(30));
+    Duration permitHeartbeat = s.duration("permitHeartbeat", Duration.ofSeconds(10));
+    if (permitHeartbeat.compareTo(permitLease) >= 0) {
+      s.error("permitHeartbeat", "must be shorter than permitLease (" + Durations.format(permitLease) + ")");
+    }
+    s.rejectUnknownKeys();
+    return new GatewayConfig.Upstream(baseUrl, maxInFlight, timeout, retry, permitLease, permitHeartbeat);
+  }
+
+  private static GatewayConfig.Redis redis(ConfigSection s, Duration upstreamTimeout) {
+    var redis = new GatewayConfig.Redis(
+        s.string("url", "").trim(),
+        s.oneOf("mode", "standalone", List.of("standalone", "sentinel", "cluster")),
+        s.oneOf("failMode", "closed", List.of("closed", "open")),
+        s.duration("commandTimeout", Duration.ofSeconds(1)),
+        s.string("keyPrefix", "ideogate"),
+        s.duration("holdLease", Duration.ofSeconds(300)),
+        s.integer("poolSize", 8, 1, 1024));
+    if (!redis.keyPrefix().matches("[A-Za-z0-9_.-]{1,64}")) {
+      s.error("keyPrefix", "must match [A-Za-z0-9_.-]{1,64}");
+    }
+    if (redis.holdLease().compareTo(upstreamTimeout) <= 0) {
+      s.error("holdLease", "must be longer than upstream.timeout (" + Durations.format(upstreamTimeout)
+          + "): a hold must outlive the call it pays for");
+    }
+    if (redis.enabled() && !redis.url().matches("(?i)rediss?://.+")) {
+      s.error("url", "must start with redis:// or rediss://");
+    }
+    s.rejectUnknownKeys();
+    return redis;
+  }
+
+  private static GatewayConfig.Budgets budgets(ConfigSection s) {
+    String zone = s.string("timezone", "UTC");
+    ZoneId timezone = ZoneOffset.UTC;
+    try {
+      timezone = ZoneId.of(zone);
+    } catch (DateTimeException e) {
+      s.error("timezone", "not a time zone id (e.g. UTC, Europe/Paris): '" + zone + "'");
+    }
+    s.rejectUnknownKeys();
+    return new GatewayConfig.Budgets(timezone);
+  }
+
+  /** Unit price overrides, free-form keys ("V_2", "V3_DEFAULT") whose meaning belongs to the pricing table. */
+  private static Map<String, Long> pricing(ConfigSection s) {
+    Map<String, Long> prices = new LinkedHashMap<>();
+    for (String key : s.keys()) {
+      Long amount = s.usd(key);
+      if (amount != null) {
+        prices.put(key, amount);
+      }
+    }
+    return Collections.unmodifiableMap(prices);
+  }
+
+  private static boolean isHttpUrl(String text) {
+    try {
+      URI uri = URI.create(text);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.ideogate.config;
+
+import dev.ideogate.policy.ClientKeys;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ideogate keys new | list | rotate | revoke}: issues client keys and prints the YAML entry to paste into the
+ * config. A fresh key is printed exactly once and never stored; the config only ever receives its SHA-256.
+ */
+@Command(name = "keys", mixinStandardHelpOptions = true,
+    description = "Create, list, rotate and revoke gateway client keys.")
+public final class KeysCommand implements Runnable {
+  static final String DEFAULT_SCOPES = "images:generate,images:upscale,images:describe,usage:read";
+  private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+
+  private final Clock clock;
+  private final Function<String, String> env;
+  @Spec CommandSpec spec;
+
+  public KeysCommand() {
+    this(Clock.systemUTC(), System::getenv);
+  }
+
+  public KeysCommand(Clock clock, Function<String, String> env) {
+    this.clock = clock;
+    this.env = env;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(out());
+  }
+
+  @Command(name = "new", mixinStandardHelpOptions = true,
+      description = "Print a fresh key once, and the config entry (its SHA-256) to paste.")
+  int newKey(
+      @Option(names = "--team", description = "team id; omit for an admin key") String team,
+      @Option(names = "--id", required = true, description = "key id, e.g. marketing-batch") String id,
+      @Option(names = "--scopes", defaultValue = DEFAULT_SCOPES, split = ",",
+          description = "comma-separated; admin only when asked for (default: ${DEFAULT-VALUE})") List<String> scopes,
+      @Option(names = "--env", description = "key environment prefix (default: the config's, else dev)") String envName,
+      @Option(names = "--expires", description = "2027-03-01 or an ISO instant") String expires,
+      @Option(names = "--config", description = "check team and id against this config") Path config) {
+    Optional<GatewayConfig> loaded = config == null ? Optional.empty() : load(config);
+    if (config != null && loaded.isEmpty()) {
+      return 1;
+    }
+    String environment = envName != null ? envName : loaded.map(GatewayConfig::environment).orElse("dev");
+    List<String> problems = new ArrayList<>();
+    if (!ConfigLoader.ENVIRONMENTS.contains(environment)) {
+      problems.add("--env must be one of " + String.join(", ", ConfigLoader.ENVIRONMENTS));
+    }
+    loaded.ifPresent(c -> checkAgainstConfig(c, team, id, environment, problems));
+    boolean admin = scopes.contains(ClientKeys.ADMIN_SCOPE);
+    if (admin && (scopes.size() > 1 || team != null || expires != null)) {
+      problems.add("an admin key has only the admin scope, no --team and no --expires");
+    }
+    if (!admin && team == null) {
+      problems.add("--team is required for a team key");
+    }
+    KeyEntry entry = new KeyEntry(id, new LinkedHashSet<>(scopes), now(), expires);
+    problems.addAll(entry.check(admin));
+    if (!problems.isEmpty()) {
+      problems.forEach(problem -> out().println("error: " + problem));
+      out().flush();
+      return 1;
+    }
+    String key = ClientKeys.newKey(environment);
+    printKey(key, admin ? "the admin key" : "team " + team);
+    out().println(admin ? "Paste under adminKeys:" : "Paste under teams." + team + ".clientKeys:");
+    out().println("  " + entry.yaml(ClientKeys.sha256(key), admin));
+    out().flush();
+    return 0;
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List the configured keys (never their hashes in full).")
+  int list(@Option(names = "--config", defaultValue = "conf/ideogate.yaml") Path config) {
+    Optional<GatewayConfig> loaded = load(config);
+    loaded.ifPresent(c -> KeyTable.print(c, clock.instant(), out()));
+    out().flush();
+    return loaded.isPresent() ? 0 : 1;
+  }
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = "Print a successor for a key: same team and scopes, id <id>-<yyyymmdd>.")
+  int rotate(
+      @Option(names = "--config", defaultValue = "conf/ideogate.yaml") Path config,
+      @Option(names = "--id", required = true) String id,
+      @Option(names = "--expires", description = "expiry of the new key, 2027-03-01 or an ISO instant") String expires,
+      @Option(names = "--grace", defaultValue = "7d", description = "how long the old key stays valid") String grace) {
+    Optional<GatewayConfig> loaded = load(config);
+    if (loaded.isEmpty()) {
+      return 1;
+    }
+    Optional<KeyTable.Row> old = KeyTable.rows(loaded.get()).stream().filter(r -> r.id().equals(id)).findFirst();
+    Duration graceDuration;
+    try {
+      graceDuration = Durations.parse(grace);
+    } catch (IllegalArgumentException e) {
+      return fail("--grace: " + e.getMessage());
+    }
+    if (old.isEmpty()) {
+      return fail("no key with id '" + id + "' in " + config);
+    }
+    boolean admin = old.get().team() == null;
+    String newId = id.replaceFirst("-\\d{8}$", "") + "-" + DAY.format(LocalDate.ofInstant(now(), ZoneOffset.UTC));
+    KeyEntry entry = new KeyEntry(newId, old.get().scopes(), now(), expires);
+    List<String> problems = entry.check(admin);
+    if (admin && expires != null) {
+      problems.add("admin keys have no expiry");
+    }
+    if (!problems.isEmpty()) {
+      return fail(String.join("\nerror: ", problems));
+    }
+    String key = ClientKeys.newKey(loaded.get().environment());
+    printKey(key, admin ? "the admin key" : "team " + old.get().team());
+    out().println((admin ? "Add under adminKeys" : "Add under teams." + old.get().team() + ".clientKeys")
+        + ", beside '" + id + "':");
+    out().println("  " + entry.yaml(ClientKeys.sha256(key), admin));
+    LocalDate graceEnds = LocalDate.ofInstant(now().plus(graceDuration), ZoneOffset.UTC);
+    out().println("Keep the old key '" + id + "' until its clients have switched: the grace ends " + graceEnds
+        + ". Then remove its entry" + (admin ? "." : " (or set its expiresAt: " + graceEnds + " now)."));
+    out().flush();
+    return 0;
+  }
+
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "How to revoke a key.")
+  int revoke(@Option(names = "--id", required = true) String id) {
+    out().println("To revoke key '" + id + "':");
+    out().println("  1. remove its entry from the config (or set its expiresAt to a past date) and apply the change;");
+    out().println("     every replica reloads the file without a restart and refuses the key from then on.");
+    out().println("  2. to refuse it at once on running replicas, call the management port's admin endpoint");
+    out().println("     with an admin key (see README, \"Revoking a key\").");
+    out().flush();
+    return 0;
+  }
+
+  private void checkAgainstConfig(GatewayConfig config, String team, String id, String environment,
+      List<String> problems) {
+    if (!config.environment().equals(environment)) {
+      problems.add("--env " + environment + " differs from the config's environment " + config.environment());
+    }
+    if (team != null && config.team(team) == null) {
+      problems.add("no team '" + team + "' in the config");
+    }
+    if (KeyTable.rows(config).stream().anyMatch(r -> r.id().equals(id))) {
+      problems.add("key id '" + id + "' is already in the config");
+    }
+  }
+
+  /** Keys commands read only key metadata, so an unset upstream key variable must not stop them. */
+  private Optional<GatewayConfig> load(Path config) {
+    try {
+      return Optional.of(ConfigLoader.loadKeyMetadata(config, env));
+    } catch (ConfigException e) {
+      e.errors().forEach(error -> out().println("error: " + error));
+      return Optional.empty();
+    }
+  }
+
+  private void printKey(String key, String owner) {
+    out().println("New client key for " + owner + ". It is shown only this once; store it now:");
+    out().println(key);
+  }
+
+  private int fail(String message) {
+    out().println("error: " + message);
+    out().flush();
+    return 1;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  private PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+}
