@@ -23,9 +23,13 @@ public final class RedisConnector {
   private final Redis client;
   private final RedisAPI api;
   private final long commandTimeoutMs;
+  private final long timerMs;
 
   public RedisConnector(Vertx vertx, RedisSettings settings) {
     this.commandTimeoutMs = settings.commandTimeoutMs();
+    // The timer fires 5% early so that, with event-loop and scheduling jitter, the caller has its failure
+    // within the command timeout, not just after it (DESIGN §7: 503 and not-ready within 1 s).
+    this.timerMs = Math.max(1, commandTimeoutMs - commandTimeoutMs / 20);
     this.client = Redis.createClient(vertx, options(settings));
     this.api = RedisAPI.api(client);
   }
@@ -59,7 +63,7 @@ public final class RedisConnector {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return sent.timeout(commandTimeoutMs, TimeUnit.MILLISECONDS);
+    return sent.timeout(timerMs, TimeUnit.MILLISECONDS);
   }
 
   /** Succeeds when Redis answers PING within the command timeout (readiness). */

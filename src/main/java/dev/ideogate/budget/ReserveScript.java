@@ -7,6 +7,9 @@ import java.util.OptionalLong;
 
 /** Java side of {@code lua/reserve.lua}: the only code that knows its KEYS/ARGV order and its reply shape. */
 final class ReserveScript {
+  /** Lua numbers are doubles: integers are exact up to 2^53 − 1 µUSD (about 9 billion USD). */
+  static final long MAX_EXACT_MICRO_USD = (1L << 53) - 1;
+
   private final LuaScript script = LuaScript.load("reserve");
 
   /** What to hold; all money in µUSD. */
@@ -21,6 +24,12 @@ final class ReserveScript {
     Args {
       if (amountMicroUsd < 0) {
         throw new IllegalArgumentException("cost must be ≥ 0 µUSD, got " + amountMicroUsd);
+      }
+      long monthly = monthlyLimitMicroUsd.orElse(0);
+      if (amountMicroUsd > MAX_EXACT_MICRO_USD || dailyLimitMicroUsd > MAX_EXACT_MICRO_USD
+          || monthly > MAX_EXACT_MICRO_USD) {
+        throw new IllegalArgumentException("amounts and limits must be ≤ " + MAX_EXACT_MICRO_USD
+            + " µUSD (exact in Lua), got " + amountMicroUsd + ", " + dailyLimitMicroUsd + ", " + monthly);
       }
       if (leaseMs <= 0) {
         throw new IllegalArgumentException("hold lease must be > 0 ms, got " + leaseMs);

@@ -67,6 +67,17 @@ class BudgetScriptsTest {
   }
 
   @Test
+  void reserveIsExactAtTheLargestIntegerLuaHolds() {
+    long max = ReserveScript.MAX_EXACT_MICRO_USD;
+
+    assertEquals(new ReserveScript.Result(null, 1), reserve("a", "h1", max - 1, max, OptionalLong.of(max), NOV_26));
+    assertEquals(new ReserveScript.Result(null, 0), reserve("a", "h2", 1, max, OptionalLong.of(max), NOV_26));
+    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0),
+        reserve("a", "h3", 1, max, OptionalLong.of(max), NOV_26));
+    assertEquals(Long.toString(max), get(keys.held("a")));
+  }
+
+  @Test
   void aRetriedReserveWithTheSameHoldIdHoldsOnce() {
     reserve("a", "h1", 30, 100, NO_MONTHLY, NOV_26);
 
