@@ -1,0 +1,87 @@
+package dev.ideogate.budget;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * One Lua file of {@code src/main/resources/lua/}, run by its SHA-1. A Redis that does not know the script (just
+ * started, {@code SCRIPT FLUSH}, a cluster node it was never loaded on) answers NOSCRIPT; then the script runs once
+ * by EVAL, which routes by key like EVALSHA and leaves the script cached on exactly the node that needs it.
+ */
+final class LuaScript {
+  private final String name;
+  private final String source;
+  private final String sha1;
+
+  private LuaScript(String name, String source) {
+    this.name = name;
+    this.source = source;
+    this.sha1 = sha1Hex(source);
+  }
+
+  static LuaScript load(String name) {
+    String resource = "/lua/" + name + ".lua";
+    try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("Lua script missing from the classpath: " + resource);
+      }
+      return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  String sha1() {
+    return sha1;
+  }
+
+  /** SCRIPT LOAD, so the first EVALSHA finds it (best effort: a NOSCRIPT later is handled anyway). */
+  Future<Void> preload(RedisConnector redis) {
+    return redis.call(api -> api.script(List.of("LOAD", source))).mapEmpty();
+  }
+
+  /** EVALSHA with the given keys and arguments; on NOSCRIPT, EVAL of the source (which caches it). */
+  Future<Response> run(RedisConnector redis, List<String> keys, List<String> args) {
+    return redis
+        .call(api -> api.evalsha(flat(sha1, keys, args)))
+        .recover(err -> isNoScript(err)
+            ? redis.call(api -> api.eval(flat(source, keys, args)))
+            : Future.failedFuture(err));
+  }
+
+  // RedisAPI.evalsha/eval take one flat list: script or sha, number of keys, keys, arguments.
+  private static List<String> flat(String scriptOrSha, List<String> keys, List<String> args) {
+    List<String> flat = new ArrayList<>(2 + keys.size() + args.size());
+    flat.add(scriptOrSha);
+    flat.add(Integer.toString(keys.size()));
+    flat.addAll(keys);
+    flat.addAll(args);
+    return flat;
+  }
+
+  private static boolean isNoScript(Throwable err) {
+    return err.getMessage() != null && err.getMessage().startsWith("NOSCRIPT");
+  }
+
+  private static String sha1Hex(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM lacks SHA-1", e);
+    }
+  }
+}

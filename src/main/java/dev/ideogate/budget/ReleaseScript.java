@@ -1,0 +1,29 @@
+package dev.ideogate.budget;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/** Java side of {@code lua/release.lua}: the only code that knows its KEYS/ARGV order and its reply shape. */
+final class ReleaseScript {
+  private final LuaScript script = LuaScript.load("release");
+
+  record Args(String team, String holdId) {}
+
+  /** Whether this call dropped the hold, or found it already gone. */
+  enum Result {
+    RELEASED,
+    ALREADY_GONE
+  }
+
+  LuaScript lua() {
+    return script;
+  }
+
+  Future<Result> run(RedisConnector redis, BudgetKeys keys, Args args) {
+    List<String> keyList = List.of(
+        keys.held(args.team()), keys.holds(args.team()), keys.holdAmounts(args.team()));
+    return script
+        .run(redis, keyList, List.of(args.holdId()))
+        .map(reply -> reply.toInteger() == 1 ? Result.RELEASED : Result.ALREADY_GONE);
+  }
+}

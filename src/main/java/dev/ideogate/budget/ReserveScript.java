@@ -1,0 +1,83 @@
+package dev.ideogate.budget;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.OptionalLong;
+
+/** Java side of {@code lua/reserve.lua}: the only code that knows its KEYS/ARGV order and its reply shape. */
+final class ReserveScript {
+  /** Lua numbers are doubles: integers are exact up to 2^53 − 1 µUSD (about 9 billion USD). */
+  static final long MAX_EXACT_MICRO_USD = (1L << 53) - 1;
+
+  private final LuaScript script = LuaScript.load("reserve");
+
+  /** What to hold; all money in µUSD. */
+  record Args(
+      String team,
+      BudgetWindow window,
+      String holdId,
+      long amountMicroUsd,
+      long dailyLimitMicroUsd,
+      OptionalLong monthlyLimitMicroUsd,
+      long leaseMs) {
+    Args {
+      if (amountMicroUsd < 0) {
+        throw new IllegalArgumentException("cost must be ≥ 0 µUSD, got " + amountMicroUsd);
+      }
+      long monthly = monthlyLimitMicroUsd.orElse(0);
+      if (amountMicroUsd > MAX_EXACT_MICRO_USD || dailyLimitMicroUsd > MAX_EXACT_MICRO_USD
+          || monthly > MAX_EXACT_MICRO_USD) {
+        throw new IllegalArgumentException("amounts and limits must be ≤ " + MAX_EXACT_MICRO_USD
+            + " µUSD (exact in Lua), got " + amountMicroUsd + ", " + dailyLimitMicroUsd + ", " + monthly);
+      }
+      if (leaseMs <= 0) {
+        throw new IllegalArgumentException("hold lease must be > 0 ms, got " + leaseMs);
+      }
+    }
+  }
+
+  /**
+   * The script's answer.
+   *
+   * @param refusedBy null when admitted, else the window that refused
+   * @param remainingMicroUsd admitted: what the tightest window has left after the hold; refused: what the
+   *     refusing window had left
+   */
+  record Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd) {
+    boolean admitted() {
+      return refusedBy == null;
+    }
+  }
+
+  LuaScript lua() {
+    return script;
+  }
+
+  Future<Result> run(RedisConnector redis, BudgetKeys keys, Args args) {
+    List<String> keyList = List.of(
+        keys.spentDay(args.team(), args.window().day()),
+        keys.spentMonth(args.team(), args.window().month()),
+        keys.held(args.team()),
+        keys.holds(args.team()),
+        keys.holdAmounts(args.team()),
+        keys.holdsExpired(args.team()));
+    List<String> argList = List.of(
+        args.holdId(),
+        Long.toString(args.amountMicroUsd()),
+        Long.toString(args.dailyLimitMicroUsd()),
+        Long.toString(args.monthlyLimitMicroUsd().orElse(-1)),
+        Long.toString(args.leaseMs()));
+    return script.run(redis, keyList, argList).map(ReserveScript::parse);
+  }
+
+  private static Result parse(Response reply) {
+    if (reply.get(0).toInteger() == 1) {
+      return new Result(null, reply.get(1).toLong());
+    }
+    BudgetRefusal.Window window = "month".equals(reply.get(1).toString())
+        ? BudgetRefusal.Window.MONTH
+        : BudgetRefusal.Window.DAY;
+    return new Result(window, reply.get(2).toLong());
+  }
+}

@@ -1,0 +1,81 @@
+--[[
+reserve: hold a request's worst-case cost against its team's daily and monthly budget.
+
+Input:
+  KEYS[1] spent_day      string int, µUSD settled in the request's day    <p>:{t:<team>}:spent:d:<YYYY-MM-DD>
+  KEYS[2] spent_month    string int, µUSD settled in the request's month  <p>:{t:<team>}:spent:m:<YYYY-MM>
+  KEYS[3] held           string int, µUSD held by the team's requests in flight
+  KEYS[4] holds          zset, hold id → lease expiry (ms since epoch, Redis TIME)
+  KEYS[5] holds_amt      hash, hold id → "<amount µUSD>|<spent_day key>|<spent_month key>"
+  KEYS[6] holds_expired  string int, count of holds charged because their lease ran out
+  ARGV[1] hold_id        caller-made UUID; a retried reserve with the same id holds nothing more
+  ARGV[2] amount         µUSD to hold, ≥ 0
+  ARGV[3] daily_limit    µUSD
+  ARGV[4] monthly_limit  µUSD, or -1 when the team has no monthly limit
+  ARGV[5] lease_ms       ms until an unsettled hold expires and is charged in full
+Output:
+  {1, remaining}                   admitted; remaining = µUSD still reservable in the tightest window
+  {0, "day"|"month", remaining}    refused by that window; remaining = µUSD it had left (≥ 0)
+Invariant: after every admission, spent(window) + held ≤ limit for the day and (when set) the month.
+
+Expired holds are charged to the spent keys recorded with them (their own windows). Those keys are not in
+KEYS but carry the same {t:<team>} hash tag, so they live in this script's cluster slot.
+]]
+local spent_day_key = KEYS[1]
+local spent_month_key = KEYS[2]
+local held_key = KEYS[3]
+local holds_key = KEYS[4]
+local holds_amt_key = KEYS[5]
+local holds_expired_key = KEYS[6]
+local hold_id = ARGV[1]
+local amount = tonumber(ARGV[2])
+local daily_limit = tonumber(ARGV[3])
+local monthly_limit = tonumber(ARGV[4])
+local lease_ms = tonumber(ARGV[5])
+
+local DAY_TTL_S = 40 * 86400
+local MONTH_TTL_S = 400 * 86400
+
+local function int(n) return string.format('%d', n) end
+local function read(key) return tonumber(redis.call('GET', key) or '0') end
+
+local time = redis.call('TIME')
+local now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+
+-- A hold whose lease ran out belongs to a dead or stuck replica: charge it in full (never under-count).
+for _, expired_id in ipairs(redis.call('ZRANGEBYSCORE', holds_key, '-inf', int(now_ms))) do
+  local entry = redis.call('HGET', holds_amt_key, expired_id)
+  if entry then
+    local expired_amount, its_day_key, its_month_key = string.match(entry, '^(%d+)|([^|]+)|([^|]+)$')
+    redis.call('INCRBY', its_day_key, expired_amount)
+    redis.call('EXPIRE', its_day_key, DAY_TTL_S)
+    redis.call('INCRBY', its_month_key, expired_amount)
+    redis.call('EXPIRE', its_month_key, MONTH_TTL_S)
+    redis.call('DECRBY', held_key, expired_amount)
+    redis.call('INCR', holds_expired_key)
+    redis.call('HDEL', holds_amt_key, expired_id)
+  end
+  redis.call('ZREM', holds_key, expired_id)
+end
+
+local held = read(held_key)
+local day_left = daily_limit - read(spent_day_key) - held
+local month_left = day_left
+if monthly_limit >= 0 then
+  month_left = monthly_limit - read(spent_month_key) - held
+end
+
+if redis.call('HEXISTS', holds_amt_key, hold_id) == 1 then
+  return {1, math.max(0, math.min(day_left, month_left))}
+end
+if amount > day_left then
+  return {0, 'day', math.max(0, day_left)}
+end
+if amount > month_left then
+  return {0, 'month', math.max(0, month_left)}
+end
+
+redis.call('ZADD', holds_key, int(now_ms + lease_ms), hold_id)
+redis.call('HSET', holds_amt_key, hold_id, int(amount) .. '|' .. spent_day_key .. '|' .. spent_month_key)
+redis.call('INCRBY', held_key, int(amount))
+return {1, math.min(day_left, month_left) - amount}

@@ -1,0 +1,77 @@
+package dev.ideogate.budget;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each Lua header declares exactly the KEYS[i] and ARGV[i] its body uses, numbered from 1 without gaps. */
+class LuaHeaderTest {
+  private static final Path LUA = Path.of("src/main/resources/lua");
+
+  static List<Path> scripts() throws IOException {
+    try (Stream<Path> files = Files.list(LUA)) {
+      return files.filter(f -> f.toString().endsWith(".lua")).sorted().toList();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("scripts")
+  void headerDeclaresExactlyTheKeysAndArgumentsTheBodyUses(Path script) throws IOException {
+    String text = Files.readString(script);
+    int end = text.indexOf("]]");
+    assertTrue(text.startsWith("--[[") && end > 0, script + " must open with a --[[ ... ]] header");
+    String header = text.substring(0, end);
+    String body = text.substring(end + 2);
+
+    for (String array : List.of("KEYS", "ARGV")) {
+      SortedSet<Integer> declared = indices(array, header, true);
+      SortedSet<Integer> used = indices(array, body, false);
+      assertEquals(declared, used, script.getFileName() + ": " + array + " declared vs used");
+      assertEquals(declared.isEmpty() ? 0 : declared.last(), declared.size(),
+          script.getFileName() + ": " + array + " must be numbered 1..n without gaps");
+    }
+    assertTrue(header.contains("Output:"), script + " header must describe its reply");
+    assertTrue(header.contains("Invariant:"), script + " header must state its invariant");
+  }
+
+  @ParameterizedTest
+  @MethodSource("scripts")
+  void everyAmountOrDurationArgumentNamesItsUnit(Path script) throws IOException {
+    String header = Files.readString(script).split("]]", 2)[0];
+    Matcher lines = Pattern.compile("(?m)^\\s*ARGV\\[\\d+]\\s+(\\w+)\\s+(.*)$").matcher(header);
+    while (lines.find()) {
+      String name = lines.group(1);
+      boolean money = name.contains("amount") || name.contains("limit") || name.contains("charge");
+      boolean time = name.endsWith("_ms");
+      if (money) {
+        assertTrue(lines.group(2).contains("µUSD"), script.getFileName() + ": " + name + " must say µUSD");
+      }
+      if (time) {
+        assertTrue(lines.group(2).contains("ms"), script.getFileName() + ": " + name + " must say ms");
+      }
+    }
+  }
+
+  // In the header a declaration starts a line ("  KEYS[3] held ..."); in the body any use counts.
+  private static SortedSet<Integer> indices(String array, String text, boolean declarationsOnly) {
+    String index = array + "\\[(\\d+)]";
+    Pattern pattern = Pattern.compile(declarationsOnly ? "(?m)^\\s*" + index : index);
+    SortedSet<Integer> found = new TreeSet<>();
+    Matcher matcher = pattern.matcher(text);
+    while (matcher.find()) {
+      found.add(Integer.parseInt(matcher.group(1)));
+    }
+    return found;
+  }
+}

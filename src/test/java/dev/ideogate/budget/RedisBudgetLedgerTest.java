@@ -1,0 +1,51 @@
+package dev.ideogate.budget;
+
+import dev.ideogate.testing.RedisServer;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The ledger contract against a real Redis. */
+class RedisBudgetLedgerTest extends BudgetLedgerContract {
+  private static RedisServer redis;
+  private static Vertx vertx;
+  private final List<BudgetLedger> ledgers = new ArrayList<>();
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    Await.result(vertx.close());
+    redis.close();
+  }
+
+  @AfterEach
+  void closeLedgers() {
+    ledgers.forEach(ledger -> Await.result(ledger.close()));
+  }
+
+  @Override
+  BudgetLedger ledger(long leaseMs) {
+    RedisSettings settings = RedisSettings.standalone(redis.url()).withKeyPrefix("test-" + UUID.randomUUID());
+    RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, leaseMs);
+    ledgers.add(ledger);
+    return ledger;
+  }
+
+  @Override
+  void outliveLease(long leaseMs) {
+    try {
+      Thread.sleep(leaseMs + 50); // Redis TIME cannot be moved; the lease is short instead
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
