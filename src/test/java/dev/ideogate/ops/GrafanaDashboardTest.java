@@ -48,6 +48,11 @@ class GrafanaDashboardTest {
     assertEquals("datasource", variable.path("name").asText());
     assertEquals("datasource", variable.path("type").asText());
     assertEquals("prometheus", variable.path("query").asText());
+    dashboard.path("templating").path("list").forEach(v -> {
+      if (v.path("type").asText().equals("query")) {
+        assertEquals("${datasource}", v.path("datasource").path("uid").asText(), "variable " + v.path("name"));
+      }
+    });
     for (JsonNode panel : panels) {
       assertEquals("${datasource}", panel.path("datasource").path("uid").asText(), panel.path("title").asText());
       panel.path("targets").forEach(t ->
