@@ -3,6 +3,7 @@ package dev.ideogate.ingress;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.Hold;
 import dev.ideogate.budget.Pricing;
+import dev.ideogate.budget.Quote;
 import dev.ideogate.dispatch.DispatchResult;
 import dev.ideogate.upstream.UpstreamFailure;
 import dev.ideogate.upstream.UpstreamResponse;
@@ -30,11 +31,11 @@ final class Accounting {
 
   private final BudgetLedger ledger;
   private final Pricing pricing;
-  private final Pricing.Quote quote;
+  private final Quote quote;
   private final Hold hold;
   private final boolean perInput;
 
-  Accounting(BudgetLedger ledger, Pricing pricing, Pricing.Quote quote, Hold hold, boolean perInput) {
+  Accounting(BudgetLedger ledger, Pricing pricing, Quote quote, Hold hold, boolean perInput) {
     this.perInput = perInput;
     this.ledger = ledger;
     this.pricing = pricing;

@@ -5,6 +5,7 @@ import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.Hold;
 import dev.ideogate.budget.MicroUsd;
 import dev.ideogate.budget.Pricing;
+import dev.ideogate.budget.Quote;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.dispatch.DispatchJob;
@@ -37,7 +38,6 @@ public final class ImageHandler implements Handler<RoutingContext> {
   private final BudgetLedger ledger;
   private final DispatcherVerticle dispatcher;
   private final Clock clock;
-  private final PiiDetector pii = new PiiDetector();
 
   public ImageHandler(Endpoint endpoint, Supplier<GatewaySettings> settings, BudgetLedger ledger,
       DispatcherVerticle dispatcher, Clock clock) {
@@ -49,7 +49,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
   }
 
   /** A request that passed every check, priced, ready to reserve. */
-  record Admitted(TeamConfig team, ImageRequest request, Pricing.Quote quote, UpstreamCall call) {}
+  record Admitted(TeamConfig team, ImageRequest request, Quote quote, UpstreamCall call) {}
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -90,7 +90,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
     ctx.put("image_request", request);
     TeamPolicy.check(team, request);
     checkContent(current, team, request.prompt());
-    Pricing.Quote quote = current.pricing().quote(request);
+    Quote quote = current.pricing().quote(request);
     ctx.put("quote", quote);
     String query = ctx.request().query();
     return new Admitted(team, request, quote, new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey()));
@@ -103,7 +103,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
           + "' of team " + team.id() + " (category: " + verdict.category() + ")");
     }
     if ("block".equals(team.pii())) {
-      pii.firstCategory(prompt).ifPresent(category -> {
+      PiiDetector.firstCategory(prompt).ifPresent(category -> {
         throw new GatewayException(ErrorCode.CONTENT_BLOCKED, "prompt blocked: it contains personal data (category: pii,"
             + " kind: " + category + "); team " + team.id() + " does not send personal data to Ideogram");
       });

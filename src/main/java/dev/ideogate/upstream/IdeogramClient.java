@@ -24,7 +24,6 @@ public final class IdeogramClient {
     WebClientOptions options =
         new WebClientOptions()
             .setKeepAlive(true)
-            .setTryUseCompression(false)
             .setUserAgent("ideogate")
             .setConnectTimeout(5_000)
             .setSsl("https".equals(base.getScheme()))
@@ -46,7 +45,7 @@ public final class IdeogramClient {
     return request.sendBuffer(call.body()).map(r -> UpstreamResponse.of(r.statusCode(), r.headers(), r.body()));
   }
 
-  public Future<Void> close() {
-    return client.close();
+  public void close() {
+    client.close();
   }
 }
