@@ -110,8 +110,9 @@ final class ImageCallHandler implements Handler<RoutingContext> {
       AsyncResult<Accepted> result) {
     HttpServerResponse response = request.response();
     if (result.failed()) {
+      // anything but a decided rejection is a simulator bug or a client gone mid-body: 500, never a fake 4xx
       SimRejection rejection = result.cause() instanceof SimRejection known ? known
-          : SimRejection.of(400, "could not read the request: " + result.cause().getMessage());
+          : SimRejection.of(500, "simulator error: " + result.cause());
       account.finish(call, rejection.status, 0, System.currentTimeMillis());
       sendJson(response, rejection.status, rejection.body, null);
       return;
