@@ -3,7 +3,6 @@ package dev.ideogate.sim;
 import static dev.ideogate.sim.SimTestClient.pngPart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ideogate.upstream.KeyFingerprint;
