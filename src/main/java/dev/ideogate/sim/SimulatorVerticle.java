@@ -1,0 +1,40 @@
+package dev.ideogate.sim;
+
+import dev.ideogate.upstream.Endpoint;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/** The simulator's HTTP server: every Ideogram route of {@link Endpoint}, its image files, and /__sim. */
+final class SimulatorVerticle extends VerticleBase {
+  private final SimulatorOptions options;
+  private final SimAccounts accounts;
+  private final SignedImageUrls urls;
+  private HttpServer server;
+
+  SimulatorVerticle(SimulatorOptions options, SimAccounts accounts) {
+    this.options = options;
+    this.accounts = accounts;
+    this.urls = SignedImageUrls.withRandomSecret(options.imageUrlTtl());
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    for (Endpoint endpoint : Endpoint.values()) {
+      router.post(endpoint.path()).handler(new ImageCallHandler(vertx, endpoint, accounts, options, urls));
+    }
+    router.get(SignedImageUrls.PATH_PREFIX + ":file").handler(new ImageFileHandler(urls));
+    new SimulatorAdminRoutes(accounts).mount(router);
+    router.route().last().handler(ctx -> ImageCallHandler.sendJson(ctx.response(), 404,
+        new JsonObject().put("error", "Not Found"), null));
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(options.port(), options.host());
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+}
