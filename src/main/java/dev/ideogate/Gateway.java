@@ -2,6 +2,7 @@ package dev.ideogate;
 
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.InMemoryBudgetLedger;
+import dev.ideogate.budget.RedisBudgetLedger;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.dispatch.DispatchEvents;
 import dev.ideogate.dispatch.DispatcherVerticle;
@@ -58,7 +59,9 @@ public final class Gateway {
     this.vertx = vertx;
     config.teams().values().forEach(team -> SecretMasker.register(team.upstreamKey()));
     this.settings = new AtomicReference<>(GatewaySettings.compile(config, options.clock(), Set.of()));
-    this.ledger = new InMemoryBudgetLedger(System::currentTimeMillis, config.redis().holdLease().toMillis());
+    this.ledger = config.redis().enabled()
+        ? RedisBudgetLedger.create(vertx, config.redis())
+        : new InMemoryBudgetLedger(System::currentTimeMillis, config.redis().holdLease().toMillis());
     this.permits = new LocalPermitStore();
     var upstream = config.upstream();
     LaneSettings lanes = new LaneSettings(upstream.maxInFlightPerKey(), upstream.retry().maxAttempts(),

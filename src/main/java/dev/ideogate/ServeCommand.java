@@ -69,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private GatewayConfig startDemoUpstream(Vertx vertx) throws Exception {
-    IdeogramSimulator simulator = await(IdeogramSimulator.start(vertx, SimulatorOptions.demo()));
+    IdeogramSimulator simulator = await(IdeogramSimulator.start(vertx, SimulatorOptions.defaults().withPort(0).withTimeScale(0.2)));
     GatewayConfig demoConfig = ConfigLoader.demo(simulator.baseUrl(), demoPort, 9090);
     LOG.info("demo upstream: built-in Ideogram simulator at {}", simulator.baseUrl());
     return demoConfig;

@@ -107,7 +107,8 @@ public final class ConfigLoader {
         "DEMO_UPSTREAM_BASE_URL", upstreamBaseUrl,
         "DEMO_PORT", Integer.toString(port),
         "DEMO_MANAGEMENT_PORT", Integer.toString(managementPort));
-    return parse(yaml, env::get);
+    // REDIS_URL is the one variable the demo takes from the real environment, so the README can show real keys.
+    return parse(yaml, name -> env.containsKey(name) ? env.get(name) : "REDIS_URL".equals(name) ? System.getenv(name) : null);
   }
 
   private static String read(Path file) {
