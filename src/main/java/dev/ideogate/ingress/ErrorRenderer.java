@@ -41,7 +41,16 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       response.putHeader("Retry-After", Long.toString(error.retryAfterS()));
     }
     ctx.put("error_code", error.error().code());
-    response.setStatusCode(error.error().status()).putHeader("Content-Type", "application/json").end(body.encode());
+    boolean close = "close".equalsIgnoreCase(response.headers().get("Connection"));
+    response.setStatusCode(error.error().status())
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode())
+        .onComplete(v -> {
+          if (close) {
+            // the rest of this request (a body too large or too slow) is not worth reading
+            ctx.request().connection().close();
+          }
+        });
   }
 
   private static GatewayException toGatewayException(RoutingContext ctx) {

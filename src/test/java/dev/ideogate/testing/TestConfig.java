@@ -54,6 +54,7 @@ public final class TestConfig {
    */
   public TestConfig team(String id, String... extra) {
     Map<String, String> fields = new LinkedHashMap<>();
+    String scopes = "[images:generate, images:upscale, images:describe, usage:read]";
     fields.put("upstreamKey", "\"" + upstreamKey(id) + "\"");
     fields.put("dailyBudgetUsd", "\"100\"");
     fields.put("allowedModels", "[V_1, V_1_TURBO, V_2, V_2_TURBO, V_2A, V_2A_TURBO, V_3, V_4, AUTO]");
@@ -62,13 +63,19 @@ public final class TestConfig {
     fields.put("contentPolicy", "strict");
     for (String line : extra) {
       int colon = line.indexOf(':');
-      fields.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+      String name = line.substring(0, colon).trim();
+      String value = line.substring(colon + 1).trim();
+      if (name.equals("clientKeyScopes")) {
+        scopes = value;
+      } else {
+        fields.put(name, value);
+      }
     }
     StringBuilder block = new StringBuilder("  " + id + ":\n");
     fields.forEach((k, v) -> block.append("    ").append(k).append(": ").append(v).append('\n'));
     block.append("    clientKeys:\n      - { id: ").append(id).append("-key, sha256: ")
         .append(ClientKeys.sha256(clientKey(id)))
-        .append(", scopes: [images:generate, images:upscale, images:describe, usage:read] }\n");
+        .append(", scopes: ").append(scopes).append(" }\n");
     teams.put(id, block.toString());
     return this;
   }
