@@ -1,5 +1,7 @@
 package dev.ideogate.dispatch;
 
+import java.util.function.LongSupplier;
+
 /**
  * A lane's effective in-flight limit, additive increase / multiplicative decrease (after Netflix
  * concurrency-limits {@code AIMDLimit}): Ideogram may be stricter than its documented 10 in flight, or the key
@@ -26,7 +28,11 @@ public final class AimdLimit {
 
   private final double backoffRatio;
   private final int successesToIncrease;
+  private final long probeIntervalMs;
+  private final LongSupplier clockMs;
   private int maxLimit;
+  private int ceiling;
+  private long ceilingUntilMs;
   private int limit;
   private int successes;
   private long epoch;
@@ -37,6 +43,16 @@ public final class AimdLimit {
 
   /** Starts at {@code maxLimit}: the documented limit is trusted until Ideogram says otherwise. */
   public AimdLimit(int maxLimit, double backoffRatio, int successesToIncrease) {
+    this(maxLimit, backoffRatio, successesToIncrease, 0, () -> 0L);
+  }
+
+  /**
+   * @param probeIntervalMs after a 429 at limit L, the limit climbs back no higher than L − 1 for this long: the
+   *     level that was just refused is not probed again at once, so a key whose real limit is lower than configured
+   *     settles there instead of drawing a 429 every few dozen calls. 0 = probe freely.
+   */
+  public AimdLimit(int maxLimit, double backoffRatio, int successesToIncrease, long probeIntervalMs,
+      LongSupplier clockMs) {
     if (maxLimit < 1) {
       throw new IllegalArgumentException("maxLimit must be ≥ 1, got " + maxLimit);
     }
@@ -50,6 +66,9 @@ public final class AimdLimit {
     this.limit = maxLimit;
     this.backoffRatio = backoffRatio;
     this.successesToIncrease = successesToIncrease;
+    this.probeIntervalMs = probeIntervalMs;
+    this.clockMs = clockMs;
+    this.ceiling = maxLimit;
   }
 
   public int limit() {
@@ -67,6 +86,10 @@ public final class AimdLimit {
 
   /** A 429: decrease now. */
   public void onThrottled() {
+    if (probeIntervalMs > 0) {
+      ceiling = Math.max(1, limit - 1);
+      ceilingUntilMs = clockMs.getAsLong() + probeIntervalMs;
+    }
     limit = Math.max(1, Math.min(limit - 1, (int) Math.floor(limit * backoffRatio)));
     successes = 0;
     epoch++;
@@ -88,7 +111,8 @@ public final class AimdLimit {
 
   /** A call Ideogram accepted. */
   public void onSuccess() {
-    if (limit >= maxLimit) {
+    int cap = probeIntervalMs > 0 && clockMs.getAsLong() < ceilingUntilMs ? Math.min(ceiling, maxLimit) : maxLimit;
+    if (limit >= cap) {
       successes = 0;
       return;
     }

@@ -42,7 +42,8 @@ final class Lane {
     this.client = client;
     this.settings = settings;
     this.events = events;
-    this.limit = new AimdLimit(settings.maxInFlight(), 0.75, 20);
+    this.limit = new AimdLimit(settings.maxInFlight(), AimdLimit.DEFAULT_BACKOFF_RATIO,
+        AimdLimit.DEFAULT_SUCCESSES_TO_INCREASE, 60_000, System::currentTimeMillis);
     this.completions = new CompletionRate(30_000, System::currentTimeMillis);
     store.onFreed(name, this::pump);
   }
@@ -162,6 +163,7 @@ final class Lane {
     }
     job.state = DispatchJob.State.IN_FLIGHT;
     job.attempts++;
+    job.epoch = limit.epoch();
     inFlight++;
     teamInFlight.merge(job.team(), 1, Integer::sum);
     long heartbeat =
@@ -193,7 +195,7 @@ final class Lane {
   }
 
   private void throttled(DispatchJob job, UpstreamResponse response) {
-    limit.onThrottled();
+    limit.onThrottled(job.epoch); // one wave of 429s lowers the limit once
     OptionalLong retryAfterMs = RetryAfter.parseMs(response.retryAfter(), Instant.now());
     if (job.attempts >= settings.maxAttempts()) {
       long retryAfterS = Math.max(1, (retryAfterMs.orElse(settings.baseDelayMs()) + 999) / 1000);

@@ -167,4 +167,22 @@ class AimdLimitTest {
     assertThrows(IllegalArgumentException.class, () -> new AimdLimit(10, 0.75, 0));
     assertThrows(IllegalArgumentException.class, () -> new AimdLimit(10).setMaxLimit(0));
   }
+
+  @Test
+  void aRefusedLevelIsNotProbedAgainUntilTheProbeIntervalEnds() {
+    long[] now = {0};
+    AimdLimit limit = new AimdLimit(10, 0.75, 2, 60_000, () -> now[0]);
+    limit.onThrottled(); // refused at 10: 10 → 7, ceiling 9
+    limit.onThrottled(); // refused at 7: 7 → 5, ceiling 6
+    assertEquals(5, limit.limit());
+    for (int i = 0; i < 100; i++) {
+      limit.onSuccess();
+    }
+    assertEquals(6, limit.limit(), "climbs back to just below the refused level and stays");
+    now[0] = 60_001;
+    for (int i = 0; i < 100; i++) {
+      limit.onSuccess();
+    }
+    assertEquals(10, limit.limit(), "after the probe interval it probes up to the configured limit again");
+  }
 }
