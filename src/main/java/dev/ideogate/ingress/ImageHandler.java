@@ -8,6 +8,7 @@ import dev.ideogate.budget.Pricing;
 import dev.ideogate.budget.Quote;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.config.TeamConfig;
+import dev.ideogate.dispatch.Cancelled;
 import dev.ideogate.dispatch.DispatchJob;
 import dev.ideogate.dispatch.DispatchResult;
 import dev.ideogate.dispatch.DispatcherVerticle;
@@ -114,8 +115,12 @@ public final class ImageHandler implements Handler<RoutingContext> {
     TeamConfig team = admitted.team();
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
         team.maxQueueWait().toMillis(), admitted.call());
-    ctx.response().closeHandler(v -> dispatcher.cancel(job));
     Accounting accounting = new Accounting(ledger, settings.get().pricing(), admitted.quote(), hold, endpoint.perInput());
+    if (ctx.response().closed()) {
+      // gone while the budget was being reserved: nothing sent, nothing owed
+      return accounting.account(Future.failedFuture(Cancelled.INSTANCE));
+    }
+    ctx.response().closeHandler(v -> dispatcher.cancel(job));
     return dispatcher.dispatch(job).transform(accounting::account);
   }
 
