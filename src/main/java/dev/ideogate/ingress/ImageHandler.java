@@ -115,7 +115,8 @@ public final class ImageHandler implements Handler<RoutingContext> {
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
         team.maxQueueWait().toMillis(), admitted.call());
     ctx.response().closeHandler(v -> dispatcher.cancel(job));
-    Accounting accounting = new Accounting(ledger, settings.get().pricing(), admitted.quote(), hold, endpoint.perInput());
+    Accounting accounting = new Accounting(ledger, settings.get().pricing(), admitted.quote(), hold, endpoint.perInput(),
+        ctx.get(RequestIdHandler.KEY));
     return dispatcher.dispatch(job).transform(accounting::account);
   }
 
