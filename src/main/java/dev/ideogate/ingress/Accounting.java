@@ -66,7 +66,8 @@ final class Accounting {
       return ledger.settle(hold, charge, images)
           .map(s -> new Outcome(hold.team(), result, s.chargedMicroUsd(), images, s.remainingMicroUsd()))
           .recover(e -> {
-            LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(), requestId);
+            LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(),
+                requestId);
             return Future.succeededFuture(new Outcome(hold.team(), result, charge, images, -1));
           });
     }

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class Probes {
-  static final long CHECK_TIMEOUT_MS = 900;
+  static final long CHECK_TIMEOUT_MS = 700;
 
   private Probes() {}
 
