@@ -4,14 +4,18 @@ import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.InMemoryBudgetLedger;
 import dev.ideogate.budget.RedisBudgetLedger;
 import dev.ideogate.config.GatewayConfig;
-import dev.ideogate.dispatch.DispatchEvents;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.dispatch.LocalPermitStore;
 import dev.ideogate.dispatch.PermitStore;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
+import dev.ideogate.ops.AuditLog;
+import dev.ideogate.ops.BudgetGauges;
+import dev.ideogate.ops.GatewayMetrics;
 import dev.ideogate.ops.ManagementVerticle;
+import dev.ideogate.ops.OpsRoutes;
+import dev.ideogate.ops.RequestObserver;
 import dev.ideogate.ops.SecretMasker;
 import dev.ideogate.upstream.IdeogramClient;
 import io.vertx.core.DeploymentOptions;
@@ -30,6 +34,12 @@ import java.time.Duration;
 import io.vertx.core.Promise;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicReference;
+import dev.ideogate.config.TeamConfig;
+import dev.ideogate.upstream.KeyFingerprint;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds the stores from config, deploys the dispatcher, the ingress instances (one per
@@ -37,6 +47,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * on its own {@link Vertx}, to play several replicas.
  */
 public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  /** How often the budget gauges re-read the ledger (Redis): fresh enough for a dashboard, cheap for Redis. */
+  static final long BUDGET_GAUGE_PERIOD_MS = 5_000;
   private final Vertx vertx;
   private final AtomicReference<GatewaySettings> settings;
   private final BudgetLedger ledger;
@@ -45,6 +58,11 @@ public final class Gateway {
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicInteger active = new AtomicInteger();
   private final List<String> deployments = new ArrayList<>();
+  private final Clock clock;
+  private final GatewayMetrics metrics = new GatewayMetrics();
+  private final BudgetGauges budgetGauges;
+  private final RequestObserver requestObserver;
+  private long budgetGaugeTimer = -1;
   private int port;
   private int managementPort;
 
@@ -57,6 +75,7 @@ public final class Gateway {
 
   private Gateway(Vertx vertx, GatewayConfig config, Options options) {
     this.vertx = vertx;
+    this.clock = options.clock();
     config.teams().values().forEach(team -> SecretMasker.register(team.upstreamKey()));
     this.settings = new AtomicReference<>(GatewaySettings.compile(config, options.clock(), Set.of()));
     this.ledger = config.redis().enabled()
@@ -68,7 +87,10 @@ public final class Gateway {
         upstream.retry().baseDelay().toMillis(), upstream.retry().maxDelay().toMillis(), 0, 1_000);
     int connections = Math.max(16, upstream.maxInFlightPerKey() * Math.max(1, config.teams().size()));
     this.dispatcher = new DispatcherVerticle(permits, lanes,
-        v -> new IdeogramClient(v, upstream.baseUrl(), upstream.timeout(), connections), DispatchEvents.NONE);
+        v -> new IdeogramClient(v, upstream.baseUrl(), upstream.timeout(), connections), metrics);
+    this.budgetGauges = new BudgetGauges(metrics.registry(), () -> settings.get().config(), ledger, clock);
+    this.requestObserver = new RequestObserver(settings::get, metrics);
+    metrics.beforeScrape(this::refreshLaneGauges);
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Options options) {
@@ -89,11 +111,13 @@ public final class Gateway {
         })
         .compose(id -> {
           deployments.add(id);
+          OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, requestObserver::auditAdmin);
           return vertx.deployVerticle(new ManagementVerticle(settings::get, ledger, options.clock(), draining::get,
-              managementPort));
+              managementPort, ops));
         })
         .map(id -> {
           deployments.add(id);
+          budgetGaugeTimer = vertx.setPeriodic(1, BUDGET_GAUGE_PERIOD_MS, t -> budgetGauges.refresh());
           return null;
         });
   }
@@ -119,10 +143,67 @@ public final class Gateway {
     return settings.get();
   }
 
+  /** The ingress observer: counts the request as active until its end, and records it in metrics and audit. */
   private void countActive(RoutingContext ctx) {
     active.incrementAndGet();
     ctx.addEndHandler(v -> active.decrementAndGet());
+    requestObserver.observe(ctx);
     ctx.next();
+  }
+
+  /** This gateway's own metrics (one registry per gateway). */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /** The budget gauges; {@code refresh()} reads the ledger now instead of waiting for the next period. */
+  public BudgetGauges budgetGauges() {
+    return budgetGauges;
+  }
+
+  /** Lane figures for the scrape: every lane the config names (idle ones at 0) and every live lane. */
+  private void refreshLaneGauges() {
+    GatewayConfig config = settings.get().config();
+    Map<String, DispatcherVerticle.LaneView> live = new HashMap<>();
+    dispatcher.lanes().forEach(view -> live.put(view.lane(), view));
+    for (TeamConfig team : config.teams().values()) {
+      String lane = KeyFingerprint.of(team.upstreamKey());
+      DispatcherVerticle.LaneView view = live.get(lane);
+      metrics.updateLane(lane, view == null ? 0 : view.inFlight(),
+          view == null ? config.upstream().maxInFlightPerKey() : view.limit());
+      metrics.updateQueueDepth(lane, team.id(), dispatcher.queued(lane, team.id()));
+    }
+    live.values().forEach(view -> metrics.updateLane(view.lane(), view.inFlight(), view.limit()));
+  }
+
+  /**
+   * Applies a new, already validated config without a restart (DESIGN §4): teams, budgets, policies, client keys
+   * and upstream keys take effect for the next request; a request in progress keeps the version it started with.
+   * Server ports, Redis and upstream connection settings are fixed at start: a change there is logged and waits
+   * for the next restart.
+   */
+  public void reload(GatewayConfig next) {
+    GatewaySettings previous = settings.get();
+    next.teams().values().forEach(team -> SecretMasker.register(team.upstreamKey()));
+    settings.set(GatewaySettings.compile(next, clock, previous.clientKeys().revoked()));
+    GatewayConfig old = previous.config();
+    List<String> restartOnly = new ArrayList<>();
+    if (!old.server().equals(next.server())) {
+      restartOnly.add("server");
+    }
+    if (!old.redis().equals(next.redis())) {
+      restartOnly.add("redis");
+    }
+    if (!old.upstream().equals(next.upstream())) {
+      restartOnly.add("upstream");
+    }
+    if (!restartOnly.isEmpty()) {
+      LOG.warn("config reloaded, but changes to {} take effect only after a restart", String.join(", ", restartOnly));
+    }
+    LOG.info("config reloaded: {} teams, {} client keys", next.teams().size(),
+        next.teams().values().stream().mapToInt(t -> t.clientKeys().size()).sum());
+    AuditLog.admin(null, "config.reload", null, "success", "ok", Map.of("teams", next.teams().size()));
+    budgetGauges.refresh();
   }
 
   /** Requests being served right now (from arrival to response end). */
@@ -154,6 +235,9 @@ public final class Gateway {
 
   /** Undeploys everything, newest first. */
   public Future<Void> stop() {
+    if (budgetGaugeTimer >= 0) {
+      vertx.cancelTimer(budgetGaugeTimer);
+    }
     Future<Void> chain = Future.succeededFuture();
     for (int i = deployments.size() - 1; i >= 0; i--) {
       String id = deployments.get(i);

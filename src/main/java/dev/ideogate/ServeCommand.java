@@ -9,7 +9,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.time.Duration;
+import dev.ideogate.config.ConfigWatcher;
+import sun.misc.Signal;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,6 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", description = "Run the gateway (default command).", mixinStandardHelpOptions = true)
 final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  private static final long CONFIG_POLL_MS = 2_000;
+  private static final AtomicBoolean STARTED_DRAIN = new AtomicBoolean();
   private static final List<String> DEMO_TEAMS = List.of("marketing", "product", "social");
 
   @Option(names = "--config", description = "Config file (default: ${DEFAULT-VALUE}).", defaultValue = "conf/ideogate.yaml")
@@ -51,21 +57,53 @@ final class ServeCommand implements Callable<Integer> {
         gatewayConfig.redis().enabled() ? "redis" : "in-memory");
     if (demo) {
       printDemoBanner(gateway);
+    } else {
+      ConfigWatcher.start(vertx, config, System::getenv, CONFIG_POLL_MS, gatewayConfig, gateway::reload);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        gateway.drainAndStop(gatewayConfig.server().drainGrace()).toCompletionStage().toCompletableFuture()
-            .get(gatewayConfig.server().drainGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("shutdown did not complete cleanly: {}", e.getClass().getSimpleName());
-      } finally {
-        stopped.countDown();
-      }
-    }, "ideogate-shutdown"));
-    stopped.await();
+    Duration grace = gatewayConfig.server().drainGrace();
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    Runnable shutdown = () -> drainOnce(gateway, vertx, grace, stopped);
+    // SIGTERM (Kubernetes) and SIGINT (Ctrl-C) drain and then exit 0. Handling the signal ourselves matters: a
+    // JVM that shuts down on SIGTERM through its default handler exits 143 whatever its shutdown hooks do.
+    boolean signalsHandled = handleSignals(shutdown);
+    // Other ways out (System.exit elsewhere, SIGHUP) still drain, best effort.
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "ideogate-shutdown-hook"));
+    stopped.join();
+    LOG.info("ideogate stopped");
+    if (signalsHandled) {
+      System.exit(0); // Main does not exit after serve; lingering non-daemon threads must not keep the pod alive
+    }
     return 0;
+  }
+
+  /** Drains once, whoever asks first (signal or shutdown hook); later callers wait for the same drain. */
+  private static void drainOnce(Gateway gateway, Vertx vertx, Duration grace, CompletableFuture<Void> stopped) {
+    if (STARTED_DRAIN.getAndSet(true)) {
+      stopped.join();
+      return;
+    }
+    LOG.info("shutting down: draining for up to {} s", grace.toSeconds());
+    try {
+      gateway.drainAndStop(grace).toCompletionStage().toCompletableFuture()
+          .get(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("shutdown did not complete cleanly: {}", e.getClass().getSimpleName());
+    } finally {
+      stopped.complete(null);
+    }
+  }
+
+  private static boolean handleSignals(Runnable shutdown) {
+    try {
+      for (String name : List.of("TERM", "INT")) {
+        Signal.handle(new Signal(name), signal -> new Thread(shutdown, "ideogate-drain").start());
+      }
+      return true;
+    } catch (IllegalArgumentException e) {
+      LOG.warn("cannot handle SIGTERM on this platform; relying on the shutdown hook");
+      return false;
+    }
   }
 
   private GatewayConfig startDemoUpstream(Vertx vertx) throws Exception {

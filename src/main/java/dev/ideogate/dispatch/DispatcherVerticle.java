@@ -58,6 +58,13 @@ public final class DispatcherVerticle extends VerticleBase {
     context.runOnContext(v -> lane(job.lane()).cancel(job));
   }
 
+  /** Completes when the dispatcher's event loop has run a task: the liveness probe's view of it. */
+  public Future<Void> ping() {
+    Promise<Void> ran = Promise.promise();
+    context.runOnContext(v -> ran.complete());
+    return onCaller(ran.future());
+  }
+
   /** Live figures of every lane, read for metrics and tests (values may be a moment old). */
   public Collection<LaneView> lanes() {
     return lanes.values().stream().map(l -> new LaneView(l.name(), l.inFlight(), l.limit(), l.queued())).toList();

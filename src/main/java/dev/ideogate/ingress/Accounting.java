@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import net.logstash.logback.argument.StructuredArgument;
+import net.logstash.logback.argument.StructuredArguments;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,10 @@ final class Accounting {
   private final Quote quote;
   private final Hold hold;
   private final boolean perInput;
+  private final StructuredArgument requestId;
 
-  Accounting(BudgetLedger ledger, Pricing pricing, Quote quote, Hold hold, boolean perInput) {
+  Accounting(BudgetLedger ledger, Pricing pricing, Quote quote, Hold hold, boolean perInput, String requestId) {
+    this.requestId = StructuredArguments.kv(RequestIdHandler.KEY, requestId);
     this.perInput = perInput;
     this.ledger = ledger;
     this.pricing = pricing;
@@ -62,7 +66,8 @@ final class Accounting {
       return ledger.settle(hold, charge, images)
           .map(s -> new Outcome(hold.team(), result, s.chargedMicroUsd(), images, s.remainingMicroUsd()))
           .recover(e -> {
-            LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team());
+            LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(),
+                requestId);
             return Future.succeededFuture(new Outcome(hold.team(), result, charge, images, -1));
           });
     }
@@ -82,14 +87,14 @@ final class Accounting {
 
   private Future<Void> settleAll() {
     return ledger.settle(hold, hold.amountMicroUsd(), quote.units()).<Void>mapEmpty().recover(e -> {
-      LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team());
+      LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(), requestId);
       return Future.succeededFuture();
     });
   }
 
   private Future<Void> release() {
     return ledger.release(hold).recover(e -> {
-      LOG.warn("release failed for hold {} of team {}; its lease will expire", hold.id(), hold.team());
+      LOG.warn("release failed for hold {} of team {}; its lease will expire", hold.id(), hold.team(), requestId);
       return Future.succeededFuture();
     });
   }

@@ -4,6 +4,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import net.logstash.logback.argument.StructuredArguments;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +77,8 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       return new GatewayException(code, defaultMessage(code));
     }
     LOG.error("unexpected failure on {}: {}", ctx.request().path(),
-        failure == null ? "status " + status : failure.getClass().getName());
+        failure == null ? "status " + status : failure.getClass().getName(),
+        StructuredArguments.kv(RequestIdHandler.KEY, ctx.get(RequestIdHandler.KEY)));
     return new GatewayException(ErrorCode.UPSTREAM_ERROR, "the gateway could not complete this request");
   }
 

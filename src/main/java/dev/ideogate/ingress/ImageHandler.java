@@ -115,7 +115,8 @@ public final class ImageHandler implements Handler<RoutingContext> {
     TeamConfig team = admitted.team();
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
         team.maxQueueWait().toMillis(), admitted.call());
-    Accounting accounting = new Accounting(ledger, settings.get().pricing(), admitted.quote(), hold, endpoint.perInput());
+    Accounting accounting = new Accounting(ledger, settings.get().pricing(), admitted.quote(), hold, endpoint.perInput(),
+        ctx.get(RequestIdHandler.KEY));
     if (ctx.response().closed()) {
       // gone while the budget was being reserved: nothing sent, nothing owed
       return accounting.account(Future.failedFuture(Cancelled.INSTANCE));

@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
@@ -29,10 +28,17 @@ public final class ManagementVerticle extends VerticleBase {
   private final Clock clock;
   private final BooleanSupplier draining;
   private final int port;
+  private final OpsRoutes ops;
   private HttpServer server;
 
   public ManagementVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock,
       BooleanSupplier draining, int port) {
+    this(settings, ledger, clock, draining, port, OpsRoutes.NONE);
+  }
+
+  public ManagementVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock,
+      BooleanSupplier draining, int port, OpsRoutes ops) {
+    this.ops = ops;
     this.settings = settings;
     this.ledger = ledger;
     this.clock = clock;
@@ -44,20 +50,10 @@ public final class ManagementVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler());
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> {
-      if (draining.getAsBoolean()) {
-        ctx.response().setStatusCode(503);
-        ctx.json(new JsonObject().put("status", "DOWN").put("reason", "draining"));
-        return;
-      }
-      ledger.ping()
-          .onSuccess(v -> ctx.json(new JsonObject().put("status", "UP")))
-          .onFailure(e -> {
-            ctx.response().setStatusCode(503);
-            ctx.json(new JsonObject().put("status", "DOWN").put("reason", "budget store unreachable"));
-          });
-    });
+    router.get("/health/live").handler(Probes.liveness(vertx, ops.dispatcherPing()));
+    router.get("/health/ready").handler(Probes.readiness(vertx, settings, ledger, draining));
+    router.get("/metrics").handler(ops.metrics());
+    router.route("/admin/*").handler(ops.adminAudit());
     router.get("/admin/usage")
         .handler(new AuthHandler(settings, Endpoint.Scope.ADMIN))
         .handler(new UsageHandler(settings, ledger, clock, true));

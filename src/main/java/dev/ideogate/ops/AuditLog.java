@@ -1,0 +1,90 @@
+package dev.ideogate.ops;
+
+import dev.ideogate.budget.MicroUsd;
+import dev.ideogate.policy.PiiDetector;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import net.logstash.logback.argument.StructuredArguments;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit trail of DESIGN §9: one JSON line (logger {@code audit}) per client request and per admin action. The
+ * line's {@code time} is the encoder's timestamp. A prompt is audited by its length and SHA-256 only, unless
+ * {@code audit.includePrompts}; when the team's {@code pii} is {@code redact-logs}, personal data is masked
+ * before anything derived from the prompt is computed, so not even the hash can confirm a guessed e-mail address.
+ * Like every log line, audit lines pass the {@link SecretMasker}.
+ */
+public final class AuditLog {
+  public static final String LOGGER = "audit";
+  private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
+
+  private AuditLog() {}
+
+  /** The fields of a request's audit line, in a stable order. */
+  public static Map<String, Object> requestFields(RequestRecord r, boolean includePrompt, boolean redactPii) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("request_id", r.requestId());
+    fields.put("action", r.action());
+    fields.put("team", r.team());
+    fields.put("client_key_id", r.clientKeyId());
+    fields.put("endpoint", r.endpoint());
+    fields.put("model", r.model());
+    fields.put("images", r.images());
+    fields.put("result", r.result());
+    fields.put("code", r.code());
+    fields.put("status", r.status());
+    fields.put("cost_usd", MicroUsd.format(r.costMicroUsd()));
+    fields.put("upstream_status", r.upstreamStatus());
+    fields.put("queue_wait_ms", r.queueWaitMs());
+    fields.put("duration_ms", r.durationNanos() / 1_000_000L);
+    if (r.prompt() != null) {
+      String prompt = redactPii ? PiiDetector.mask(r.prompt()) : r.prompt();
+      fields.put("prompt_length", prompt.codePointCount(0, prompt.length()));
+      fields.put("prompt_sha256", sha256(prompt));
+      if (includePrompt) {
+        fields.put("prompt", prompt);
+      }
+    }
+    return fields;
+  }
+
+  /** The fields of an admin action's line (management port, config reloads). */
+  public static Map<String, Object> adminFields(String requestId, String action, String clientKeyId, String result,
+      String code, Map<String, Object> details) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("request_id", requestId);
+    fields.put("action", action);
+    fields.put("client_key_id", clientKeyId);
+    fields.put("result", result);
+    fields.put("code", code);
+    fields.putAll(details);
+    return fields;
+  }
+
+  public static void request(RequestRecord record, boolean includePrompt, boolean redactPii) {
+    write(record.action(), requestFields(record, includePrompt, redactPii));
+  }
+
+  public static void admin(String requestId, String action, String clientKeyId, String result, String code,
+      Map<String, Object> details) {
+    write(action, adminFields(requestId, action, clientKeyId, result, code, details));
+  }
+
+  private static void write(String action, Map<String, Object> fields) {
+    AUDIT.info("{} {}", action, fields.get("result"), StructuredArguments.entries(fields));
+  }
+
+  static String sha256(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every JVM", e);
+    }
+  }
+}
