@@ -197,7 +197,7 @@ public final class ConfigLoader {
         s.duration("commandTimeout", Duration.ofSeconds(1)),
         s.string("keyPrefix", "ideogate"),
         s.duration("holdLease", Duration.ofSeconds(300)),
-        s.integer("poolSize", 8, 1, 1024));
+        s.integer("poolSize", 32, 1, 1024));
     if (!redis.keyPrefix().matches("[A-Za-z0-9_.-]{1,64}")) {
       s.error("keyPrefix", "must match [A-Za-z0-9_.-]{1,64}");
     }
