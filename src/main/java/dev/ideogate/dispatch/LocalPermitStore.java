@@ -7,15 +7,19 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Permits of one replica: a counter per lane. Correct only when a single replica serves each upstream key. */
+/**
+ * Permits of one replica: a counter per lane, and the lane's {@link AimdLimit}. Correct only when a single replica
+ * serves each upstream key.
+ */
 public final class LocalPermitStore implements PermitStore {
   private final Map<String, Map<String, Boolean>> taken = new HashMap<>();
+  private final Map<String, AimdLimit> limits = new HashMap<>();
   private final Map<String, List<Runnable>> listeners = new HashMap<>();
 
   @Override
   public synchronized Future<Permit> tryAcquire(String lane, int limit) {
     Map<String, Boolean> permits = taken.computeIfAbsent(lane, l -> new HashMap<>());
-    if (permits.size() >= limit) {
+    if (permits.size() >= Math.min(limit, aimd(lane, limit).limit())) {
       return Future.succeededFuture(null);
     }
     Permit permit = new Permit(lane, UUID.randomUUID().toString());
@@ -50,5 +54,32 @@ public final class LocalPermitStore implements PermitStore {
   @Override
   public synchronized void onFreed(String lane, Runnable wake) {
     listeners.computeIfAbsent(lane, l -> new CopyOnWriteArrayList<>()).add(wake);
+  }
+
+  @Override
+  public synchronized Future<Integer> effectiveLimit(String lane, int localLimit) {
+    return Future.succeededFuture(Math.min(localLimit, aimd(lane, localLimit).limit()));
+  }
+
+  @Override
+  public synchronized Future<Integer> onThrottled(Permit permit, int maxLimit) {
+    AimdLimit limit = aimd(permit.lane(), maxLimit);
+    limit.onThrottled();
+    return Future.succeededFuture(limit.limit());
+  }
+
+  @Override
+  public synchronized Future<Integer> onSuccess(Permit permit, int maxLimit) {
+    AimdLimit limit = aimd(permit.lane(), maxLimit);
+    limit.onSuccess();
+    return Future.succeededFuture(limit.limit());
+  }
+
+  private AimdLimit aimd(String lane, int maxLimit) {
+    AimdLimit limit = limits.computeIfAbsent(lane, l -> new AimdLimit(maxLimit));
+    if (limit.maxLimit() != maxLimit) {
+      limit.setMaxLimit(maxLimit);
+    }
+    return limit;
   }
 }
