@@ -214,11 +214,13 @@ final class Lane {
             .eventually(() -> store.release(permit)).onComplete(v -> pump());
         return;
       }
-      store.onSuccess(permit, settings.maxInFlight()).onSuccess(this::limitIs);
       job.complete(new DispatchResult(response, job.queueWaitMs, job.attempts));
+      // Released first and pumped on its answer: the freed slot is raced for by every replica at the same moment.
+      store.release(permit).onComplete(v -> pump());
+      store.onSuccess(permit, settings.maxInFlight()).onSuccess(this::limitIs);
+      return;
     }
-    store.release(permit);
-    pump();
+    store.release(permit).onComplete(v -> pump());
   }
 
   private void limitIs(int effectiveLimit) {

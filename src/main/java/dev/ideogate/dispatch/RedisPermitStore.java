@@ -113,14 +113,20 @@ public final class RedisPermitStore implements PermitStore {
         .map(value -> value == null ? localLimit : Math.min(localLimit, value.toInteger()));
   }
 
+  /** Call before releasing the permit: its epoch is forgotten on release. */
   @Override
   public Future<Integer> onThrottled(Permit permit, int maxLimit) {
-    return updateLimit(permit, LaneLimitScript.Outcome.THROTTLED, maxLimit);
+    Long epoch = epochs.get(permit.id());
+    if (epoch == null) {
+      return Future.failedFuture(new IllegalStateException("permit " + permit.id() + " is not held by this store"));
+    }
+    return updateLimit(permit.lane(), LaneLimitScript.Outcome.THROTTLED, epoch, maxLimit);
   }
 
+  /** A success needs no epoch: it may come after the release. */
   @Override
   public Future<Integer> onSuccess(Permit permit, int maxLimit) {
-    return updateLimit(permit, LaneLimitScript.Outcome.SUCCESS, maxLimit);
+    return updateLimit(permit.lane(), LaneLimitScript.Outcome.SUCCESS, -1, maxLimit);
   }
 
   @Override
@@ -128,11 +134,7 @@ public final class RedisPermitStore implements PermitStore {
     return freed.close().eventually(redis::close);
   }
 
-  private Future<Integer> updateLimit(Permit permit, LaneLimitScript.Outcome outcome, int maxLimit) {
-    Long epoch = epochs.get(permit.id());
-    if (epoch == null) {
-      return Future.failedFuture(new IllegalStateException("permit " + permit.id() + " is not held by this store"));
-    }
-    return limitScript.run(redis, keys, permit.lane(), outcome, epoch, maxLimit).map(LaneLimitScript.Result::effectiveLimit);
+  private Future<Integer> updateLimit(String lane, LaneLimitScript.Outcome outcome, long epoch, int maxLimit) {
+    return limitScript.run(redis, keys, lane, outcome, epoch, maxLimit).map(LaneLimitScript.Result::effectiveLimit);
   }
 }

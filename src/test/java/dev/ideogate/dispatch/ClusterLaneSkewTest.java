@@ -1,0 +1,150 @@
+package dev.ideogate.dispatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ideogate.sim.IdeogramSimulator;
+import dev.ideogate.sim.SimulatorKnobs;
+import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.sim.SimulatorStats;
+import dev.ideogate.testing.RedisServer;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three replicas, one upstream key, 300 clients in a closed loop split 70/20/10: the deployment keeps Ideogram at
+ * exactly 10 in flight, never draws a 429, uses the slots fully, and the small replica is served in order.
+ */
+class ClusterLaneSkewTest {
+  private static final long LATENCY_MS = 200;
+  private static final int[] CLIENTS = {210, 60, 30};
+  private static final long RUN_MS = 6_000;
+  private static final long STEADY_FROM_MS = 1_000;
+  private static final long STEADY_TO_MS = 5_500;
+
+  private static RedisServer redis;
+  private static Vertx simVertx;
+  private static IdeogramSimulator simulator;
+
+  /** One client request as the client saw it. */
+  record Call(int replica, int client, long sentAtMs, long doneAtMs, int status) {}
+
+  @BeforeAll
+  static void start() {
+    redis = RedisServer.start();
+    simVertx = Vertx.vertx();
+    simulator = Replicas.await(IdeogramSimulator.start(simVertx, SimulatorOptions.defaults()));
+  }
+
+  @AfterAll
+  static void stop() {
+    Replicas.await(simVertx.close());
+    redis.close();
+  }
+
+  @Test
+  void threeReplicasWithSkewedClientsKeepTheKeyExactlyFullWithout429s() throws InterruptedException {
+    try (Replicas replicas = Replicas.start(3, redis.url(), simulator, "30s", "10s")) {
+      replicas.configureUpstream(SimulatorKnobs.NONE.withLatencyMs(LATENCY_MS));
+      warmUp(replicas);
+      ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
+      int total = CLIENTS[0] + CLIENTS[1] + CLIENTS[2];
+      CountDownLatch done = new CountDownLatch(total);
+      long startMs = System.currentTimeMillis();
+      long deadline = startMs + RUN_MS;
+      for (int replica = 0; replica < 3; replica++) {
+        for (int client = 0; client < CLIENTS[replica]; client++) {
+          loop(replicas, replica, client, deadline, calls, done);
+        }
+      }
+      List<Integer> samples = new ArrayList<>();
+      while (System.currentTimeMillis() < deadline) {
+        samples.add(replicas.upstreamStats().inFlight());
+        Thread.sleep(5);
+      }
+      System.out.println("sampled in flight: avg " + samples.stream().mapToInt(i -> i).average().orElse(0));
+      assertTrue(done.await(RUN_MS + 30_000, TimeUnit.MILLISECONDS), "every client finished");
+      SimulatorStats stats = replicas.upstreamStats();
+
+      List<Call> all = new ArrayList<>(calls);
+      long steady = all.stream()
+          .filter(c -> c.doneAtMs() >= startMs + STEADY_FROM_MS && c.doneAtMs() < startMs + STEADY_TO_MS).count();
+      double perSecond = steady * 1000.0 / (STEADY_TO_MS - STEADY_FROM_MS);
+      long[] perSecondHist = new long[20];
+      all.forEach(c -> perSecondHist[(int) Math.min(19, (c.doneAtMs() - startMs) / 1000)]++);
+      System.out.println("per second: " + java.util.Arrays.toString(perSecondHist));
+      long[] perReplica = new long[3];
+      all.forEach(c -> perReplica[c.replica()]++);
+      System.out.printf("skewed run: %d calls, steady %.1f/s (%.1f%% of 50/s), per replica %d/%d/%d,"
+              + " upstream max concurrency %d, upstream 429s %d, non-200 %d%n",
+          all.size(), perSecond, perSecond * 2, perReplica[0], perReplica[1], perReplica[2], stats.maxConcurrency(),
+          stats.rejected429(), all.stream().filter(c -> c.status() != 200).count());
+
+      assertEquals(10, stats.maxConcurrency(), "exactly the key's limit in flight at the peak");
+      assertEquals(0, stats.rejected429(), "no upstream 429");
+      assertTrue(all.stream().allMatch(c -> c.status() == 200), "every call answered 200");
+      assertTrue(perSecond >= 0.95 * 10 / (LATENCY_MS / 1000.0), "completed/s " + perSecond + " < 95% of 50/s");
+      assertTrue(perReplica[2] >= CLIENTS[2], "the 10% replica is served: " + perReplica[2] + " calls");
+      assertInOrder(all, 2);
+      awaitPermitsReleased(replicas);
+    }
+  }
+
+  /** A few calls through each replica first, so the measured run starts with warm code and open connections. */
+  static void warmUp(Replicas replicas) {
+    List<io.vertx.core.Future<?>> calls = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      for (int replica = 0; replica < 3; replica++) {
+        for (int i = 0; i < 10; i++) {
+          calls.add(replicas.generate(replica, "warm-up"));
+        }
+      }
+      Replicas.await(io.vertx.core.Future.join(calls));
+    }
+  }
+
+  private static void loop(Replicas replicas, int replica, int client, long deadline,
+      ConcurrentLinkedQueue<Call> calls, CountDownLatch done) {
+    if (System.currentTimeMillis() >= deadline) {
+      done.countDown();
+      return;
+    }
+    long sentAt = System.currentTimeMillis();
+    replicas.generate(replica, "poster " + replica + "-" + client).onComplete(ar -> {
+      calls.add(new Call(replica, client, sentAt, System.currentTimeMillis(), ar.succeeded() ? ar.result().statusCode() : -1));
+      loop(replicas, replica, client, deadline, calls, done);
+    });
+  }
+
+  /**
+   * FIFO within a replica: a request sent clearly later (30 ms, more than the ledger round trip that precedes the
+   * queue) is never answered clearly earlier (15 ms, more than the jitter of equal upstream latencies).
+   */
+  private static void assertInOrder(List<Call> all, int replica) {
+    List<Call> mine = all.stream().filter(c -> c.replica() == replica).toList();
+    int inversions = 0;
+    for (Call earlier : mine) {
+      for (Call later : mine) {
+        if (later.sentAtMs() - earlier.sentAtMs() >= 30 && earlier.doneAtMs() > later.doneAtMs() + 15) {
+          inversions++;
+        }
+      }
+    }
+    assertEquals(0, inversions, "requests of replica " + replica + " answered out of order");
+  }
+
+  static void awaitPermitsReleased(Replicas replicas) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (replicas.permitsKeyExists() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(0, replicas.permitsTaken(), "no permit left taken");
+  }
+}
