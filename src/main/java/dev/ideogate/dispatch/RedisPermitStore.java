@@ -89,7 +89,7 @@ public final class RedisPermitStore implements PermitStore {
   @Override
   public Future<Boolean> renew(Permit permit) {
     return renewScript.run(redis, keys, permit, leaseMs).onSuccess(live -> {
-      if (!live) {
+      if (!live && epochs.containsKey(permit.id())) { // not a heartbeat that crossed its own release
         LOG.warn("permit lease on lane {} expired while its call was still running (Redis out of reach for longer"
             + " than the lease?); the lane may briefly exceed its limit", permit.lane());
       }

@@ -36,6 +36,7 @@ final class Replicas implements AutoCloseable {
 
   private final List<Vertx> vertxes = new ArrayList<>();
   private final List<Gateway> gateways = new ArrayList<>();
+  private final java.util.Set<Integer> crashed = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Vertx clientVertx;
   private final WebClient client;
   private final IdeogramSimulator simulator;
@@ -56,14 +57,20 @@ final class Replicas implements AutoCloseable {
 
   /** {@code count} replicas against {@code simulator}, with the given permit lease and heartbeat (e.g. "2s"). */
   static Replicas start(int count, String redisUrl, IdeogramSimulator simulator, String lease, String heartbeat) {
+    return start(count, redisUrl, i -> redisUrl, simulator, lease, heartbeat);
+  }
+
+  /** As above, replica i reaching Redis at {@code redisUrlOf(i)} (a {@link RedisLink}, say). */
+  static Replicas start(int count, String redisUrl, java.util.function.IntFunction<String> redisUrlOf,
+      IdeogramSimulator simulator, String lease, String heartbeat) {
     String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
     String upstreamKey = "sim-key-" + prefix;
     Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     RedisConnector redis = new RedisConnector(clientVertx, RedisSettings.standalone(redisUrl));
     Replicas replicas = new Replicas(clientVertx, simulator, redis, new LaneKeys(prefix), upstreamKey);
-    GatewayConfig config = ConfigLoader.parse(yaml(redisUrl, prefix, simulator.baseUrl(), upstreamKey, lease,
-        heartbeat), Map.<String, String>of()::get);
     for (int i = 0; i < count; i++) {
+      GatewayConfig config = ConfigLoader.parse(yaml(redisUrlOf.apply(i), prefix, simulator.baseUrl(), upstreamKey,
+          lease, heartbeat), Map.<String, String>of()::get);
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
       replicas.vertxes.add(vertx);
       replicas.gateways.add(await(Gateway.start(vertx, config, new Gateway.Options(Clock.systemUTC(), 1))));
@@ -136,16 +143,16 @@ final class Replicas implements AutoCloseable {
 
   /** Stops a replica as a crash would: its Vertx closes, nothing drains. */
   void crash(int replica) {
+    crashed.add(replica);
     await(vertxes.get(replica).close());
   }
 
   @Override
   public void close() {
-    for (Vertx vertx : vertxes) {
-      try {
-        vertx.close().await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // already closed by crash()
+    for (int i = 0; i < gateways.size(); i++) {
+      if (!crashed.contains(i)) {
+        await(gateways.get(i).stop());
+        await(vertxes.get(i).close());
       }
     }
     try {
