@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ideogate.sim.IdeogramSimulator;
+import dev.ideogate.sim.RecordedRequest;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.sim.SimulatorOptions;
 import dev.ideogate.sim.SimulatorStats;
@@ -25,9 +26,9 @@ import org.junit.jupiter.api.Test;
 class ClusterLaneSkewTest {
   private static final long LATENCY_MS = 200;
   private static final int[] CLIENTS = {210, 60, 30};
-  private static final long RUN_MS = 6_000;
+  private static final long RUN_MS = 7_000;
   private static final long STEADY_FROM_MS = 1_000;
-  private static final long STEADY_TO_MS = 5_500;
+  private static final long STEADY_TO_MS = 6_500;
 
   private static RedisServer redis;
   private static Vertx simVertx;
@@ -64,34 +65,43 @@ class ClusterLaneSkewTest {
           loop(replicas, replica, client, deadline, calls, done);
         }
       }
-      List<Integer> samples = new ArrayList<>();
-      while (System.currentTimeMillis() < deadline) {
-        samples.add(replicas.upstreamStats().inFlight());
-        Thread.sleep(5);
-      }
-      System.out.println("sampled in flight: avg " + samples.stream().mapToInt(i -> i).average().orElse(0));
+      // Throughput as Ideogram sees it: calls answered during the steady part, when every client is in its loop.
+      Thread.sleep(STEADY_FROM_MS);
+      long acceptedBefore = replicas.upstreamStats().accepted();
+      long steadyStartMs = System.currentTimeMillis();
+      Thread.sleep(STEADY_TO_MS - STEADY_FROM_MS);
+      long upstreamSteady = replicas.upstreamStats().accepted() - acceptedBefore;
+      long steadyEndMs = System.currentTimeMillis();
+      double upstreamPerSecond = upstreamSteady * 1000.0 / (steadyEndMs - steadyStartMs);
       assertTrue(done.await(RUN_MS + 30_000, TimeUnit.MILLISECONDS), "every client finished");
       SimulatorStats stats = replicas.upstreamStats();
+      double utilisation = utilisation(simulator.recentRequests(replicas.lane()), steadyStartMs, steadyEndMs);
+      double serviceMs = simulator.recentRequests(replicas.lane()).stream()
+          .mapToLong(r -> r.finishedAtMs() - r.arrivedAtMs()).average().orElseThrow();
 
       List<Call> all = new ArrayList<>(calls);
       long steady = all.stream()
           .filter(c -> c.doneAtMs() >= startMs + STEADY_FROM_MS && c.doneAtMs() < startMs + STEADY_TO_MS).count();
       double perSecond = steady * 1000.0 / (STEADY_TO_MS - STEADY_FROM_MS);
-      long[] perSecondHist = new long[20];
-      all.forEach(c -> perSecondHist[(int) Math.min(19, (c.doneAtMs() - startMs) / 1000)]++);
-      System.out.println("per second: " + java.util.Arrays.toString(perSecondHist));
       long[] perReplica = new long[3];
       all.forEach(c -> perReplica[c.replica()]++);
-      System.out.printf("skewed run: %d calls, steady %.1f/s (%.1f%% of 50/s), per replica %d/%d/%d,"
+      System.out.printf("skewed run: %d calls; steady part: %.1f/s answered upstream (%.1f%% of 50/s), %.1f/s at the"
+              + " clients, slot utilisation %.1f%% (simulated latency averaged %.1f ms); calls per replica %d/%d/%d;"
               + " upstream max concurrency %d, upstream 429s %d, non-200 %d%n",
-          all.size(), perSecond, perSecond * 2, perReplica[0], perReplica[1], perReplica[2], stats.maxConcurrency(),
+          all.size(), upstreamPerSecond, upstreamPerSecond * 2, perSecond, utilisation * 100, serviceMs,
+          perReplica[0], perReplica[1], perReplica[2], stats.maxConcurrency(),
           stats.rejected429(), all.stream().filter(c -> c.status() != 200).count());
 
       assertEquals(10, stats.maxConcurrency(), "exactly the key's limit in flight at the peak");
       assertEquals(0, stats.rejected429(), "no upstream 429");
       assertTrue(all.stream().allMatch(c -> c.status() == 200), "every call answered 200");
-      assertTrue(perSecond >= 0.95 * 10 / (LATENCY_MS / 1000.0), "completed/s " + perSecond + " < 95% of 50/s");
-      assertTrue(perReplica[2] >= CLIENTS[2], "the 10% replica is served: " + perReplica[2] + " calls");
+      // 95% of 10 ÷ latency: judged on the latency the simulator actually served, since on a loaded machine its
+      // own timers run late (that is not a slot the gateway left idle).
+      assertTrue(utilisation >= 0.95, "slots busy " + utilisation + " of the steady part, < 95%");
+      assertTrue(upstreamPerSecond >= 0.95 * 10 / (serviceMs / 1000.0), "completed/s " + upstreamPerSecond
+          + " < 95% of 10 ÷ " + serviceMs + " ms");
+      assertTrue(perReplica[2] >= 0.10 * all.size(), "the 10% replica gets at least its clients' share, got "
+          + perReplica[2] + " of " + all.size() + " calls");
       assertInOrder(all, 2);
       awaitPermitsReleased(replicas);
     }
@@ -138,6 +148,16 @@ class ClusterLaneSkewTest {
       }
     }
     assertEquals(0, inversions, "requests of replica " + replica + " answered out of order");
+  }
+
+  /** Share of the 10 slots' time in [fromMs, toMs) that the simulator spent serving calls. */
+  private static double utilisation(List<RecordedRequest> calls, long fromMs, long toMs) {
+    long busyMs = 0;
+    for (RecordedRequest call : calls) {
+      long end = call.finishedAtMs() == 0 ? toMs : call.finishedAtMs();
+      busyMs += Math.max(0, Math.min(end, toMs) - Math.max(call.arrivedAtMs(), fromMs));
+    }
+    return busyMs / (10.0 * (toMs - fromMs));
   }
 
   static void awaitPermitsReleased(Replicas replicas) throws InterruptedException {
