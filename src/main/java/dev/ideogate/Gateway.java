@@ -8,6 +8,7 @@ import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.dispatch.LocalPermitStore;
 import dev.ideogate.dispatch.PermitStore;
+import dev.ideogate.dispatch.RedisPermitStore;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
 import dev.ideogate.ops.AuditLog;
@@ -81,10 +82,12 @@ public final class Gateway {
     this.ledger = config.redis().enabled()
         ? RedisBudgetLedger.create(vertx, config.redis())
         : new InMemoryBudgetLedger(System::currentTimeMillis, config.redis().holdLease().toMillis());
-    this.permits = new LocalPermitStore();
     var upstream = config.upstream();
+    // Permits: Redis leases shared by every replica (renewed by heartbeat), else one replica's counters.
+    this.permits = config.redis().enabled() ? RedisPermitStore.create(vertx, config) : new LocalPermitStore();
+    long heartbeatMs = config.redis().enabled() ? upstream.permitHeartbeat().toMillis() : 0;
     LaneSettings lanes = new LaneSettings(upstream.maxInFlightPerKey(), upstream.retry().maxAttempts(),
-        upstream.retry().baseDelay().toMillis(), upstream.retry().maxDelay().toMillis(), 0, 1_000);
+        upstream.retry().baseDelay().toMillis(), upstream.retry().maxDelay().toMillis(), heartbeatMs, 1_000);
     int connections = Math.max(16, upstream.maxInFlightPerKey() * Math.max(1, config.teams().size()));
     this.dispatcher = new DispatcherVerticle(permits, lanes,
         v -> new IdeogramClient(v, upstream.baseUrl(), upstream.timeout(), connections), metrics);

@@ -15,9 +15,10 @@ import java.util.List;
 /**
  * One Lua file of {@code src/main/resources/lua/}, run by its SHA-1. A Redis that does not know the script (just
  * started, {@code SCRIPT FLUSH}, a cluster node it was never loaded on) answers NOSCRIPT; then the script runs once
- * by EVAL, which routes by key like EVALSHA and leaves the script cached on exactly the node that needs it.
+ * by EVAL, which routes by key like EVALSHA and leaves the script cached on exactly the node that needs it. Public for
+ * the other script families (dispatch permits).
  */
-final class LuaScript {
+public final class LuaScript {
   private final String name;
   private final String source;
   private final String sha1;
@@ -28,7 +29,7 @@ final class LuaScript {
     this.sha1 = sha1Hex(source);
   }
 
-  static LuaScript load(String name) {
+  public static LuaScript load(String name) {
     String resource = "/lua/" + name + ".lua";
     try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -40,7 +41,7 @@ final class LuaScript {
     }
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
@@ -49,12 +50,12 @@ final class LuaScript {
   }
 
   /** SCRIPT LOAD, so the first EVALSHA finds it (best effort: a NOSCRIPT later is handled anyway). */
-  Future<Void> preload(RedisConnector redis) {
+  public Future<Void> preload(RedisConnector redis) {
     return redis.call(api -> api.script(List.of("LOAD", source))).mapEmpty();
   }
 
   /** EVALSHA with the given keys and arguments; on NOSCRIPT, EVAL of the source (which caches it). */
-  Future<Response> run(RedisConnector redis, List<String> keys, List<String> args) {
+  public Future<Response> run(RedisConnector redis, List<String> keys, List<String> args) {
     return redis
         .call(api -> api.evalsha(flat(sha1, keys, args)))
         .recover(err -> isNoScript(err)

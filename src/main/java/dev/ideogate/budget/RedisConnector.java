@@ -34,7 +34,8 @@ public final class RedisConnector {
     this.api = RedisAPI.api(client);
   }
 
-  static RedisOptions options(RedisSettings settings) {
+  /** The client options of {@code settings}; public for the dedicated pub/sub connection of the permit store. */
+  public static RedisOptions options(RedisSettings settings) {
     RedisOptions options = new RedisOptions()
         .setType(RedisClientType.valueOf(settings.mode().toUpperCase(java.util.Locale.ROOT)))
         .setMaxPoolSize(settings.poolSize())

@@ -27,7 +27,6 @@ public final class DispatchJob {
   State state = State.NEW;
   boolean cancelRequested;
   int attempts;
-  long epoch;
   long enqueuedAtMs;
   long queueWaitMs;
   long timerId = -1;

@@ -7,6 +7,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -68,6 +69,19 @@ public final class DispatcherVerticle extends VerticleBase {
   /** Live figures of every lane, read for metrics and tests (values may be a moment old). */
   public Collection<LaneView> lanes() {
     return lanes.values().stream().map(l -> new LaneView(l.name(), l.inFlight(), l.limit(), l.queued())).toList();
+  }
+
+  /**
+   * Cluster-wide figures of every lane this replica serves, for {@code ideogate_upstream_inflight{lane}} and
+   * {@code ideogate_lane_limit{lane}}: permits held by all replicas, the shared effective limit, this replica's queue.
+   * Fails when the permit store does not answer.
+   */
+  public Future<List<LaneView>> clusterLanes() {
+    List<Future<LaneView>> views = lanes.values().stream()
+        .map(l -> Future.all(store.inFlight(l.name()), store.effectiveLimit(l.name(), settings.maxInFlight()))
+            .map(all -> new LaneView(l.name(), all.<Integer>resultAt(0), all.<Integer>resultAt(1), l.queued())))
+        .toList();
+    return Future.all(views).map(all -> all.<LaneView>list());
   }
 
   public int queued(String lane, String team) {

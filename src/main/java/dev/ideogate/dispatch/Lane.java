@@ -29,10 +29,11 @@ final class Lane {
   private final FairQueue<DispatchJob> queue = new FairQueue<>();
   private final Map<String, Integer> teamInFlight = new HashMap<>();
   private final Map<String, Integer> teamCaps = new HashMap<>();
-  private final AimdLimit limit;
+  private int limit; // the lane's effective (AIMD) limit, as the store last answered it
   private final CompletionRate completions;
   private int inFlight;
   private boolean acquiring;
+  private boolean wokenWhileAcquiring; // a freed permit announced during an acquire: try again at once
   private long safetyPollTimer = -1;
 
   Lane(String name, Vertx vertx, PermitStore store, IdeogramClient client, LaneSettings settings, DispatchEvents events) {
@@ -42,8 +43,7 @@ final class Lane {
     this.client = client;
     this.settings = settings;
     this.events = events;
-    this.limit = new AimdLimit(settings.maxInFlight(), AimdLimit.DEFAULT_BACKOFF_RATIO,
-        AimdLimit.DEFAULT_SUCCESSES_TO_INCREASE, 60_000, System::currentTimeMillis);
+    this.limit = settings.maxInFlight();
     this.completions = new CompletionRate(30_000, System::currentTimeMillis);
     store.onFreed(name, this::pump);
   }
@@ -57,7 +57,7 @@ final class Lane {
   }
 
   int limit() {
-    return limit.limit();
+    return limit;
   }
 
   int queued(String team) {
@@ -112,16 +112,24 @@ final class Lane {
             + " retry after " + retryAfterS + " s", retryAfterS));
   }
 
-  /** Starts queued jobs while the lane, the team caps and the permit store allow. */
+  /**
+   * Starts queued jobs while the lane, the team caps and the permit store allow: one acquire at a time; a granted
+   * permit pumps again, a refused one waits for a freed permit (or the safety poll).
+   */
   void pump() {
-    while (!acquiring && inFlight < limit.limit() && queue.size() > 0) {
+    if (acquiring) {
+      wokenWhileAcquiring = true;
+      return;
+    }
+    if (inFlight < limit && queue.size() > 0) {
       var next = queue.poll(this::teamMayStart);
       if (next.isEmpty()) {
         return;
       }
       DispatchJob job = next.get().item();
       acquiring = true;
-      store.tryAcquire(name, limit.limit()).onComplete(ar -> acquired(job, ar));
+      store.tryAcquire(name, settings.maxInFlight()).onComplete(ar -> acquired(job, ar));
+      return;
     }
     if (queue.size() > 0) {
       armSafetyPoll();
@@ -138,16 +146,33 @@ final class Lane {
 
   private void acquired(DispatchJob job, AsyncResult<PermitStore.Permit> ar) {
     acquiring = false;
+    boolean woken = wokenWhileAcquiring;
+    wokenWhileAcquiring = false;
     if (ar.failed()) {
       vertx.cancelTimer(job.timerId);
       job.fail(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
           "the permit store cannot confirm a free Ideogram slot; retry shortly", 1L));
-      armSafetyPoll();
+      pump(); // fail-closed: the next queued jobs get their 503 now, not one per safety poll
       return;
     }
     PermitStore.Permit permit = ar.result();
+    if (job.cancelRequested) { // the client left while the acquire was on its way: nothing is sent
+      if (permit != null) {
+        store.release(permit);
+      }
+      vertx.cancelTimer(job.timerId);
+      job.fail(Cancelled.INSTANCE);
+      pump();
+      return;
+    }
     if (permit == null) {
       queue.offerFirst(job.team(), job); // the whole deployment is at the limit: wait for a freed permit
+      if (job.attempts == 0 && System.currentTimeMillis() - job.enqueuedAtMs >= job.maxQueueWaitMs()) {
+        queueTimeout(job); // its timer fired while it was out of the queue for this acquire
+      }
+      if (woken) {
+        pump();
+      }
       armSafetyPoll();
       return;
     }
@@ -163,7 +188,6 @@ final class Lane {
     }
     job.state = DispatchJob.State.IN_FLIGHT;
     job.attempts++;
-    job.epoch = limit.epoch();
     inFlight++;
     teamInFlight.merge(job.team(), 1, Integer::sum);
     long heartbeat =
@@ -185,17 +209,29 @@ final class Lane {
       events.upstreamResponse(name, response.status());
       if (response.status() == 429) {
         throttled(job, response);
-      } else {
-        limit.onSuccess();
-        job.complete(new DispatchResult(response, job.queueWaitMs, job.attempts));
+        // release after the 429 lowered the limit, so a wake-up cannot overshoot it
+        store.onThrottled(permit, settings.maxInFlight()).onSuccess(this::limitIs)
+            .eventually(() -> store.release(permit)).onComplete(v -> pump());
+        return;
       }
+      job.complete(new DispatchResult(response, job.queueWaitMs, job.attempts));
+      // Released first and pumped on its answer: the freed slot is raced for by every replica at the same moment.
+      store.release(permit).onComplete(v -> pump());
+      store.onSuccess(permit, settings.maxInFlight()).onSuccess(this::limitIs);
+      return;
     }
-    store.release(permit); // after the 429 lowered the limit, so a wake-up cannot overshoot it
-    pump();
+    store.release(permit).onComplete(v -> pump());
+  }
+
+  private void limitIs(int effectiveLimit) {
+    boolean raised = effectiveLimit > limit;
+    limit = effectiveLimit;
+    if (raised) {
+      pump();
+    }
   }
 
   private void throttled(DispatchJob job, UpstreamResponse response) {
-    limit.onThrottled(job.epoch); // one wave of 429s lowers the limit once
     OptionalLong retryAfterMs = RetryAfter.parseMs(response.retryAfter(), Instant.now());
     if (job.attempts >= settings.maxAttempts()) {
       long retryAfterS = Math.max(1, (retryAfterMs.orElse(settings.baseDelayMs()) + 999) / 1000);

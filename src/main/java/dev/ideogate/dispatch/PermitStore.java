@@ -29,6 +29,19 @@ public interface PermitStore {
     return Future.succeededFuture(localLimit);
   }
 
+  /**
+   * Ideogram answered 429 to the call made under {@code permit} (call it before releasing the permit): lowers the
+   * lane's effective limit (AIMD, floor 1); the new limit. Stores without an adaptive limit return {@code maxLimit}.
+   */
+  default Future<Integer> onThrottled(Permit permit, int maxLimit) {
+    return Future.succeededFuture(maxLimit);
+  }
+
+  /** Ideogram answered the call made under {@code permit}: counts toward raising the limit again; the new limit. */
+  default Future<Integer> onSuccess(Permit permit, int maxLimit) {
+    return Future.succeededFuture(maxLimit);
+  }
+
   default Future<Void> close() {
     return Future.succeededFuture();
   }

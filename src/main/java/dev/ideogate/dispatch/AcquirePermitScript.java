@@ -1,0 +1,49 @@
+package dev.ideogate.dispatch;
+
+import dev.ideogate.budget.LuaScript;
+import dev.ideogate.budget.RedisConnector;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+import java.util.List;
+
+/** Java side of {@code lua/permit_acquire.lua}: the only code that knows its KEYS/ARGV order and its reply shape. */
+final class AcquirePermitScript {
+  private final LuaScript script = LuaScript.load("permit_acquire");
+
+  record Args(String lane, String permitId, int maxInFlight, long leaseMs) {
+    Args {
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be ≥ 1, got " + maxInFlight);
+      }
+      if (leaseMs <= 0) {
+        throw new IllegalArgumentException("permit lease must be > 0 ms, got " + leaseMs);
+      }
+    }
+  }
+
+  /**
+   * The script's answer.
+   *
+   * @param epoch the lane's AIMD epoch, reported with a 429 of the call made under this permit
+   * @param taken permits held on the lane (this one included when admitted)
+   * @param effectiveLimit the lane's shared limit, already capped by the configured one
+   * @param expiresInMs refused: ms until the earliest lease expires, when a retry may succeed; 0 when admitted
+   */
+  record Result(boolean admitted, long epoch, int taken, int effectiveLimit, long expiresInMs) {}
+
+  LuaScript lua() {
+    return script;
+  }
+
+  Future<Result> run(RedisConnector redis, LaneKeys keys, Args args) {
+    List<String> keyList = List.of(keys.permits(args.lane()), keys.limit(args.lane()));
+    List<String> argList = List.of(args.permitId(), Integer.toString(args.maxInFlight()),
+        Long.toString(args.leaseMs()), keys.freed(args.lane()));
+    return script.run(redis, keyList, argList).map(AcquirePermitScript::parse);
+  }
+
+  private static Result parse(Response reply) {
+    return new Result(reply.get(0).toInteger() == 1, reply.get(1).toLong(), reply.get(2).toInteger(),
+        reply.get(3).toInteger(), reply.get(4).toLong());
+  }
+}

@@ -1,0 +1,171 @@
+package dev.ideogate.dispatch;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pub/sub side of {@link RedisPermitStore}: one dedicated connection, SUBSCRIBEd to the freed channel of every
+ * lane this replica serves. A message runs the lane's wake-ups on the context each was registered from. When the
+ * connection drops it reconnects with a capped backoff, subscribes again and wakes every lane, since a release may
+ * have gone unheard meanwhile. Lanes also poll slowly, so a lost message costs latency, never a stuck queue.
+ *
+ * <p>It also wakes a lane when its earliest lease expires ({@link #wakeAfter}): nobody publishes the end of a lease
+ * that a dead replica held, and the waiters should not have to wait for their next poll to reclaim it.
+ */
+final class FreedSubscriber {
+  private static final Logger LOG = LoggerFactory.getLogger(FreedSubscriber.class);
+  private static final long MIN_RETRY_MS = 100;
+  private static final long MAX_RETRY_MS = 5_000;
+
+  private final Vertx vertx;
+  private final Redis client;
+  private final Map<String, List<Wake>> wakesByChannel = new ConcurrentHashMap<>();
+  private final Map<String, ExpiryTimer> expiryTimers = new ConcurrentHashMap<>();
+  // Connection state is touched only on the context of the first subscriber (home).
+  private Context home;
+  private RedisConnection connection;
+  private boolean connecting;
+  private boolean closed;
+  private long retryMs = MIN_RETRY_MS;
+
+  private record Wake(Context context, Runnable action) {
+    void run() {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  private record ExpiryTimer(long timerId, long dueAtMs) {}
+
+  FreedSubscriber(Vertx vertx, RedisOptions options) {
+    this.vertx = vertx;
+    this.client = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+  }
+
+  /** Runs {@code wake} on the caller's context whenever a message arrives on {@code channel}. */
+  void subscribe(String channel, Runnable wake) {
+    Context caller = vertx.getOrCreateContext();
+    boolean firstForChannel = wakesByChannel.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).isEmpty();
+    wakesByChannel.get(channel).add(new Wake(caller, wake));
+    synchronized (this) {
+      if (home == null) {
+        home = caller;
+      }
+    }
+    home.runOnContext(v -> {
+      if (connection != null && firstForChannel) {
+        connection.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).onFailure(this::lost);
+      } else if (connection == null) {
+        connect();
+      }
+    });
+  }
+
+  /** Wakes the channel's lanes in {@code delayMs} unless a wake-up is already due sooner. */
+  void wakeAfter(String channel, long delayMs) {
+    long dueAtMs = System.currentTimeMillis() + delayMs;
+    expiryTimers.compute(channel, (c, current) -> {
+      if (current != null && current.dueAtMs() <= dueAtMs) {
+        return current;
+      }
+      if (current != null) {
+        vertx.cancelTimer(current.timerId());
+      }
+      long id = vertx.setTimer(Math.max(1, delayMs), t -> {
+        expiryTimers.remove(c);
+        wake(c);
+      });
+      return new ExpiryTimer(id, dueAtMs);
+    });
+  }
+
+  Future<Void> close() {
+    expiryTimers.values().forEach(timer -> vertx.cancelTimer(timer.timerId()));
+    Context context;
+    synchronized (this) {
+      context = home;
+    }
+    if (context == null) {
+      return client.close();
+    }
+    return Future.<Void>future(p -> context.runOnContext(v -> {
+      closed = true;
+      RedisConnection open = connection;
+      connection = null;
+      (open == null ? Future.<Void>succeededFuture() : open.close()).onComplete(ar -> p.complete());
+    })).compose(v -> client.close());
+  }
+
+  private void connect() {
+    if (connecting || closed) {
+      return;
+    }
+    connecting = true;
+    client.connect().onComplete(ar -> {
+      connecting = false;
+      if (ar.failed()) {
+        retryLater(ar.cause());
+        return;
+      }
+      RedisConnection conn = ar.result();
+      if (closed) {
+        conn.close();
+        return;
+      }
+      connection = conn;
+      conn.handler(this::message);
+      conn.exceptionHandler(this::lost);
+      conn.endHandler(v -> lost(null));
+      List<String> channels = new ArrayList<>(wakesByChannel.keySet());
+      Request subscribe = Request.cmd(Command.SUBSCRIBE);
+      channels.forEach(subscribe::arg);
+      conn.send(subscribe).onSuccess(r -> {
+        retryMs = MIN_RETRY_MS;
+        channels.forEach(this::wake); // releases published while we were not listening
+      }).onFailure(this::lost);
+    });
+  }
+
+  private void message(Response push) {
+    if (push.size() >= 3 && "message".equals(push.get(0).toString())) {
+      wake(push.get(1).toString());
+    }
+  }
+
+  private void wake(String channel) {
+    wakesByChannel.getOrDefault(channel, List.of()).forEach(Wake::run);
+  }
+
+  private void lost(Throwable cause) {
+    if (closed || connection == null) {
+      return;
+    }
+    RedisConnection dropped = connection;
+    connection = null;
+    dropped.close();
+    retryLater(cause);
+  }
+
+  private void retryLater(Throwable cause) {
+    if (closed) {
+      return;
+    }
+    LOG.warn("permit wake-up channel to Redis lost ({}); reconnecting in {} ms, lanes poll meanwhile",
+        cause == null ? "connection closed" : cause.toString(), retryMs);
+    vertx.setTimer(retryMs, id -> connect());
+    retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+  }
+}

@@ -1,0 +1,20 @@
+package dev.ideogate.dispatch;
+
+import dev.ideogate.budget.LuaScript;
+import dev.ideogate.budget.RedisConnector;
+import io.vertx.core.Future;
+import java.util.List;
+
+/** Java side of {@code lua/permit_renew.lua}: true when the lease was live and now runs {@code leaseMs} more. */
+final class RenewPermitScript {
+  private final LuaScript script = LuaScript.load("permit_renew");
+
+  LuaScript lua() {
+    return script;
+  }
+
+  Future<Boolean> run(RedisConnector redis, LaneKeys keys, PermitStore.Permit permit, long leaseMs) {
+    return script.run(redis, List.of(keys.permits(permit.lane())), List.of(permit.id(), Long.toString(leaseMs)))
+        .map(reply -> reply.toInteger() == 1);
+  }
+}
