@@ -83,7 +83,7 @@ class ConfigLoaderTest {
     assertEquals(new GatewayConfig.Server("0.0.0.0", 8080, 9090, 26_214_400L, 10_485_760L, 16, 16_384,
         Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), ""), config.server());
     assertEquals(new GatewayConfig.Redis("", "standalone", "closed", Duration.ofSeconds(1), "ideogate",
-        Duration.ofSeconds(300), 8), config.redis());
+        Duration.ofSeconds(300), 32), config.redis());
     assertEquals(new GatewayConfig.Upstream("https://api.ideogram.ai", 10, Duration.ofSeconds(120),
         new GatewayConfig.Retry(6, Duration.ofMillis(500), Duration.ofSeconds(20)), Duration.ofSeconds(30),
         Duration.ofSeconds(10)), config.upstream());
