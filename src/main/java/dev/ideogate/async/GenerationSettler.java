@@ -70,7 +70,7 @@ public final class GenerationSettler {
 
   private Future<Void> afterSettled(AsyncGeneration generation, JsonObject result, long charge, int images,
       String source) {
-    LOG.info("async generation {} of team {} settled by {}: {} images, {} µUSD", generation.generationId(),
+    LOG.debug("async generation {} of team {} settled by {}: {} images, {} µUSD", generation.generationId(),
         generation.team(), source, images, charge);
     Future<Void> unindexed = store.unindex(generation.generationId()).recover(e -> Future.succeededFuture());
     Future<Void> delivered = generation.wantsDelivery()
