@@ -57,7 +57,8 @@ public final class AsyncServices {
     if (config.redis().enabled()) {
       this.redis = new RedisConnector(vertx, RedisSettings.of(config.redis()));
       this.store = new RedisAsyncStore(redis, config.redis().keyPrefix(), timing.recordTtlMs());
-      this.deliveries = new RedisDeliveryQueue(redis, config.redis().keyPrefix(), replica, timing.reclaimIdleMs());
+      this.deliveries = new RedisDeliveryQueue(redis, config.redis().keyPrefix(), replica, timing.reclaimIdleMs(),
+          stats);
     } else {
       this.redis = null;
       this.store = new InMemoryAsyncStore(clock::millis, timing.recordTtlMs());

@@ -39,8 +39,9 @@ public record AsyncSettings(
     if (deliveryAttempts < 1) {
       throw new IllegalArgumentException("deliveryAttempts must be ≥ 1, got " + deliveryAttempts);
     }
-    if (reclaimIdleMs <= deliveryTimeoutMs) {
-      throw new IllegalArgumentException("reclaimIdleMs must exceed deliveryTimeoutMs: a live POST is never reclaimed");
+    if (reclaimIdleMs < deliveryTimeoutMs + 1_000) {
+      throw new IllegalArgumentException("reclaimIdleMs must exceed deliveryTimeoutMs by 1 s or more: a live POST is"
+          + " never reclaimed, and the POST lock (timeout + 0.5 s) has expired when a dead replica's entry is");
     }
     if (reconcileIntervalMs <= 0 || deliveryPollMs <= 0 || alertScanMs <= 0 || replayWindowS <= 0) {
       throw new IllegalArgumentException("intervals and the replay window must be > 0");

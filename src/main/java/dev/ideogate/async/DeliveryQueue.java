@@ -30,6 +30,12 @@ public interface DeliveryQueue {
   /** Drop the entry without marking the delivery done (a duplicate of one another replica is sending). */
   Future<Void> drop(Taken taken);
 
+  /**
+   * Another replica holds the delivery's lock: leave this entry for later. Redis: it stays unacknowledged and is
+   * reclaimed once idle, when the lock of a dead replica has expired; in memory: requeued after delayMs.
+   */
+  Future<Void> later(Taken taken, long delayMs);
+
   /** Failed: schedule {@code taken.delivery().next()} in delayMs. */
   Future<Void> retryLater(Taken taken, long delayMs);
 

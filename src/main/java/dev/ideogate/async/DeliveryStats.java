@@ -11,6 +11,8 @@ public final class DeliveryStats {
   public final AtomicLong failedAttempts = new AtomicLong();
   public final AtomicLong deadLettered = new AtomicLong();
   public final AtomicLong duplicatesSkipped = new AtomicLong();
+  /** Entries taken over from a replica that died before acknowledging them. */
+  public final AtomicLong reclaimed = new AtomicLong();
   private final List<Long> latenciesMs = new ArrayList<>();
 
   synchronized void recordLatency(long ms) {

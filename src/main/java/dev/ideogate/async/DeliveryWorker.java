@@ -70,12 +70,14 @@ public final class DeliveryWorker {
   }
 
   private Future<Void> work(DeliveryQueue.Taken taken) {
-    return queue.begin(taken, settings.deliveryTimeoutMs() + 5_000).compose(begin -> switch (begin) {
+    // the lock outlives one POST (its timeout) and expires before a dead replica's entry is reclaimed
+    return queue.begin(taken, settings.deliveryTimeoutMs() + 500).compose(begin -> switch (begin) {
       case GO -> post(taken);
-      case DONE, BUSY -> {
+      case DONE -> {
         stats.duplicatesSkipped.incrementAndGet();
         yield queue.drop(taken);
       }
+      case BUSY -> queue.later(taken, settings.reclaimIdleMs());
     });
   }
 

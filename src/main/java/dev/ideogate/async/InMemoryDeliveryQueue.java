@@ -71,6 +71,12 @@ public final class InMemoryDeliveryQueue implements DeliveryQueue {
   }
 
   @Override
+  public synchronized Future<Void> later(Taken taken, long delayMs) {
+    scheduled.add(new Scheduled(clockMs.getAsLong() + delayMs, seq++, taken.delivery()));
+    return Future.succeededFuture();
+  }
+
+  @Override
   public synchronized Future<Void> retryLater(Taken taken, long delayMs) {
     sending.remove(taken.delivery().deliveryId());
     scheduled.add(new Scheduled(clockMs.getAsLong() + delayMs, seq++, taken.delivery().next()));

@@ -30,10 +30,13 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
   private final LuaScript ack = LuaScript.load("webhook_ack");
   private final LuaScript retry = LuaScript.load("webhook_retry");
   private final LuaScript moveDue = LuaScript.load("webhook_move_due");
+  private final DeliveryStats stats;
   private volatile boolean groupReady;
   private long lastReclaimMs;
 
-  public RedisDeliveryQueue(RedisConnector redis, String keyPrefix, String consumer, long reclaimIdleMs) {
+  public RedisDeliveryQueue(RedisConnector redis, String keyPrefix, String consumer, long reclaimIdleMs,
+      DeliveryStats stats) {
+    this.stats = stats;
     this.redis = redis;
     this.keys = new AsyncKeys(keyPrefix);
     this.consumer = consumer;
@@ -81,6 +84,7 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
         .map(reply -> entries(reply == null || reply.size() < 2 ? null : reply.get(1)))
         .onSuccess(taken -> {
           if (!taken.isEmpty()) {
+            stats.reclaimed.addAndGet(taken.size());
             LOG.info("reclaimed {} webhook deliveries left unacknowledged by another replica", taken.size());
           }
         });
@@ -152,6 +156,11 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
     String id = taken.delivery().deliveryId();
     return ack.run(redis, List.of(keys.stream(), keys.done(id), keys.lock(id)),
         List.of(GROUP, taken.entryId(), markDone ? "1" : "0", Long.toString(DONE_TTL_S))).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> later(Taken taken, long delayMs) {
+    return Future.succeededFuture(); // stays pending in this consumer's PEL; XAUTOCLAIM brings it back when idle
   }
 
   @Override

@@ -95,7 +95,7 @@ class AsyncDeliveryTest {
       expectedByTeam.merge(received.team(), unitById.get(id) * received.body().getJsonArray("data").size(), Long::sum);
     }
     for (String team : List.of("alpha", "beta")) {
-      waitUntil("no hold left for " + team, 10_000, () -> cluster.usage(0, team).heldMicroUsd() == 0);
+      waitUntil("no hold left for " + team, 10_000, () -> cluster.usage(2, team).heldMicroUsd() == 0);
       TeamUsage usage = cluster.usage(1, team);
       assertEquals(expectedByTeam.get(team), usage.spentDayMicroUsd(), "settled spend of " + team);
       assertEquals(0, usage.holdsExpired(), "holds that expired instead of settling");
@@ -109,17 +109,20 @@ class AsyncDeliveryTest {
     List<Long> latencies = new ArrayList<>();
     long attempts = 0;
     long delivered = 0;
+    long reclaimed = 0;
     for (var gateway : cluster.replicas) {
       DeliveryStats stats = gateway.async().deliveryStats();
       latencies.addAll(stats.latenciesMs());
       attempts += stats.attempts.get();
       delivered += stats.delivered.get();
+      reclaimed += stats.reclaimed.get();
     }
     long reconciled = cluster.replicas.stream().mapToLong(g -> g.async().reconciler().settled.get()).sum();
     String line = String.format("%s: delivered=%d latency p50=%d ms p99=%d ms, POST attempts=%d (redeliveries=%d),"
-            + " receiver arrivals=%d, reconciler settled=%d, sim webhooks=%s", name, delivered,
+            + " reclaimed=%d, receiver arrivals=%d (abandoned by a dead sender=%d), reconciler settled=%d,"
+            + " sim webhooks=%s", name, delivered,
         AsyncCluster.percentile(latencies, 0.5), AsyncCluster.percentile(latencies, 0.99), attempts,
-        attempts - delivered, receiver.arrivals.size(), reconciled, cluster.simulator.generations().webhookStats());
+        attempts - delivered, reclaimed, receiver.arrivals.size(), receiver.abandoned.get(), reconciled, cluster.simulator.generations().webhookStats());
     System.out.println("[async-report] " + line);
     return line;
   }
@@ -158,6 +161,8 @@ class AsyncDeliveryTest {
     cluster.kill(0);
     receiver.slow(0);
     assertDeliveredOnceWithExactBudgets(unitById);
+    long reclaimed = cluster.replicas.stream().mapToLong(g -> g.async().deliveryStats().reclaimed.get()).sum();
+    assertTrue(reclaimed > 0, "the killed replica's unacknowledged deliveries were reclaimed by the others");
     report("receiver down, replica killed mid-delivery");
   }
 }

@@ -28,6 +28,8 @@ final class WebhookReceiver {
   final List<String> arrivals = new CopyOnWriteArrayList<>();
   final AtomicInteger badSignatures = new AtomicInteger();
   final AtomicInteger refusedWhileDown = new AtomicInteger();
+  /** Requests whose sender was gone before the receiver answered (not committed). */
+  final AtomicInteger abandoned = new AtomicInteger();
   private volatile boolean down;
   private volatile long slowMs;
   private HttpServer server;
@@ -56,6 +58,7 @@ final class WebhookReceiver {
       }
       Runnable commit = () -> {
         if (request.response().closed()) {
+          abandoned.incrementAndGet();
           return; // the sender is gone: this request's transaction is rolled back
         }
         committed.computeIfAbsent(deliveryId, id -> new CopyOnWriteArrayList<>()).add(new Received(deliveryId, team,
