@@ -122,7 +122,8 @@ class AsyncDeliveryTest {
             + " reclaimed=%d, receiver arrivals=%d (abandoned by a dead sender=%d), reconciler settled=%d,"
             + " sim webhooks=%s", name, delivered,
         AsyncCluster.percentile(latencies, 0.5), AsyncCluster.percentile(latencies, 0.99), attempts,
-        attempts - delivered, reclaimed, receiver.arrivals.size(), receiver.abandoned.get(), reconciled, cluster.simulator.generations().webhookStats());
+        attempts - delivered, reclaimed, receiver.arrivals.size(), receiver.abandoned.get(), reconciled,
+        cluster.simulator.generations().webhookStats());
     System.out.println("[async-report] " + line);
     return line;
   }
@@ -157,7 +158,9 @@ class AsyncDeliveryTest {
         () -> receiver.refusedWhileDown.get() >= 60);
     receiver.slow(300);
     receiver.down(false);
-    waitUntil("replica 0 is mid-delivery", 10_000, () -> receiver.arrivals.size() > receiver.refusedWhileDown.get());
+    DeliveryStats first = cluster.replicas.get(0).async().deliveryStats();
+    waitUntil("replica 0 has a POST in flight", 10_000,
+        () -> first.attempts.get() > first.delivered.get() + first.failedAttempts.get());
     cluster.kill(0);
     receiver.slow(0);
     assertDeliveredOnceWithExactBudgets(unitById);
