@@ -103,4 +103,26 @@ class AsyncPollingAndAlertsTest {
     waitUntil("no hold left", 5_000, () -> cluster.usage(0, "alpha").heldMicroUsd() == 0);
     assertEquals(30 * 2 * 60_000, cluster.usage(0, "alpha").spentDayMicroUsd());
   }
+
+  @Test
+  void aDeliveryThatKeepsFailingIsDeadLetteredAndShownToAdminsOnly() {
+    AsyncSettings twoAttempts = AsyncDeliveryTest.FAST.withDelivery(2, 50, 100, 2_000, 20, 3_000);
+    cluster = new AsyncCluster(null, 1, twoAttempts, "dev", "", 0.01);
+    receiver.down(true);
+    assertEquals(200, await(cluster.submit(0, "alpha", v4("a fox", 1, "TURBO"), receiver.url("alpha"))).statusCode());
+    int management = cluster.replicas.get(0).managementPort();
+    waitUntil("the delivery is dead-lettered", 10_000, () -> await(cluster.client.get(management, "127.0.0.1",
+            "/admin/webhooks").putHeader("Api-Key", cluster.key("admin")).send())
+        .bodyAsJsonObject().getJsonObject("queue").getLong("dead_letters") == 1);
+    var view = await(cluster.client.get(management, "127.0.0.1", "/admin/webhooks")
+        .putHeader("Api-Key", cluster.key("admin")).send()).bodyAsJsonObject();
+    var dead = view.getJsonArray("dead_letters").getJsonObject(0);
+    assertEquals("alpha", dead.getString("team"));
+    assertEquals(2, dead.getInteger("attempts"));
+    assertEquals("receiver answered 503", dead.getString("reason"));
+    assertEquals(2, receiver.refusedWhileDown.get());
+    assertEquals(401, await(cluster.client.get(management, "127.0.0.1", "/admin/webhooks").send()).statusCode());
+    assertEquals(403, await(cluster.client.get(management, "127.0.0.1", "/admin/webhooks")
+        .putHeader("Api-Key", cluster.key("alpha")).send()).statusCode());
+  }
 }
