@@ -1,5 +1,7 @@
 package dev.ideogate;
 
+import dev.ideogate.async.AsyncServices;
+import dev.ideogate.async.AsyncSettings;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.InMemoryBudgetLedger;
 import dev.ideogate.budget.RedisBudgetLedger;
@@ -56,6 +58,7 @@ public final class Gateway {
   private final BudgetLedger ledger;
   private final PermitStore permits;
   private final DispatcherVerticle dispatcher;
+  private final AsyncServices async;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicInteger active = new AtomicInteger();
   private final List<String> deployments = new ArrayList<>();
@@ -67,10 +70,21 @@ public final class Gateway {
   private int port;
   private int managementPort;
 
-  /** What a caller may choose besides the config: the clock (tests move days) and the number of ingress loops. */
-  public record Options(Clock clock, int ingressInstances) {
+  /**
+   * What a caller may choose besides the config: the clock (tests move days), the number of ingress loops, and
+   * the timing of async generations and webhooks (tests scale it down).
+   */
+  public record Options(Clock clock, int ingressInstances, AsyncSettings async) {
+    public Options(Clock clock, int ingressInstances) {
+      this(clock, ingressInstances, AsyncSettings.defaults());
+    }
+
     public static Options defaults() {
       return new Options(Clock.systemUTC(), Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    }
+
+    public Options withAsync(AsyncSettings settings) {
+      return new Options(clock, ingressInstances, settings);
     }
   }
 
@@ -94,6 +108,7 @@ public final class Gateway {
     this.budgetGauges = new BudgetGauges(metrics.registry(), () -> settings.get().config(), ledger, clock);
     this.requestObserver = new RequestObserver(settings::get, metrics);
     metrics.beforeScrape(this::refreshLaneGauges);
+    this.async = new AsyncServices(vertx, config, settings::get, ledger, options.clock(), options.async());
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Options options) {
@@ -109,18 +124,19 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::get, ledger, dispatcher, options.clock(), draining::get,
-                  this::countActive, port),
+                  this::countActive, port, async),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })
         .compose(id -> {
           deployments.add(id);
           OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, requestObserver::auditAdmin);
           return vertx.deployVerticle(new ManagementVerticle(settings::get, ledger, options.clock(), draining::get,
-              managementPort, ops));
+              managementPort, ops, async::mountManagementRoutes));
         })
         .map(id -> {
           deployments.add(id);
           budgetGaugeTimer = vertx.setPeriodic(1, BUDGET_GAUGE_PERIOD_MS, t -> budgetGauges.refresh());
+          async.start();
           return null;
         });
   }
@@ -136,6 +152,11 @@ public final class Gateway {
 
   public BudgetLedger ledger() {
     return ledger;
+  }
+
+  /** Async generations and webhooks of this replica (issue 10). */
+  public AsyncServices async() {
+    return async;
   }
 
   public DispatcherVerticle dispatcher() {
@@ -246,7 +267,7 @@ public final class Gateway {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.compose(v -> ledger.close()).compose(v -> permits.close());
+    return chain.compose(v -> async.stop()).compose(v -> ledger.close()).compose(v -> permits.close());
   }
 
   private static int freePort() {

@@ -2,6 +2,7 @@ package dev.ideogate;
 
 import dev.ideogate.config.CheckConfigCommand;
 import dev.ideogate.config.KeysCommand;
+import dev.ideogate.ops.WebhookCommand;
 import dev.ideogate.sim.SimulateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       KeysCommand.class,
       CheckConfigCommand.class,
+      WebhookCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * team. Every method is a few map operations under one lock and never waits on I/O, so callers on an event loop
  * are safe.
  */
-public final class InMemoryBudgetLedger implements BudgetLedger {
+public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger {
   private final LongSupplier clockMs;
   private final long holdLeaseMs;
   private final String holdIdPrefix;
@@ -45,7 +45,20 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
   }
 
   @Override
-  public synchronized Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd) {
+  public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd) {
+    return reserve(team, window, costMicroUsd, holdLeaseMs);
+  }
+
+  @Override
+  public Future<Settlement> settle(TeamBudget team, Hold hold, long chargeMicroUsd, int images) {
+    return settle(hold, chargeMicroUsd, images);
+  }
+
+  @Override
+  public synchronized Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs) {
+    if (leaseMs <= 0) {
+      return Future.failedFuture(new IllegalArgumentException("lease must be > 0 ms, got " + leaseMs));
+    }
     if (costMicroUsd < 0) {
       return Future.failedFuture(new IllegalArgumentException("cost must be ≥ 0 µUSD, got " + costMicroUsd));
     }
@@ -61,7 +74,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger {
       return refuse(team, BudgetRefusal.Window.MONTH, window, monthLeft, costMicroUsd);
     }
     String id = holdIdPrefix + UUID.randomUUID();
-    state.holds.put(id, new OpenHold(costMicroUsd, window, clockMs.getAsLong() + holdLeaseMs));
+    state.holds.put(id, new OpenHold(costMicroUsd, window, clockMs.getAsLong() + leaseMs));
     state.held += costMicroUsd;
     return Future.succeededFuture(
         new Hold(id, team.team(), window, costMicroUsd, Math.min(dayLeft, monthLeft) - costMicroUsd));

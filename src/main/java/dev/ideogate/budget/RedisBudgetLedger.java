@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * limits during the outage). Settle, release and usage never fall back: a Redis hold left unsettled expires and is
  * charged in full, which over-counts rather than under-counts.
  */
-public final class RedisBudgetLedger implements BudgetLedger {
+public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBudgetLedger.class);
   private static final String LOCAL_HOLD_PREFIX = "local-";
 
@@ -61,11 +61,22 @@ public final class RedisBudgetLedger implements BudgetLedger {
 
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd) {
+    return reserve(team, window, costMicroUsd, holdLeaseMs);
+  }
+
+  @Override
+  public Future<Settlement> settle(TeamBudget team, Hold hold, long chargeMicroUsd, int images) {
+    latestBudgets.put(team.team(), team);
+    return settle(hold, chargeMicroUsd, images);
+  }
+
+  @Override
+  public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs) {
     latestBudgets.put(team.team(), team);
     ReserveScript.Args args;
     try {
       args = new ReserveScript.Args(team.team(), window, UUID.randomUUID().toString(), costMicroUsd,
-          team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), holdLeaseMs);
+          team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), leaseMs);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }

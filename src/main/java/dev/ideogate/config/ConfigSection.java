@@ -53,6 +53,11 @@ final class ConfigSection {
     return path;
   }
 
+  /** The environment variable {@code name}, null when unset. */
+  String env(String name) {
+    return env.apply(name);
+  }
+
   String pathOf(String key) {
     if (key.isEmpty() || path.isEmpty()) {
       return path + key;

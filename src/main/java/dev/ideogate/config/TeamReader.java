@@ -97,10 +97,12 @@ final class TeamReader {
     for (ConfigSection entry : team.sections("clientKeys")) {
       clientKeys.add(clientKey(entry, id));
     }
+    String webhookSecret = WebhookSettingsReader.secret(team);
+    TeamConfig.Alerts alerts = WebhookSettingsReader.alerts(team);
     team.rejectUnknownKeys();
     return new TeamConfig(id, name, upstreamKey, daily == null ? 0 : daily,
         monthly == null ? OptionalLong.empty() : OptionalLong.of(monthly), models, styles, speeds, maxConcurrency,
-        maxQueued, maxQueueWait, policy, pii, rateLimit, List.copyOf(clientKeys));
+        maxQueued, maxQueueWait, policy, pii, rateLimit, List.copyOf(clientKeys), webhookSecret, alerts);
   }
 
   /** {@code upstreamKey} (usually "${ENV_VAR}") or {@code upstreamKeyFile} (a mounted secret), exactly one. */

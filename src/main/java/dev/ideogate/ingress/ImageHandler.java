@@ -72,7 +72,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
   }
 
   /** Parse, validate, policy, price: everything decided without I/O. */
-  private Admitted admit(RoutingContext ctx, GatewaySettings current) {
+  Admitted admit(RoutingContext ctx, GatewaySettings current) {
     Principal principal = ctx.get(AuthHandler.KEY);
     TeamConfig team = current.config().team(principal.team());
     if (team == null) {

@@ -1,5 +1,6 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.async.AsyncServices;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.upstream.Endpoint;
@@ -29,10 +30,18 @@ public final class IngressVerticle extends VerticleBase {
   private final BooleanSupplier draining;
   private final Handler<RoutingContext> observer;
   private final int port;
+  private final AsyncServices async;
   private HttpServer server;
 
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port) {
+    this(settings, ledger, dispatcher, clock, draining, observer, port, null);
+  }
+
+  /** @param async async generations and webhooks (issue 10); null = the async routes are not served */
+  public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
+      Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, AsyncServices async) {
+    this.async = async;
     this.settings = settings;
     this.ledger = ledger;
     this.dispatcher = dispatcher;
@@ -48,16 +57,23 @@ public final class IngressVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler()).handler(observer).handler(this::refuseWhileDraining);
     for (Endpoint endpoint : Endpoint.values()) {
+      if (endpoint.async() && async == null) {
+        continue;
+      }
       router.route(endpoint.path())
           .handler(ctx -> allowOnly(ctx, HttpMethod.POST))
           .handler(new AuthHandler(settings, endpoint.scope()))
           .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis()))
-          .handler(new ImageHandler(endpoint, settings, ledger, dispatcher, clock));
+          .handler(endpoint.async() ? new AsyncImageHandler(endpoint, settings, ledger, dispatcher, clock, async)
+              : new ImageHandler(endpoint, settings, ledger, dispatcher, clock));
     }
     router.route("/v1/usage")
         .handler(ctx -> allowOnly(ctx, HttpMethod.GET))
         .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
         .handler(new UsageHandler(settings, ledger, clock, false));
+    if (async != null) {
+      async.mountClientRoutes(router);
+    }
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such route " + sanitize(ctx.request().path())
             + ": the gateway serves only the Ideogram API paths and /v1/usage")));

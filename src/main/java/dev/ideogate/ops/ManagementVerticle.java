@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -29,16 +30,22 @@ public final class ManagementVerticle extends VerticleBase {
   private final BooleanSupplier draining;
   private final int port;
   private final OpsRoutes ops;
+  private final Consumer<Router> extraRoutes;
   private HttpServer server;
 
   public ManagementVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock,
       BooleanSupplier draining, int port) {
-    this(settings, ledger, clock, draining, port, OpsRoutes.NONE);
+    this(settings, ledger, clock, draining, port, OpsRoutes.NONE, router -> {});
   }
 
+  /**
+   * @param ops metrics, probes and admin audit of this gateway
+   * @param extraRoutes mounts more admin routes (e.g. {@code /admin/webhooks}) before the 404
+   */
   public ManagementVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock,
-      BooleanSupplier draining, int port, OpsRoutes ops) {
+      BooleanSupplier draining, int port, OpsRoutes ops, Consumer<Router> extraRoutes) {
     this.ops = ops;
+    this.extraRoutes = extraRoutes;
     this.settings = settings;
     this.ledger = ledger;
     this.clock = clock;
@@ -57,6 +64,7 @@ public final class ManagementVerticle extends VerticleBase {
     router.get("/admin/usage")
         .handler(new AuthHandler(settings, Endpoint.Scope.ADMIN))
         .handler(new UsageHandler(settings, ledger, clock, true));
+    extraRoutes.accept(router);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such management route; try /health/live, /health/ready, /metrics, /admin/usage")));
     router.route().failureHandler(new ErrorRenderer());

@@ -17,9 +17,11 @@ public final class IdeogramSimulator {
   private final SimulatorVerticle verticle;
   private final SimAccounts accounts;
   private final SimulatorOptions options;
+  private final SimAsync async;
 
   private IdeogramSimulator(Vertx vertx, String deploymentId, SimulatorVerticle verticle, SimAccounts accounts,
-      SimulatorOptions options) {
+      SimulatorOptions options, SimAsync async) {
+    this.async = async;
     this.vertx = vertx;
     this.deploymentId = deploymentId;
     this.verticle = verticle;
@@ -29,9 +31,10 @@ public final class IdeogramSimulator {
 
   public static Future<IdeogramSimulator> start(Vertx vertx, SimulatorOptions options) {
     SimAccounts accounts = new SimAccounts(options.accounts(), options.acceptAnyKey());
-    SimulatorVerticle verticle = new SimulatorVerticle(options, accounts);
+    SimAsync async = new SimAsync();
+    SimulatorVerticle verticle = new SimulatorVerticle(options, accounts, async);
     return vertx.deployVerticle(verticle)
-        .map(id -> new IdeogramSimulator(vertx, id, verticle, accounts, options));
+        .map(id -> new IdeogramSimulator(vertx, id, verticle, accounts, options, async));
   }
 
   public int port() {
@@ -76,5 +79,20 @@ public final class IdeogramSimulator {
   /** Knobs for one key (null = follow the global knobs again); arms force429Count for it. */
   public void configure(String apiKeyFingerprint, SimulatorKnobs knobs) {
     accounts.configure(apiKeyFingerprint, knobs);
+  }
+
+  /** Knobs of async generations and their webhooks (drop, duplicate, delay, fail). */
+  public void configureAsync(SimAsyncKnobs knobs) {
+    async.configure(knobs);
+  }
+
+  /** The async generations created so far and what their webhooks did. */
+  public SimGenerations generations() {
+    return async.generations;
+  }
+
+  /** The webhook signing keys (tests rotate them, and verify against them). */
+  public SimWebhookKeys webhookKeys() {
+    return async.keys;
   }
 }

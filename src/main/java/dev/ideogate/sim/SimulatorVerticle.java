@@ -12,11 +12,13 @@ final class SimulatorVerticle extends VerticleBase {
   private final SimulatorOptions options;
   private final SimAccounts accounts;
   private final SignedImageUrls urls;
+  private final SimAsync async;
   private HttpServer server;
 
-  SimulatorVerticle(SimulatorOptions options, SimAccounts accounts) {
+  SimulatorVerticle(SimulatorOptions options, SimAccounts accounts, SimAsync async) {
     this.options = options;
     this.accounts = accounts;
+    this.async = async;
     this.urls = SignedImageUrls.withRandomSecret(options.imageUrlTtl());
   }
 
@@ -24,8 +26,11 @@ final class SimulatorVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     for (Endpoint endpoint : Endpoint.values()) {
-      router.post(endpoint.path()).handler(new ImageCallHandler(vertx, endpoint, accounts, options, urls));
+      router.post(endpoint.path()).handler(endpoint.async()
+          ? new AsyncGenerationHandler(vertx, endpoint, accounts, options, urls, async)
+          : new ImageCallHandler(vertx, endpoint, accounts, options, urls));
     }
+    new GenerationRoutes(accounts, async).mount(router);
     router.get(SignedImageUrls.PATH_PREFIX + ":file").handler(new ImageFileHandler(urls));
     new SimulatorAdminRoutes(accounts).mount(router);
     router.route().last().handler(ctx -> ImageCallHandler.sendJson(ctx.response(), 404,

@@ -28,7 +28,15 @@ public enum Endpoint {
   V3_GENERATE_TRANSPARENT("/v1/ideogram-v3/generate-transparent", Body.JSON_OR_MULTIPART, Scope.GENERATE,
       Family.V3_TRANSPARENT, "V_3", "images.generate_transparent"),
   V4_GENERATE("/v1/ideogram-v4/generate", Body.JSON_OR_MULTIPART, Scope.GENERATE, Family.V4, "V_4",
-      "images.generate");
+      "images.generate"),
+  // Transparent V4 has no published price of its own (ideogram-api.md §2a, §6): priced as V4 by speed.
+  V4_GENERATE_TRANSPARENT("/v1/ideogram-v4/generate-transparent", Body.JSON_OR_MULTIPART, Scope.GENERATE,
+      Family.V4, "V_4", "images.generate_transparent"),
+  // Async twins (ideogram-api.md §2a, §4.3): answer {generation_id}; the result arrives by webhook or polling.
+  V4_ASYNC_GENERATE("/v1/ideogram-v4/async/generate", Body.JSON_OR_MULTIPART, Scope.GENERATE, Family.V4, "V_4",
+      "images.generate_async"),
+  V4_ASYNC_GENERATE_TRANSPARENT("/v1/ideogram-v4/async/generate-transparent", Body.JSON_OR_MULTIPART,
+      Scope.GENERATE, Family.V4, "V_4", "images.generate_transparent_async");
 
   /** How the body is encoded on the wire. */
   public enum Body { JSON, MULTIPART, JSON_OR_MULTIPART }
@@ -99,6 +107,11 @@ public enum Endpoint {
   /** Short label for metrics: the path without its leading slash. */
   public String label() {
     return path.substring(1);
+  }
+
+  /** Answers {@code {generation_id}} at once; the images come later by webhook or by polling. */
+  public boolean async() {
+    return path.contains("/async/");
   }
 
   /** Billed per input (upscale, describe) rather than per output image. */

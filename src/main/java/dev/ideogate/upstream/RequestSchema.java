@@ -94,6 +94,9 @@ public final class RequestSchema {
         images.check();
         return v3Transparent(endpoint, f);
       case V4_GENERATE:
+      case V4_GENERATE_TRANSPARENT:
+      case V4_ASYNC_GENERATE:
+      case V4_ASYNC_GENERATE_TRANSPARENT:
         images.check();
         return v4(endpoint, f);
       default:

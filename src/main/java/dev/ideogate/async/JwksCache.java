@@ -1,0 +1,76 @@
+package dev.ideogate.async;
+
+import dev.ideogate.upstream.GenerationClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ideogram's webhook keys, fetched from the upstream JWKS and cached. An unknown key id triggers one refetch (a key
+ * rotation), at most once per {@code minRefetchMs}, so forged key ids cannot make the gateway hammer the JWKS.
+ * Concurrent callers share one fetch. Only OKP/Ed25519 keys are kept.
+ */
+public final class JwksCache {
+  private static final Logger LOG = LoggerFactory.getLogger(JwksCache.class);
+
+  private final GenerationClient upstream;
+  private final long minRefetchMs;
+  private volatile Map<String, PublicKey> keys = Map.of();
+  private volatile long fetchedAtMs = Long.MIN_VALUE / 2;
+  private Future<Map<String, PublicKey>> inFlight;
+
+  public JwksCache(GenerationClient upstream, long minRefetchMs) {
+    this.upstream = upstream;
+    this.minRefetchMs = minRefetchMs;
+  }
+
+  /** The key set, refetched first when {@code keyId} is unknown and the last fetch is old enough. */
+  public synchronized Future<Map<String, PublicKey>> keysFor(String keyId) {
+    Map<String, PublicKey> current = keys;
+    if (keyId != null && current.containsKey(keyId)) {
+      return Future.succeededFuture(current);
+    }
+    if (inFlight != null) {
+      return inFlight;
+    }
+    if (System.currentTimeMillis() - fetchedAtMs < minRefetchMs) {
+      return Future.succeededFuture(current);
+    }
+    fetchedAtMs = System.currentTimeMillis();
+    inFlight = upstream.jwks().map(JwksCache::parse)
+        .onSuccess(parsed -> keys = parsed)
+        .recover(e -> {
+          LOG.warn("could not fetch Ideogram's webhook keys: {}", e.toString());
+          return Future.succeededFuture(keys);
+        })
+        .andThen(v -> {
+          synchronized (this) {
+            inFlight = null;
+          }
+        });
+    return inFlight;
+  }
+
+  static Map<String, PublicKey> parse(JsonObject jwks) {
+    Map<String, PublicKey> parsed = new HashMap<>();
+    JsonArray list = jwks.getJsonArray("keys", new JsonArray());
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject jwk = list.getJsonObject(i);
+      if (!"OKP".equals(jwk.getString("kty")) || !"Ed25519".equals(jwk.getString("crv")) || jwk.getString("kid") == null) {
+        continue;
+      }
+      try {
+        parsed.put(jwk.getString("kid"), IdeogramWebhookVerifier.ed25519(jwk.getString("x", "")));
+      } catch (GeneralSecurityException | IllegalArgumentException e) {
+        LOG.warn("skipping an unreadable JWKS key");
+      }
+    }
+    return Map.copyOf(parsed);
+  }
+}

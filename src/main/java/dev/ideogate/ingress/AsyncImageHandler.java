@@ -1,0 +1,204 @@
+package dev.ideogate.ingress;
+
+import dev.ideogate.async.AsyncGeneration;
+import dev.ideogate.async.AsyncServices;
+import dev.ideogate.async.WebhookUrlPolicy;
+import dev.ideogate.budget.AsyncHoldLedger;
+import dev.ideogate.budget.BudgetLedger;
+import dev.ideogate.budget.BudgetWindow;
+import dev.ideogate.budget.Hold;
+import dev.ideogate.budget.MicroUsd;
+import dev.ideogate.budget.TeamBudget;
+import dev.ideogate.config.TeamConfig;
+import dev.ideogate.dispatch.DispatchJob;
+import dev.ideogate.dispatch.DispatchResult;
+import dev.ideogate.dispatch.DispatcherVerticle;
+import dev.ideogate.upstream.Endpoint;
+import dev.ideogate.upstream.UpstreamCall;
+import dev.ideogate.upstream.UpstreamFailure;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An async generate route (issue 10): the same admission as {@link ImageHandler} (parse, validate, policy,
+ * price), a check of the client's {@code webhook_url} ({@link WebhookUrlPolicy}), a reservation with the long
+ * async lease, dispatch on the team's lane with the gateway's own callback URL in place of the client's, and, once
+ * Ideogram accepted, the generation recorded (team, hold, price, client webhook) before the client gets
+ * Ideogram's body. Settlement happens later: callback, poll or reconciler.
+ */
+public final class AsyncImageHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(AsyncImageHandler.class);
+
+  private final Endpoint endpoint;
+  private final Supplier<GatewaySettings> settings;
+  private final BudgetLedger ledger;
+  private final DispatcherVerticle dispatcher;
+  private final Clock clock;
+  private final AsyncServices async;
+  private final ImageHandler admission;
+
+  public AsyncImageHandler(Endpoint endpoint, Supplier<GatewaySettings> settings, BudgetLedger ledger,
+      DispatcherVerticle dispatcher, Clock clock, AsyncServices async) {
+    this.endpoint = endpoint;
+    this.settings = settings;
+    this.ledger = ledger;
+    this.dispatcher = dispatcher;
+    this.clock = clock;
+    this.async = async;
+    this.admission = new ImageHandler(endpoint, settings, ledger, dispatcher, clock);
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    GatewaySettings current = settings.get();
+    ImageHandler.Admitted admitted;
+    String clientWebhook;
+    try {
+      admitted = admission.admit(ctx, current);
+      clientWebhook = clientWebhook(ctx, current, admitted.team());
+    } catch (GatewayException e) {
+      ctx.fail(e);
+      return;
+    }
+    TeamConfig team = admitted.team();
+    BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
+    TeamBudget budget = new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd());
+    long cost = admitted.quote().worstCaseMicroUsd();
+    Future<Hold> reserved = ledger instanceof AsyncHoldLedger longLease
+        ? longLease.reserve(budget, window, cost, async.timing().holdLeaseMs())
+        : ledger.reserve(budget, window, cost);
+    reserved.compose(hold -> dispatch(ctx, admitted, hold).transform(result -> accept(admitted, hold, clientWebhook,
+            result)))
+        .onSuccess(accepted -> respond(ctx, accepted))
+        .onFailure(ctx::fail);
+  }
+
+  /** The client's webhook_url, checked; empty when absent (the client polls). */
+  private String clientWebhook(RoutingContext ctx, GatewaySettings current, TeamConfig team) {
+    String url = ctx.queryParams().get("webhook_url");
+    if (url == null || url.isEmpty()) {
+      return "";
+    }
+    WebhookUrlPolicy.refusal(url, current.config().environment()).ifPresent(reason -> {
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, reason);
+    });
+    if (!team.hasWebhookSecret()) {
+      throw new GatewayException(ErrorCode.INVALID_REQUEST, "team " + team.id() + " has no webhookSecret configured,"
+          + " so Ideogate cannot sign deliveries to webhook_url; poll GET /v1/generations/{id} instead");
+    }
+    return url;
+  }
+
+  private Future<DispatchResult> dispatch(RoutingContext ctx, ImageHandler.Admitted admitted, Hold hold) {
+    TeamConfig team = admitted.team();
+    UpstreamCall original = admitted.call();
+    UpstreamCall call = new UpstreamCall(endpoint, upstreamQuery(ctx.request().query(), async.callbackUrl()),
+        original.contentType(), original.body(), original.apiKey());
+    DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
+        team.maxQueueWait().toMillis(), call);
+    ctx.response().closeHandler(v -> dispatcher.cancel(job));
+    return dispatcher.dispatch(job);
+  }
+
+  /** The client's query without its webhook_url, plus the gateway's callback URL when one is configured. */
+  static String upstreamQuery(String clientQuery, String callbackUrl) {
+    List<String> kept = new ArrayList<>();
+    if (clientQuery != null && !clientQuery.isEmpty()) {
+      for (String pair : clientQuery.split("&")) {
+        String name = URLDecoder.decode(pair.split("=", 2)[0], StandardCharsets.UTF_8);
+        if (!pair.isEmpty() && !name.equals("webhook_url")) {
+          kept.add(pair);
+        }
+      }
+    }
+    if (!callbackUrl.isEmpty()) {
+      kept.add("webhook_url=" + URLEncoder.encode(callbackUrl, StandardCharsets.UTF_8));
+    }
+    return String.join("&", kept);
+  }
+
+  private record Accepted(String team, Hold hold, DispatchResult result) {}
+
+  private Future<Accepted> accept(ImageHandler.Admitted admitted, Hold hold, String clientWebhook,
+      AsyncResult<DispatchResult> dispatched) {
+    if (dispatched.failed()) {
+      boolean billed = dispatched.cause() instanceof UpstreamFailure failure && failure.mayHaveBeenBilled();
+      GatewayException error = dispatched.cause() instanceof UpstreamFailure failure
+          ? new GatewayException(failure.kind() == UpstreamFailure.Kind.TIMEOUT ? ErrorCode.UPSTREAM_TIMEOUT
+              : ErrorCode.UPSTREAM_ERROR, failure.getMessage())
+          : null;
+      return (billed ? settleAll(hold, admitted) : release(hold))
+          .compose(v -> Future.failedFuture(error != null ? error : dispatched.cause()));
+    }
+    DispatchResult result = dispatched.result();
+    if (!result.response().ok()) {
+      GatewayException error = Accounting.mapUpstreamError(result.response());
+      return (result.response().status() >= 500 ? settleAll(hold, admitted) : release(hold))
+          .compose(v -> Future.failedFuture(error));
+    }
+    String generationId = generationId(result);
+    if (!AsyncGeneration.validId(generationId)) {
+      return settleAll(hold, admitted).compose(v -> Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_ERROR,
+          "Ideogram accepted the async request without a readable generation_id")));
+    }
+    long now = clock.millis();
+    AsyncGeneration generation = new AsyncGeneration(generationId, hold.team(), hold.id(), hold.amountMicroUsd(),
+        hold.window().day(), hold.window().month(), admitted.quote().priceKey(), admitted.quote().unitMicroUsd(),
+        admitted.quote().units(), clientWebhook, now, now + async.timing().reconcileAfterMs());
+    return async.store().record(generation)
+        .recover(e -> {
+          // Ideogram has the work: answer the client anyway; the hold expires and is charged in full (never less)
+          LOG.warn("could not record async generation {} of team {}: {}", generationId, hold.team(), e.toString());
+          return Future.succeededFuture();
+        })
+        .map(v -> new Accepted(hold.team(), hold, result));
+  }
+
+  private static String generationId(DispatchResult result) {
+    try {
+      return new JsonObject(result.response().body()).getString("generation_id");
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private Future<Void> settleAll(Hold hold, ImageHandler.Admitted admitted) {
+    return ledger.settle(hold, hold.amountMicroUsd(), admitted.quote().units()).<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
+  private Future<Void> release(Hold hold) {
+    return ledger.release(hold).recover(e -> Future.succeededFuture());
+  }
+
+  private void respond(RoutingContext ctx, Accepted accepted) {
+    DispatchResult result = accepted.result();
+    ctx.put("upstream_status", result.response().status());
+    ctx.put("queue_wait_ms", result.queueWaitMs());
+    if (ctx.response().closed()) {
+      return;
+    }
+    var response = ctx.response()
+        .setStatusCode(result.response().status())
+        .putHeader("X-Ideogate-Team", accepted.team())
+        .putHeader("X-Ideogate-Held-Usd", MicroUsd.format(accepted.hold().amountMicroUsd()))
+        .putHeader("X-Ideogate-Budget-Remaining-Usd", MicroUsd.format(Math.max(0, accepted.hold().remainingMicroUsd())))
+        .putHeader("X-Ideogate-Queue-Wait-Ms", Long.toString(result.queueWaitMs()));
+    if (result.response().contentType() != null) {
+      response.putHeader("Content-Type", result.response().contentType());
+    }
+    response.end(result.response().body());
+  }
+}

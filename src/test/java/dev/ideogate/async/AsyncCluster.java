@@ -1,0 +1,193 @@
+package dev.ideogate.async;
+
+import dev.ideogate.Gateway;
+import dev.ideogate.budget.BudgetWindow;
+import dev.ideogate.budget.TeamBudget;
+import dev.ideogate.budget.TeamUsage;
+import dev.ideogate.config.ConfigLoader;
+import dev.ideogate.config.GatewayConfig;
+import dev.ideogate.config.TeamConfig;
+import dev.ideogate.sim.IdeogramSimulator;
+import dev.ideogate.sim.SimulatorOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Gateway replicas (each its own Vert.x, its own port, its own publicBaseUrl) on one Redis and one simulator, and a
+ * client for them. Teams: alpha and beta (budget 100 USD, webhook secrets), gamma (budget 0.30 USD, alerts to the
+ * receiver). Client keys {@code igk_test_<team>}; admin key {@code igk_test_admin}.
+ */
+final class AsyncCluster implements AutoCloseable {
+  static final Map<String, String> SECRETS = Map.of(
+      "alpha", "alpha-webhook-secret-0123456789", "beta", "beta-webhook-secret-0123456789",
+      "gamma", "gamma-webhook-secret-0123456789");
+
+  final Vertx clientVertx = Vertx.vertx();
+  final IdeogramSimulator simulator;
+  final List<Vertx> replicaVertx = new ArrayList<>();
+  final List<Gateway> replicas = new ArrayList<>();
+  final List<GatewayConfig> configs = new ArrayList<>();
+  final WebClient client;
+  private final Vertx simVertx = Vertx.vertx();
+  private final String environment;
+
+  AsyncCluster(String redisUrl, int replicaCount, AsyncSettings timing, String environment, String alertUrl,
+      double simTimeScale) {
+    this.environment = environment;
+    simulator = await(IdeogramSimulator.start(simVertx, SimulatorOptions.defaults().withTimeScale(simTimeScale)));
+    String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+    for (int i = 0; i < replicaCount; i++) {
+      int port = freePort();
+      GatewayConfig config = ConfigLoader.parse(yaml(redisUrl, prefix, port, environment, alertUrl), name -> null);
+      Vertx vertx = Vertx.vertx();
+      replicaVertx.add(vertx);
+      configs.add(config);
+      replicas.add(await(Gateway.start(vertx, config, new Gateway.Options(Clock.systemUTC(), 2, timing))));
+    }
+    client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
+        new PoolOptions().setHttp1MaxSize(64));
+  }
+
+  private String yaml(String redisUrl, String prefix, int port, String environment, String alertUrl) {
+    StringBuilder y = new StringBuilder()
+        .append("environment: ").append(environment).append('\n')
+        .append("server: { host: 127.0.0.1, port: ").append(port).append(", managementPort: 0, publicBaseUrl: ")
+        .append("\"http://127.0.0.1:").append(port).append("\" }\n")
+        .append("redis: { url: \"").append(redisUrl == null ? "" : redisUrl).append("\", keyPrefix: ").append(prefix)
+        .append(" }\n")
+        .append("upstream: { baseUrl: \"").append(simulator.baseUrl()).append("\", maxInFlightPerKey: 10, timeout: 10s }\n")
+        .append("teams:\n");
+    team(y, "alpha", "100", "");
+    team(y, "beta", "100", "");
+    team(y, "gamma", "0.30", alertUrl);
+    y.append("adminKeys:\n  - { id: admin, sha256: \"").append(sha256(key("admin"))).append("\" }\n");
+    return y.toString();
+  }
+
+  /** The client key of a team (or "admin") in this cluster's environment. */
+  String key(String team) {
+    return "igk_" + environment + "_" + team + "TestKey0123456789";
+  }
+
+  private void team(StringBuilder y, String id, String budget, String alertUrl) {
+    y.append("  ").append(id).append(":\n")
+        .append("    upstreamKey: sim-key-").append(id).append('\n')
+        .append("    dailyBudgetUsd: \"").append(budget).append("\"\n")
+        .append("    allowedModels: [V_4]\n    allowedStyles: [AUTO]\n    maxQueued: 10000\n")
+        .append("    webhookSecret: \"").append(SECRETS.get(id)).append("\"\n");
+    if (!alertUrl.isEmpty()) {
+      y.append("    alerts: { webhookUrl: \"").append(alertUrl).append("\", thresholds: [80, 100] }\n");
+    }
+    y.append("    clientKeys:\n      - { id: ").append(id).append("-key, sha256: \"").append(sha256(key(id)))
+        .append("\", scopes: [images:generate, usage:read] }\n");
+  }
+
+  /** POST an async V4 generation through replica {@code r}; webhookUrl null = none. */
+  Future<HttpResponse<Buffer>> submit(int r, String team, JsonObject body, String webhookUrl) {
+    String path = "/v1/ideogram-v4/async/generate"
+        + (webhookUrl == null ? "" : "?webhook_url=" + URLEncoder.encode(webhookUrl, StandardCharsets.UTF_8));
+    return client.post(replicas.get(r).port(), "127.0.0.1", path).putHeader("Api-Key", key(team))
+        .timeout(20_000).sendJsonObject(body);
+  }
+
+  Future<HttpResponse<Buffer>> poll(int r, String team, String generationId) {
+    return client.get(replicas.get(r).port(), "127.0.0.1", "/v1/generations/" + generationId)
+        .putHeader("Api-Key", key(team)).timeout(10_000).send();
+  }
+
+  TeamUsage usage(int r, String team) {
+    TeamConfig config = configs.get(r).team(team);
+    return await(replicas.get(r).ledger().usage(new TeamBudget(team, config.dailyBudgetMicroUsd(),
+        config.monthlyBudgetMicroUsd()), BudgetWindow.now(Clock.systemUTC(), configs.get(r).budgets().timezone())));
+  }
+
+  /** Stops replica r abruptly: its Vert.x closes with its connections; nothing is drained or acknowledged. */
+  void kill(int r) {
+    await(replicaVertx.get(r).close());
+  }
+
+  static JsonObject v4(String prompt, int images, String speed) {
+    return new JsonObject().put("text_prompt", prompt).put("num_images", images).put("rendering_speed", speed);
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("did not complete: " + e, e);
+    }
+  }
+
+  static void waitUntil(String what, long timeoutMs, BooleanSupplier condition) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out after " + timeoutMs + " ms waiting until " + what);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** p in (0, 1], nearest-rank. */
+  static long percentile(List<Long> values, double p) {
+    List<Long> sorted = values.stream().sorted().toList();
+    return sorted.isEmpty() ? -1 : sorted.get((int) Math.max(0, Math.ceil(p * sorted.size()) - 1));
+  }
+
+  @Override
+  public void close() {
+    for (Vertx vertx : replicaVertx) {
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // already closed (killed)
+      }
+    }
+    try {
+      simVertx.close().await(10, TimeUnit.SECONDS);
+      clientVertx.close().await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // best effort
+    }
+  }
+}
