@@ -72,7 +72,7 @@ class GatewayRoutesTest {
           .attribute("prompt", "a door"));
       case V3_REMIX, V3_REPLACE_BACKGROUND -> multipart(endpoint, image.attribute("prompt", "at night"));
       case V3_REFRAME -> multipart(endpoint, image.attribute("resolution", "1024x1024"));
-      case V4_GENERATE -> json(endpoint, new JsonObject().put("text_prompt", "a glass whale"));
+      case V4_GENERATE, V4_GENERATE_TRANSPARENT -> json(endpoint, new JsonObject().put("text_prompt", "a glass whale"));
       default -> throw new AssertionError("no sample request for " + endpoint + ": add one");
     };
   }
