@@ -1,5 +1,6 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.dispatch.Cancelled;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +20,9 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.failure() instanceof Cancelled || ctx.response().closed()) {
+      return; // the client left: nobody to answer, and nothing went wrong
+    }
     GatewayException error = toGatewayException(ctx);
     render(ctx, error);
   }
