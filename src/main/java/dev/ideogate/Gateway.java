@@ -53,6 +53,7 @@ public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   /** How often the budget gauges re-read the ledger (Redis): fresh enough for a dashboard, cheap for Redis. */
   static final long BUDGET_GAUGE_PERIOD_MS = 5_000;
+  static final long LANE_GAUGE_PERIOD_MS = 1_000;
   private final Vertx vertx;
   private final AtomicReference<GatewaySettings> settings;
   private final BudgetLedger ledger;
@@ -67,6 +68,9 @@ public final class Gateway {
   private final BudgetGauges budgetGauges;
   private final RequestObserver requestObserver;
   private long budgetGaugeTimer = -1;
+  private long laneGaugeTimer = -1;
+  /** Cluster-wide lane figures (permits held by every replica), refreshed every second for the lane gauges. */
+  private volatile Map<String, DispatcherVerticle.LaneView> clusterLanes = Map.of();
   private int port;
   private int managementPort;
 
@@ -136,6 +140,12 @@ public final class Gateway {
         .map(id -> {
           deployments.add(id);
           budgetGaugeTimer = vertx.setPeriodic(1, BUDGET_GAUGE_PERIOD_MS, t -> budgetGauges.refresh());
+          laneGaugeTimer = vertx.setPeriodic(1, LANE_GAUGE_PERIOD_MS, t -> dispatcher.clusterLanes()
+              .onSuccess(views -> {
+                Map<String, DispatcherVerticle.LaneView> byLane = new HashMap<>();
+                views.forEach(v -> byLane.put(v.lane(), v));
+                clusterLanes = byLane;
+              }));
           async.start();
           return null;
         });
@@ -190,6 +200,7 @@ public final class Gateway {
     GatewayConfig config = settings.get().config();
     Map<String, DispatcherVerticle.LaneView> live = new HashMap<>();
     dispatcher.lanes().forEach(view -> live.put(view.lane(), view));
+    live.putAll(clusterLanes); // with Redis permits: what every replica holds, not only this one
     for (TeamConfig team : config.teams().values()) {
       String lane = KeyFingerprint.of(team.upstreamKey());
       DispatcherVerticle.LaneView view = live.get(lane);
@@ -259,6 +270,9 @@ public final class Gateway {
 
   /** Undeploys everything, newest first. */
   public Future<Void> stop() {
+    if (laneGaugeTimer >= 0) {
+      vertx.cancelTimer(laneGaugeTimer);
+    }
     if (budgetGaugeTimer >= 0) {
       vertx.cancelTimer(budgetGaugeTimer);
     }
