@@ -42,6 +42,8 @@ public final class Gateway {
   private final BudgetLedger ledger;
   private final PermitStore permits;
   private final DispatcherVerticle dispatcher;
+  private final Clock clock;
+  private final KeySecurity keySecurity;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicInteger active = new AtomicInteger();
   private final List<String> deployments = new ArrayList<>();
@@ -59,6 +61,8 @@ public final class Gateway {
     this.vertx = vertx;
     config.teams().values().forEach(team -> SecretMasker.register(team.upstreamKey()));
     this.settings = new AtomicReference<>(GatewaySettings.compile(config, options.clock(), Set.of()));
+    this.clock = options.clock();
+    this.keySecurity = KeySecurity.create(vertx, config, options.clock());
     this.ledger = config.redis().enabled()
         ? RedisBudgetLedger.create(vertx, config.redis())
         : new InMemoryBudgetLedger(System::currentTimeMillis, config.redis().holdLease().toMillis());
@@ -84,17 +88,17 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::get, ledger, dispatcher, options.clock(), draining::get,
-                  this::countActive, port),
+                  this::countActive, port, keySecurity.guards()),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })
         .compose(id -> {
           deployments.add(id);
           return vertx.deployVerticle(new ManagementVerticle(settings::get, ledger, options.clock(), draining::get,
-              managementPort));
+              managementPort, keySecurity.adminRoutes(settings::get)));
         })
-        .map(id -> {
+        .compose(id -> {
           deployments.add(id);
-          return null;
+          return keySecurity.revocations().start(this::applyRevoked);
         });
   }
 
@@ -117,6 +121,19 @@ public final class Gateway {
 
   public GatewaySettings settings() {
     return settings.get();
+  }
+
+  /**
+   * Swaps in settings that refuse exactly these key ids (emergency revocation); the config stays as it is. A config
+   * reload must keep them: compile with {@code settings().clientKeys().revoked()}.
+   */
+  public void applyRevoked(Set<String> revokedKeyIds) {
+    settings.updateAndGet(current -> GatewaySettings.compile(current.config(), clock, revokedKeyIds));
+  }
+
+  /** Revokes a key on every replica (what {@code POST /admin/keys/{id}/revoke} does, without the audit line). */
+  public Future<Void> revoke(String keyId) {
+    return keySecurity.revocations().revoke(keyId);
   }
 
   private void countActive(RoutingContext ctx) {
@@ -159,7 +176,7 @@ public final class Gateway {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.compose(v -> ledger.close()).compose(v -> permits.close());
+    return chain.compose(v -> ledger.close()).compose(v -> permits.close()).compose(v -> keySecurity.close());
   }
 
   private static int freePort() {

@@ -17,7 +17,7 @@ import java.util.List;
  * started, {@code SCRIPT FLUSH}, a cluster node it was never loaded on) answers NOSCRIPT; then the script runs once
  * by EVAL, which routes by key like EVALSHA and leaves the script cached on exactly the node that needs it.
  */
-final class LuaScript {
+public final class LuaScript {
   private final String name;
   private final String source;
   private final String sha1;
@@ -28,7 +28,7 @@ final class LuaScript {
     this.sha1 = sha1Hex(source);
   }
 
-  static LuaScript load(String name) {
+  public static LuaScript load(String name) {
     String resource = "/lua/" + name + ".lua";
     try (InputStream in = LuaScript.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -40,7 +40,7 @@ final class LuaScript {
     }
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
@@ -49,12 +49,12 @@ final class LuaScript {
   }
 
   /** SCRIPT LOAD, so the first EVALSHA finds it (best effort: a NOSCRIPT later is handled anyway). */
-  Future<Void> preload(RedisConnector redis) {
+  public Future<Void> preload(RedisConnector redis) {
     return redis.call(api -> api.script(List.of("LOAD", source))).mapEmpty();
   }
 
   /** EVALSHA with the given keys and arguments; on NOSCRIPT, EVAL of the source (which caches it). */
-  Future<Response> run(RedisConnector redis, List<String> keys, List<String> args) {
+  public Future<Response> run(RedisConnector redis, List<String> keys, List<String> args) {
     return redis
         .call(api -> api.evalsha(flat(sha1, keys, args)))
         .recover(err -> isNoScript(err)

@@ -34,7 +34,7 @@ public final class RedisConnector {
     this.api = RedisAPI.api(client);
   }
 
-  static RedisOptions options(RedisSettings settings) {
+  public static RedisOptions options(RedisSettings settings) {
     RedisOptions options = new RedisOptions()
         .setType(RedisClientType.valueOf(settings.mode().toUpperCase(java.util.Locale.ROOT)))
         .setMaxPoolSize(settings.poolSize())

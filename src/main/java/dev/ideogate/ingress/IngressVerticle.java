@@ -29,10 +29,18 @@ public final class IngressVerticle extends VerticleBase {
   private final BooleanSupplier draining;
   private final Handler<RoutingContext> observer;
   private final int port;
+  private final IngressGuards guards;
   private HttpServer server;
 
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port) {
+    this(settings, ledger, dispatcher, clock, draining, observer, port, null);
+  }
+
+  /** @param guards rate limits and key usage counters shared by all instances; null = neither */
+  public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
+      Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards) {
+    this.guards = guards;
     this.settings = settings;
     this.ledger = ledger;
     this.dispatcher = dispatcher;
@@ -47,10 +55,14 @@ public final class IngressVerticle extends VerticleBase {
     var server0 = settings.get().config().server();
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler()).handler(observer).handler(this::refuseWhileDraining);
+    if (guards != null) {
+      router.route().handler(new KeyUsageHandler(guards.keyUsage()));
+    }
     for (Endpoint endpoint : Endpoint.values()) {
       router.route(endpoint.path())
           .handler(ctx -> allowOnly(ctx, HttpMethod.POST))
           .handler(new AuthHandler(settings, endpoint.scope()))
+          .handler(guards == null ? RoutingContext::next : new RateLimitHandler(settings, guards.rateLimits()))
           .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis()))
           .handler(new ImageHandler(endpoint, settings, ledger, dispatcher, clock));
     }
@@ -70,10 +82,7 @@ public final class IngressVerticle extends VerticleBase {
         .setMaxInitialLineLength(8192)
         .setIdleTimeout((int) server0.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createHttpServer(options)
-        .invalidRequestHandler(InvalidRequests::render)
-        .requestHandler(router)
-        .listen()
+    return HardenedServer.listen(vertx, options, server0, router, InvalidRequests::render)
         .onSuccess(s -> server = s);
   }
 

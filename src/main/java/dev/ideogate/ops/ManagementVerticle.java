@@ -6,6 +6,7 @@ import dev.ideogate.ingress.ErrorRenderer;
 import dev.ideogate.ingress.GatewayException;
 import dev.ideogate.ingress.ErrorCode;
 import dev.ideogate.ingress.GatewaySettings;
+import dev.ideogate.ingress.HardenedServer;
 import dev.ideogate.ingress.RequestIdHandler;
 import dev.ideogate.ingress.UsageHandler;
 import dev.ideogate.upstream.Endpoint;
@@ -29,10 +30,18 @@ public final class ManagementVerticle extends VerticleBase {
   private final Clock clock;
   private final BooleanSupplier draining;
   private final int port;
+  private final KeyAdminRoutes keyAdmin;
   private HttpServer server;
 
   public ManagementVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock,
       BooleanSupplier draining, int port) {
+    this(settings, ledger, clock, draining, port, null);
+  }
+
+  /** @param keyAdmin {@code /admin/keys} routes; null = none */
+  public ManagementVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock,
+      BooleanSupplier draining, int port, KeyAdminRoutes keyAdmin) {
+    this.keyAdmin = keyAdmin;
     this.settings = settings;
     this.ledger = ledger;
     this.clock = clock;
@@ -44,6 +53,9 @@ public final class ManagementVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler());
+    if (keyAdmin != null) {
+      keyAdmin.mount(router);
+    }
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> {
       if (draining.getAsBoolean()) {
@@ -62,11 +74,11 @@ public final class ManagementVerticle extends VerticleBase {
         .handler(new AuthHandler(settings, Endpoint.Scope.ADMIN))
         .handler(new UsageHandler(settings, ledger, clock, true));
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
-        "no such management route; try /health/live, /health/ready, /metrics, /admin/usage")));
+        "no such management route; try /health/live, /health/ready, /metrics, /admin/usage, /admin/keys")));
     router.route().failureHandler(new ErrorRenderer());
-    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(settings.get().config().server().host()))
-        .requestHandler(router)
-        .listen()
+    var serverConfig = settings.get().config().server();
+    return HardenedServer.listen(vertx, new HttpServerOptions().setPort(port).setHost(serverConfig.host())
+            .setMaxHeaderSize(serverConfig.maxHeaderBytes()), serverConfig, router, null)
         .onSuccess(s -> server = s);
   }
 }
