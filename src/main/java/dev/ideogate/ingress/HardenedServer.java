@@ -28,7 +28,9 @@ public final class HardenedServer {
         ? Future.succeededFuture(options)
         : files.load().map(pem -> options.setSsl(true).setKeyCertOptions(pem));
     return ready.compose(opts -> {
-      HttpServer server = vertx.createHttpServer(opts)
+      // No h2c: while the server sniffs the first bytes for an HTTP/2 preface it has not announced the connection
+      // yet, so the header deadline could not see (and close) a client that dribbles them. Clients speak HTTP/1.1.
+      HttpServer server = vertx.createHttpServer(opts.setHttp2ClearTextEnabled(false))
           .connectionHandler(deadline.connectionHandler())
           .requestHandler(deadline.requestHandler(requests));
       if (invalidRequests != null) {
