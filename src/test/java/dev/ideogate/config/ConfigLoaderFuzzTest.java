@@ -8,7 +8,7 @@ import java.util.Map;
  * Coverage-guided fuzzing (Jazzer) of the config loader: any text gives a config or a {@link ConfigException},
  * never another exception (a bad ConfigMap must be refused with its errors, not crash a replica's reload). Seeds:
  * {@code ConfigLoaderFuzzTestInputs/}. Longer, by hand:
- * {@code JAZZER_FUZZ=1 mvn test -Dtest=ConfigLoaderFuzzTest -Djazzer.max_duration=10m}.
+ * {@code JAZZER_FUZZ=1 JAZZER_MAX_DURATION=10m mvn test -Dtest=ConfigLoaderFuzzTest}.
  */
 class ConfigLoaderFuzzTest {
   private static final Map<String, String> ENV = Map.of("IDEOGRAM_KEY_MARKETING", "k-marketing-0123",

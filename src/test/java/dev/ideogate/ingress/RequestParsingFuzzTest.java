@@ -8,7 +8,7 @@ import dev.ideogate.upstream.Endpoint;
  * Coverage-guided fuzzing (Jazzer) of JSON and multipart parsing plus everything after it up to the budget. In
  * {@code mvn test} it replays the seeds under {@code RequestParsingFuzzTestInputs/}; the surefire execution
  * {@code fuzz} runs it with JAZZER_FUZZ=1 for {@code maxDuration}. Longer, by hand:
- * {@code JAZZER_FUZZ=1 mvn test -Dtest=RequestParsingFuzzTest -Djazzer.max_duration=10m}.
+ * {@code JAZZER_FUZZ=1 JAZZER_MAX_DURATION=10m mvn test -Dtest=RequestParsingFuzzTest}.
  */
 class RequestParsingFuzzTest {
   private static final String[] CONTENT_TYPES = {

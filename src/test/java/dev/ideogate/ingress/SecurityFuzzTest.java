@@ -11,7 +11,7 @@ import dev.ideogate.upstream.Endpoint;
  * test per JVM, so this one spreads its budget over the three targets (raw bodies, structured field maps, config
  * text), chosen by the input's first byte. The per-target tests ({@code RequestParsingFuzzTest},
  * {@code PolicyFuzzTest}, {@code ConfigLoaderFuzzTest}) are for longer runs by hand, e.g.
- * {@code JAZZER_FUZZ=1 mvn test -Dtest=PolicyFuzzTest -Djazzer.max_duration=30m}.
+ * {@code JAZZER_FUZZ=1 JAZZER_MAX_DURATION=30m mvn test -Dtest=PolicyFuzzTest}.
  */
 class SecurityFuzzTest {
   private static final String[] CONTENT_TYPES = {

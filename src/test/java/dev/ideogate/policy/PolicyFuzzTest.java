@@ -7,7 +7,7 @@ import dev.ideogate.ingress.FuzzTargets;
 /**
  * Structured fuzzing (Jazzer) of the schema and the team, content and PII policies: field maps of plausible and
  * implausible values, so the fuzzer spends its time past the parser. Longer, by hand:
- * {@code JAZZER_FUZZ=1 mvn test -Dtest=PolicyFuzzTest -Djazzer.max_duration=10m}.
+ * {@code JAZZER_FUZZ=1 JAZZER_MAX_DURATION=10m mvn test -Dtest=PolicyFuzzTest}.
  */
 class PolicyFuzzTest {
   @FuzzTest(maxDuration = "8s")
