@@ -60,10 +60,11 @@ public final class Gateway {
   private final PermitStore permits;
   private final DispatcherVerticle dispatcher;
   private final AsyncServices async;
+  private final Clock clock;
+  private final KeySecurity keySecurity;
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicInteger active = new AtomicInteger();
   private final List<String> deployments = new ArrayList<>();
-  private final Clock clock;
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final BudgetGauges budgetGauges;
   private final RequestObserver requestObserver;
@@ -97,6 +98,7 @@ public final class Gateway {
     this.clock = options.clock();
     config.teams().values().forEach(team -> SecretMasker.register(team.upstreamKey()));
     this.settings = new AtomicReference<>(GatewaySettings.compile(config, options.clock(), Set.of()));
+    this.keySecurity = KeySecurity.create(vertx, config, options.clock());
     this.ledger = config.redis().enabled()
         ? RedisBudgetLedger.create(vertx, config.redis())
         : new InMemoryBudgetLedger(System::currentTimeMillis, config.redis().holdLease().toMillis());
@@ -128,16 +130,19 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::get, ledger, dispatcher, options.clock(), draining::get,
-                  this::countActive, port, async),
+                  this::countActive, port, keySecurity.guards(), async),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })
         .compose(id -> {
           deployments.add(id);
           OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, requestObserver::auditAdmin);
           return vertx.deployVerticle(new ManagementVerticle(settings::get, ledger, options.clock(), draining::get,
-              managementPort, ops, async::mountManagementRoutes));
+              managementPort, ops, router -> {
+                keySecurity.adminRoutes(settings::get).mount(router);
+                async.mountManagementRoutes(router);
+              }));
         })
-        .map(id -> {
+        .compose(id -> {
           deployments.add(id);
           budgetGaugeTimer = vertx.setPeriodic(1, BUDGET_GAUGE_PERIOD_MS, t -> budgetGauges.refresh());
           laneGaugeTimer = vertx.setPeriodic(1, LANE_GAUGE_PERIOD_MS, t -> dispatcher.clusterLanes()
@@ -147,7 +152,7 @@ public final class Gateway {
                 clusterLanes = byLane;
               }));
           async.start();
-          return null;
+          return keySecurity.revocations().start(this::applyRevoked);
         });
   }
 
@@ -175,6 +180,19 @@ public final class Gateway {
 
   public GatewaySettings settings() {
     return settings.get();
+  }
+
+  /**
+   * Swaps in settings that refuse exactly these key ids (emergency revocation); the config stays as it is. A config
+   * reload must keep them: compile with {@code settings().clientKeys().revoked()}.
+   */
+  public void applyRevoked(Set<String> revokedKeyIds) {
+    settings.updateAndGet(current -> GatewaySettings.compile(current.config(), clock, revokedKeyIds));
+  }
+
+  /** Revokes a key on every replica (what {@code POST /admin/keys/{id}/revoke} does, without the audit line). */
+  public Future<Void> revoke(String keyId) {
+    return keySecurity.revocations().revoke(keyId);
   }
 
   /** The ingress observer: counts the request as active until its end, and records it in metrics and audit. */
@@ -281,7 +299,8 @@ public final class Gateway {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.compose(v -> async.stop()).compose(v -> ledger.close()).compose(v -> permits.close());
+    return chain.compose(v -> async.stop()).compose(v -> ledger.close()).compose(v -> permits.close())
+        .compose(v -> keySecurity.close());
   }
 
   private static int freePort() {

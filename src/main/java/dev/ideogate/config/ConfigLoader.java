@@ -73,8 +73,8 @@ public final class ConfigLoader {
     GatewayConfig.Audit audit = new GatewayConfig.Audit(auditSection.bool("includePrompts", false));
     auditSection.rejectUnknownKeys();
     ConfigSection securitySection = root.child("security");
-    GatewayConfig.Security security =
-        new GatewayConfig.Security(securitySection.integer("rotateAfterDays", 90, 1, 3650));
+    GatewayConfig.Security security = new GatewayConfig.Security(
+        securitySection.integer("rotateAfterDays", 90, 1, 3650), keyRateLimit(securitySection));
     securitySection.rejectUnknownKeys();
     TeamReader teamReader = new TeamReader(Math.max(1, upstream.maxInFlightPerKey()), policies.keySet());
     Map<String, TeamConfig> teams = teamReader.teams(root.child("teams"));
@@ -150,7 +150,15 @@ public final class ConfigLoader {
         s.duration("idleTimeout", Duration.ofSeconds(60)),
         s.duration("requestReadTimeout", Duration.ofSeconds(30)),
         s.duration("drainGrace", Duration.ofSeconds(30)),
-        s.string("publicBaseUrl", ""));
+        s.string("publicBaseUrl", ""),
+        s.has("headerTimeout") ? s.duration("headerTimeout", Duration.ofSeconds(10)) : null,
+        tls(s));
+    if (server.headerTimeout() == null) {
+      server = new GatewayConfig.Server(server.host(), server.port(), server.managementPort(), server.maxBodyBytes(),
+          server.maxFileBytes(), server.maxParts(), server.maxHeaderBytes(), server.idleTimeout(),
+          server.requestReadTimeout(), server.drainGrace(), server.publicBaseUrl(), server.requestReadTimeout(),
+          server.tls());
+    }
     if (server.port() != 0 && server.port() == server.managementPort()) {
       s.error("managementPort", "must differ from port");
     }
@@ -162,6 +170,49 @@ public final class ConfigLoader {
     }
     s.rejectUnknownKeys();
     return server;
+  }
+
+  /** {@code server.tls: {certFile, keyFile, checkInterval?}}; absent = plain HTTP. */
+  private static GatewayConfig.Tls tls(ConfigSection server) {
+    if (!server.has("tls")) {
+      server.child("tls");
+      return GatewayConfig.Tls.NONE;
+    }
+    ConfigSection s = server.child("tls");
+    String cert = s.required("certFile");
+    String key = s.required("keyFile");
+    Duration interval = s.duration("checkInterval", Duration.ofSeconds(10));
+    if (interval.toMillis() < 100) {
+      s.error("checkInterval", "must be at least 100ms");
+    }
+    for (String[] file : new String[][] {{"certFile", cert}, {"keyFile", key}}) {
+      if (file[1] != null && !readable(file[1])) {
+        s.error(file[0], "cannot read file " + file[1]);
+      }
+    }
+    s.rejectUnknownKeys();
+    return new GatewayConfig.Tls(cert == null ? "" : cert, key == null ? "" : key, interval);
+  }
+
+  private static boolean readable(String file) {
+    try {
+      return Files.isReadable(Path.of(file));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
+  }
+
+  /** {@code security.keyRateLimit: {perMinute, burst}}: every client key's own limit; absent = none. */
+  private static TeamConfig.RateLimit keyRateLimit(ConfigSection security) {
+    if (!security.has("keyRateLimit")) {
+      security.child("keyRateLimit");
+      return TeamConfig.RateLimit.NONE;
+    }
+    ConfigSection limit = security.child("keyRateLimit");
+    int perMinute = limit.integer("perMinute", 0, 0, 1_000_000);
+    int burst = limit.integer("burst", perMinute, 0, 1_000_000);
+    limit.rejectUnknownKeys();
+    return new TeamConfig.RateLimit(perMinute, burst);
   }
 
   private static GatewayConfig.Upstream upstream(ConfigSection s) {

@@ -33,7 +33,33 @@ public record GatewayConfig(
       Duration idleTimeout,
       Duration requestReadTimeout,
       Duration drainGrace,
-      String publicBaseUrl) {}
+      String publicBaseUrl,
+      Duration headerTimeout,
+      Tls tls) {
+
+    /** Without the hardening fields: no TLS, header deadline = requestReadTimeout. */
+    public Server(String host, int port, int managementPort, long maxBodyBytes, long maxFileBytes, int maxParts,
+        int maxHeaderBytes, Duration idleTimeout, Duration requestReadTimeout, Duration drainGrace,
+        String publicBaseUrl) {
+      this(host, port, managementPort, maxBodyBytes, maxFileBytes, maxParts, maxHeaderBytes, idleTimeout,
+          requestReadTimeout, drainGrace, publicBaseUrl, requestReadTimeout, Tls.NONE);
+    }
+  }
+
+  /**
+   * HTTPS on both ports from PEM files (a cert-manager Secret mounts them), re-read when they change.
+   *
+   * @param certFile PEM certificate chain, leaf first; empty = plain HTTP
+   * @param keyFile PEM private key (PKCS#8 or PKCS#1)
+   * @param checkInterval how often the files are checked for a change
+   */
+  public record Tls(String certFile, String keyFile, Duration checkInterval) {
+    public static final Tls NONE = new Tls("", "", Duration.ofSeconds(10));
+
+    public boolean enabled() {
+      return certFile != null && !certFile.isBlank();
+    }
+  }
 
   /** url empty = in-memory stores (one replica only). mode: standalone | sentinel | cluster. */
   public record Redis(
@@ -67,7 +93,12 @@ public record GatewayConfig(
 
   public record Audit(boolean includePrompts) {}
 
-  public record Security(int rotateAfterDays) {}
+  /** @param keyRateLimit the request-rate limit of every client key on its own; NONE = only the team's limit */
+  public record Security(int rotateAfterDays, TeamConfig.RateLimit keyRateLimit) {
+    public Security(int rotateAfterDays) {
+      this(rotateAfterDays, TeamConfig.RateLimit.NONE);
+    }
+  }
 
   /** A management-port key (scope admin), not bound to a team. */
   public record AdminKey(String id, String sha256) {}

@@ -135,9 +135,19 @@ public final class KeysCommand implements Runnable {
     out().println((admin ? "Add under adminKeys" : "Add under teams." + old.get().team() + ".clientKeys")
         + ", beside '" + id + "':");
     out().println("  " + entry.yaml(ClientKeys.sha256(key), admin));
-    LocalDate graceEnds = LocalDate.ofInstant(now().plus(graceDuration), ZoneOffset.UTC);
+    Instant graceEndsAt = now().plus(graceDuration);
+    LocalDate graceEnds = LocalDate.ofInstant(graceEndsAt, ZoneOffset.UTC);
     out().println("Keep the old key '" + id + "' until its clients have switched: the grace ends " + graceEnds
-        + ". Then remove its entry" + (admin ? "." : " (or set its expiresAt: " + graceEnds + " now)."));
+        + " (" + graceEndsAt + ").");
+    if (admin) {
+      out().println("Admin keys have no expiry: remove the old entry when the grace ends.");
+    } else {
+      KeyTable.Row was = old.get();
+      Instant oldExpiry = was.expiresAt() != null && was.expiresAt().isBefore(graceEndsAt) ? was.expiresAt()
+          : graceEndsAt;
+      out().println("Replace the old entry by this one now: it stops working by itself when the grace ends.");
+      out().println("  " + oldEntryWithExpiry(was, oldExpiry));
+    }
     out().flush();
     return 0;
   }
@@ -145,12 +155,21 @@ public final class KeysCommand implements Runnable {
   @Command(name = "revoke", mixinStandardHelpOptions = true, description = "How to revoke a key.")
   int revoke(@Option(names = "--id", required = true) String id) {
     out().println("To revoke key '" + id + "':");
-    out().println("  1. remove its entry from the config (or set its expiresAt to a past date) and apply the change;");
-    out().println("     every replica reloads the file without a restart and refuses the key from then on.");
-    out().println("  2. to refuse it at once on running replicas, call the management port's admin endpoint");
-    out().println("     with an admin key (see README, \"Revoking a key\").");
+    out().println("  1. at once, on every replica (within 1 s, no restart, audited), with an admin key:");
+    out().println("       curl -X POST -H \"Authorization: Bearer $IDEOGATE_ADMIN_KEY\" \\");
+    out().println("         https://<management host>:9090/admin/keys/" + id + "/revoke");
+    out().println("  2. then remove its entry from the config (or set its expiresAt to a past date) and apply the");
+    out().println("     change, so the key stays refused even if the Redis set of revoked ids is lost.");
+    out().println("  Check with GET /admin/keys: the key shows state \"revoked\".");
     out().flush();
     return 0;
+  }
+
+  /** The old key's entry as it is, with expiresAt at the end of the grace (the loader reads ISO instants). */
+  private static String oldEntryWithExpiry(KeyTable.Row row, Instant expiresAt) {
+    return "- { id: " + row.id() + ", sha256: \"" + row.sha256() + "\", scopes: [" + String.join(", ", row.scopes())
+        + "]" + (row.createdAt() == null ? "" : ", createdAt: \"" + row.createdAt() + "\"")
+        + ", expiresAt: \"" + expiresAt + "\" }";
   }
 
   private void checkAgainstConfig(GatewayConfig config, String team, String id, String environment,

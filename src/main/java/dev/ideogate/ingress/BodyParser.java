@@ -86,6 +86,10 @@ public final class BodyParser {
   }
 
   private Parsed parseMultipart(Endpoint endpoint, String contentType, byte[] body) {
+    // Netty's decoder dereferences a missing boundary (NullPointerException): refuse it first.
+    if (!contentType.toLowerCase(Locale.ROOT).matches(".*;\\s*boundary\\s*=\\s*\"?[^\\s\";]+.*")) {
+      throw invalid("multipart/form-data needs a boundary parameter in Content-Type");
+    }
     DefaultFullHttpRequest request =
         new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.wrappedBuffer(body));
     request.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -97,6 +101,9 @@ public final class BodyParser {
       throw invalid("malformed multipart body: " + safeMessage(e));
     } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
       throw new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "multipart body has more than " + maxParts + " parts");
+    } catch (NullPointerException | IndexOutOfBoundsException e) {
+      // Netty's decoder on input it does not expect: the body is malformed, not the gateway broken.
+      throw invalid("malformed multipart body");
     }
     try {
       Map<String, Object> fields = new LinkedHashMap<>();

@@ -31,16 +31,22 @@ public final class IngressVerticle extends VerticleBase {
   private final Handler<RoutingContext> observer;
   private final int port;
   private final AsyncServices async;
+  private final IngressGuards guards;
   private HttpServer server;
 
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port) {
-    this(settings, ledger, dispatcher, clock, draining, observer, port, null);
+    this(settings, ledger, dispatcher, clock, draining, observer, port, null, null);
   }
 
-  /** @param async async generations and webhooks (issue 10); null = the async routes are not served */
+  /**
+   * @param guards rate limits and key usage counters shared by all instances; null = neither
+   * @param async async generations and webhooks; null = the async routes are not served
+   */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
-      Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, AsyncServices async) {
+      Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,
+      AsyncServices async) {
+    this.guards = guards;
     this.async = async;
     this.settings = settings;
     this.ledger = ledger;
@@ -56,6 +62,9 @@ public final class IngressVerticle extends VerticleBase {
     var server0 = settings.get().config().server();
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler()).handler(observer).handler(this::refuseWhileDraining);
+    if (guards != null) {
+      router.route().handler(new KeyUsageHandler(guards.keyUsage()));
+    }
     for (Endpoint endpoint : Endpoint.values()) {
       if (endpoint.async() && async == null) {
         continue;
@@ -63,6 +72,7 @@ public final class IngressVerticle extends VerticleBase {
       router.route(endpoint.path())
           .handler(ctx -> allowOnly(ctx, HttpMethod.POST))
           .handler(new AuthHandler(settings, endpoint.scope()))
+          .handler(guards == null ? RoutingContext::next : new RateLimitHandler(settings, guards.rateLimits()))
           .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis()))
           .handler(endpoint.async() ? new AsyncImageHandler(endpoint, settings, ledger, dispatcher, clock, async)
               : new ImageHandler(endpoint, settings, ledger, dispatcher, clock));
@@ -86,10 +96,7 @@ public final class IngressVerticle extends VerticleBase {
         .setMaxInitialLineLength(8192)
         .setIdleTimeout((int) server0.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return vertx.createHttpServer(options)
-        .invalidRequestHandler(InvalidRequests::render)
-        .requestHandler(router)
-        .listen()
+    return HardenedServer.listen(vertx, options, server0, router, InvalidRequests::render)
         .onSuccess(s -> server = s);
   }
 

@@ -6,6 +6,7 @@ import dev.ideogate.ingress.ErrorRenderer;
 import dev.ideogate.ingress.GatewayException;
 import dev.ideogate.ingress.ErrorCode;
 import dev.ideogate.ingress.GatewaySettings;
+import dev.ideogate.ingress.HardenedServer;
 import dev.ideogate.ingress.RequestIdHandler;
 import dev.ideogate.ingress.UsageHandler;
 import dev.ideogate.upstream.Endpoint;
@@ -66,11 +67,11 @@ public final class ManagementVerticle extends VerticleBase {
         .handler(new UsageHandler(settings, ledger, clock, true));
     extraRoutes.accept(router);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
-        "no such management route; try /health/live, /health/ready, /metrics, /admin/usage")));
+        "no such management route; try /health/live, /health/ready, /metrics, /admin/usage, /admin/keys")));
     router.route().failureHandler(new ErrorRenderer());
-    return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost(settings.get().config().server().host()))
-        .requestHandler(router)
-        .listen()
+    var serverConfig = settings.get().config().server();
+    return HardenedServer.listen(vertx, new HttpServerOptions().setPort(port).setHost(serverConfig.host())
+            .setMaxHeaderSize(serverConfig.maxHeaderBytes()), serverConfig, router, null)
         .onSuccess(s -> server = s);
   }
 }

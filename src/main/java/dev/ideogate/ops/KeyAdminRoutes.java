@@ -1,0 +1,114 @@
+package dev.ideogate.ops;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import dev.ideogate.ingress.AuthHandler;
+import dev.ideogate.ingress.ErrorCode;
+import dev.ideogate.ingress.GatewayException;
+import dev.ideogate.ingress.GatewaySettings;
+import dev.ideogate.ingress.KeyUsageHandler;
+import dev.ideogate.ingress.RequestIdHandler;
+import dev.ideogate.policy.ClientKeys.Principal;
+import dev.ideogate.policy.KeyReport;
+import dev.ideogate.policy.KeyUsageStore;
+import dev.ideogate.policy.RevocationStore;
+import dev.ideogate.upstream.Endpoint;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key lifecycle routes of the management port, scope {@code admin}: {@code GET /admin/keys} (every key's age,
+ * last use, 24 h counts, state and {@code rotation_due}; never a hash) and {@code POST /admin/keys/{id}/revoke}
+ * (refused on every replica within a second, audited).
+ */
+public final class KeyAdminRoutes {
+  private static final Logger AUDIT = LoggerFactory.getLogger("audit");
+  private final Supplier<GatewaySettings> settings;
+  private final KeyUsageStore usage;
+  private final RevocationStore revocations;
+  private final Clock clock;
+
+  public KeyAdminRoutes(Supplier<GatewaySettings> settings, KeyUsageStore usage, RevocationStore revocations,
+      Clock clock) {
+    this.settings = settings;
+    this.usage = usage;
+    this.revocations = revocations;
+    this.clock = clock;
+  }
+
+  /** Call right after the request id handler, before the other admin routes: it counts admin keys' use too. */
+  public void mount(Router router) {
+    router.route("/admin/*").handler(new KeyUsageHandler(usage));
+    router.get("/admin/keys").handler(new AuthHandler(settings, Endpoint.Scope.ADMIN)).handler(this::list);
+    router.post("/admin/keys/:id/revoke").handler(new AuthHandler(settings, Endpoint.Scope.ADMIN))
+        .handler(this::revoke);
+  }
+
+  private void list(RoutingContext ctx) {
+    GatewaySettings current = settings.get();
+    usage.usage(KeyReport.keyIds(current.config())).onSuccess(byKey -> {
+      Instant now = clock.instant();
+      List<KeyReport.Row> rows = KeyReport.rows(current.config(), current.clientKeys().revoked(), byKey, now);
+      JsonArray keys = new JsonArray();
+      rows.forEach(row -> keys.add(json(row)));
+      JsonObject body = new JsonObject()
+          .put("now", now.toString())
+          .put("rotate_after_days", current.config().security().rotateAfterDays())
+          .put("unused_after_days", KeyReport.UNUSED_DAYS)
+          .put("keys", keys);
+      ctx.response().putHeader("Content-Type", "application/json").end(body.encodePrettily());
+    }).onFailure(e -> ctx.fail(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
+        "key usage counters (Redis) did not answer; retry shortly", 1L)));
+  }
+
+  private static JsonObject json(KeyReport.Row row) {
+    return new JsonObject()
+        .put("id", row.id())
+        .put("team", row.team())
+        .put("scopes", new JsonArray(List.copyOf(row.scopes())))
+        .put("created", row.createdAt() == null ? null : row.createdAt().toString())
+        .put("expires", row.expiresAt() == null ? null : row.expiresAt().toString())
+        .put("age_days", row.ageDays())
+        .put("last_used", row.lastUsed() == null ? null : row.lastUsed().toString())
+        .put("requests_24h", row.requests24h())
+        .put("errors_24h", row.errors24h())
+        .put("state", row.state())
+        .put("rotation_due", row.rotationDue())
+        .put("rotation_reasons", new JsonArray(row.reasons()));
+  }
+
+  private void revoke(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    GatewaySettings current = settings.get();
+    if (id == null || !KeyReport.keyIds(current.config()).contains(id)) {
+      ctx.fail(new GatewayException(ErrorCode.NOT_FOUND, "no configured key has that id"));
+      return;
+    }
+    Principal actor = ctx.get(AuthHandler.KEY);
+    String team = KeyReport.rows(current.config(), current.clientKeys().revoked(), java.util.Map.of(), clock.instant())
+        .stream().filter(r -> r.id().equals(id)).findFirst().map(KeyReport.Row::team).orElse(null);
+    revocations.revoke(id).onSuccess(v -> {
+      AUDIT.info("admin action", kv("action", "keys.revoke"), kv("request_id", ctx.get(RequestIdHandler.KEY)),
+          kv("client_key_id", actor.keyId()), kv("target_key_id", id), kv("team", team), kv("result", "ok"));
+      ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("revoked", id)
+          .put("team", team)
+          .put("effective", "refused on every replica within 1 s; also remove it from the config")
+          .encodePrettily());
+    }).onFailure(e -> {
+      AUDIT.info("admin action", kv("action", "keys.revoke"), kv("request_id", ctx.get(RequestIdHandler.KEY)),
+          kv("client_key_id", actor.keyId()), kv("target_key_id", id), kv("team", team),
+          kv("result", "budget_store_unavailable"));
+      ctx.fail(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
+          "the revocation could not be stored (Redis did not answer); nothing changed, retry", 1L));
+    });
+  }
+}
