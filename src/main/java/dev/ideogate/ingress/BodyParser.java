@@ -53,7 +53,7 @@ public final class BodyParser {
   public record Parsed(Map<String, Object> fields, List<FilePart> files) {}
 
   public Parsed parse(Endpoint endpoint, String contentType, byte[] body) {
-    String mediaType = contentType == null ? "" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    String mediaType = mediaType(contentType);
     boolean json = mediaType.equals("application/json");
     boolean multipart = mediaType.equals("multipart/form-data");
     Endpoint.Body accepts = endpoint.body();
@@ -71,6 +71,15 @@ public final class BodyParser {
         };
     throw new GatewayException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
         endpoint.path() + " expects " + expected + ", got '" + (mediaType.isEmpty() ? "no content type" : mediaType) + "'");
+  }
+
+  /** The media type without parameters, lower case; "" when absent ("; charset=x" included). */
+  static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 
   private Parsed parseJson(Endpoint endpoint, byte[] body) {
