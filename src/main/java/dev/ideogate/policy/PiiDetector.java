@@ -58,8 +58,16 @@ public final class PiiDetector {
       text = masked;
       masked = maskOnce(text);
     }
+    if (!find(masked).isEmpty()) {
+      // Numbers glued to numbers only show one by one; past a few passes, mask every long digit run at once
+      // (a false positive in a log is harmless, a leak is not).
+      masked = LONG_DIGIT_RUN.matcher(masked).replaceAll("[number]");
+    }
     return masked;
   }
+
+  private static final java.util.regex.Pattern LONG_DIGIT_RUN =
+      java.util.regex.Pattern.compile("\\+?\\d(?:[\\s().-]*\\d){6,}");
 
   private static String maskOnce(String text) {
     List<Finding> findings = find(text);

@@ -88,4 +88,11 @@ class PiiDetectorTest {
     assertEquals(Optional.empty(), category("A watercolor fox in a misty forest, 16x9, 4k"));
     assertEquals("", PiiDetector.mask(""));
   }
+
+  @Test
+  void maskingLeavesNoPersonalDataEvenWhenManyNumbersAreGluedTogether() {
+    String glued = "0123456789+44 20 7946 0958".repeat(40) + "+27767764335+2776767776";
+    String masked = PiiDetector.mask(glued);
+    assertTrue(PiiDetector.firstCategory(masked).isEmpty(), masked);
+  }
 }
