@@ -115,6 +115,7 @@ public final class Gateway {
     this.requestObserver = new RequestObserver(settings::get, metrics);
     metrics.beforeScrape(this::refreshLaneGauges);
     this.async = new AsyncServices(vertx, config, settings::get, ledger, options.clock(), options.async());
+    async.alerts().onFired(metrics::budgetAlert);
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Options options) {

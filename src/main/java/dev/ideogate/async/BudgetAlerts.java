@@ -39,7 +39,17 @@ public final class BudgetAlerts {
   private final long scanMs;
   /** Alerts this replica fired (metric ideogate_budget_alerts_total; tests read it). */
   public final AtomicLong fired = new AtomicLong();
+  private volatile AlertListener listener = (team, window, thresholdPct) -> {};
   private long timerId = -1;
+
+  /** Told once per alert this replica fires (the metric). */
+  public interface AlertListener {
+    void fired(String team, String window, int thresholdPct);
+  }
+
+  public void onFired(AlertListener listener) {
+    this.listener = listener;
+  }
 
   public BudgetAlerts(Vertx vertx, BudgetLedger ledger, AsyncStore store, DeliveryQueue deliveries,
       Supplier<GatewaySettings> settings, Clock clock, long scanMs) {
@@ -100,6 +110,7 @@ public final class BudgetAlerts {
       }
       fired.incrementAndGet();
       String windowName = window.equals("d") ? "day" : "month";
+      listener.fired(team.id(), windowName, pct);
       LOG.warn("budget alert: team {} reached {} % of its {} budget for {} (spent {} of {} USD)", team.id(), pct,
           windowName, period, MicroUsd.format(spent), MicroUsd.format(limit));
       if (team.alerts().webhookUrl().isEmpty()) {

@@ -133,4 +133,13 @@ public final class GatewayMetrics implements DispatchEvents {
         .register(registry);
     return value;
   }
+
+  /** A budget alert fired on this replica (each fires once per team, window and threshold across replicas). */
+  public void budgetAlert(String team, String window, int thresholdPct) {
+    Counter.builder("ideogate.budget.alerts")
+        .description("Budget alerts fired (80 % / 100 % of a window), once across all replicas")
+        .tags("team", team, "window", window, "threshold", Integer.toString(thresholdPct))
+        .register(registry)
+        .increment();
+  }
 }

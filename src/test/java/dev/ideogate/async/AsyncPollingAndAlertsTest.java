@@ -70,6 +70,11 @@ class AsyncPollingAndAlertsTest {
         .map(r -> r.body().getInteger("threshold_percent")).sorted().toList();
     assertEquals(List.of(80, 100), thresholds);
     assertEquals(2, cluster.replicas.stream().mapToLong(g -> g.async().alerts().fired.get()).sum());
+    String scrapes = String.join("\n", cluster.replicas.stream().map(g -> g.metrics().scrape()).toList());
+    assertEquals(1, scrapes.lines().filter(l -> l.startsWith("ideogate_budget_alerts_total{")
+        && l.contains("threshold=\"80\"") && l.endsWith(" 1.0")).count(), "one 80 % alert in the metrics");
+    assertEquals(1, scrapes.lines().filter(l -> l.startsWith("ideogate_budget_alerts_total{")
+        && l.contains("threshold=\"100\"") && l.endsWith(" 1.0")).count(), "one 100 % alert in the metrics");
     assertEquals(List.of(), receiver.duplicates());
     assertEquals(0, receiver.badSignatures.get());
     assertEquals(402, await(cluster.submit(0, "gamma", v4("one more", 1, "TURBO"), null)).statusCode());
