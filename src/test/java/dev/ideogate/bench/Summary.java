@@ -51,7 +51,8 @@ final class Summary {
   }
 
   void redis(RedisCostScenario redis) {
-    rows.add(new String[] {"Redis commands per request", String.format(Locale.ROOT, "%.2f %s", redis.totalPerRequest(),
+    rows.add(new String[] {"Redis round trips per request / Redis CPU per request", String.format(Locale.ROOT,
+        "%.2f / %.1f µs (commands seen: %s)", redis.totalPerRequest(), redis.usecPerRequest(),
         redis.perCommand.keySet())});
   }
 
