@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -27,10 +28,37 @@ public final class ContentPolicy {
 
   private final String tier;
   private final List<Rule> rules;
+  /** Every rule in one alternation (one scan of the prompt), or null when a rule cannot be combined safely. */
+  private final Pattern combined;
 
   private ContentPolicy(String tier, List<Rule> rules) {
     this.tier = tier;
     this.rules = rules;
+    this.combined = combine(rules);
+  }
+
+  /**
+   * One pass instead of one per rule: {@code (?<r0>rule0)|(?<r1>rule1)|…}; an inline flag such as {@code (?i)} stays
+   * inside its own group. Rules with back-references or named groups would change meaning once renumbered, so then
+   * the rules are tried one by one.
+   */
+  private static Pattern combine(List<Rule> rules) {
+    if (rules.isEmpty()) {
+      return null;
+    }
+    StringBuilder alternation = new StringBuilder();
+    for (int i = 0; i < rules.size(); i++) {
+      String regex = rules.get(i).pattern.pattern();
+      if (regex.matches("(?s).*(\\\\[1-9]|\\\\k<|\\(\\?<[A-Za-z]).*")) {
+        return null;
+      }
+      alternation.append(i == 0 ? "" : "|").append("(?<r").append(i).append('>').append(regex).append(')');
+    }
+    try {
+      return Pattern.compile(alternation.toString());
+    } catch (PatternSyntaxException e) {
+      return null;
+    }
   }
 
   /**
@@ -59,7 +87,18 @@ public final class ContentPolicy {
   }
 
   public Verdict check(String prompt) {
-    String text = Normalizer.normalize(prompt == null ? "" : prompt, Normalizer.Form.NFKC);
+    String text = normalize(prompt == null ? "" : prompt);
+    if (combined != null) {
+      Matcher matcher = combined.matcher(text);
+      if (!matcher.find()) {
+        return new Verdict(false, tier, null);
+      }
+      for (int i = 0; i < rules.size(); i++) {
+        if (matcher.start("r" + i) >= 0) {
+          return new Verdict(true, tier, rules.get(i).category);
+        }
+      }
+    }
     for (Rule rule : rules) {
       if (rule.pattern.matcher(text).find()) {
         return new Verdict(true, tier, rule.category);
@@ -73,6 +112,16 @@ public final class ContentPolicy {
    * and {@code permissive} (nothing). Company-specific competitors belong in config as {@code competitor:}
    * entries. Words are matched whole and case-insensitively.
    */
+  /** NFKC folds look-alikes (full-width letters) onto the words the rules name; plain ASCII is already folded. */
+  private static String normalize(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return Normalizer.normalize(text, Normalizer.Form.NFKC);
+      }
+    }
+    return text;
+  }
+
   public static Map<String, List<String>> defaults() {
     String brand = "brand:(?i)\\b(?:coca[- ]?cola|pepsi(?:co)?|nike|adidas|starbucks|mcdonald'?s)\\b";
     String trademark = "trademark:(?i)\\b(?:disney|mickey[- ]?mouse|marvel|pok[eé]mon|pikachu|lego)\\b";

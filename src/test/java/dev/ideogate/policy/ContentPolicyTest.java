@@ -97,4 +97,20 @@ class ContentPolicyTest {
     assertThrows(IllegalArgumentException.class, () -> new Verdict(true, "strict", null));
     assertThrows(IllegalArgumentException.class, () -> new Verdict(false, "strict", "brand"));
   }
+
+  @Test
+  void combinedRulesKeepEachRulesOwnFlagsAndCategory() {
+    ContentPolicy policy = ContentPolicy.compile("t", List.of("brand:(?i)\\bacme\\b", "violence:\\bGore\\b"));
+    assertEquals("brand", policy.check("an ACME poster").category());
+    assertEquals("violence", policy.check("Gore in the title").category());
+    assertFalse(policy.check("gore in lower case").blocked(), "the second rule has no (?i) of its own");
+  }
+
+  @Test
+  void rulesWithBackReferencesStillMatchOneByOne() {
+    ContentPolicy policy = ContentPolicy.compile("t", List.of("custom:\\b(\\w+) \\1\\b", "nsfw:(?i)nude"));
+    assertEquals("custom", policy.check("again again").category());
+    assertEquals("nsfw", policy.check("a NUDE study").category());
+    assertFalse(policy.check("once more").blocked());
+  }
 }
