@@ -122,7 +122,9 @@ public final class ImageHandler implements Handler<RoutingContext> {
       return accounting.account(Future.failedFuture(Cancelled.INSTANCE));
     }
     ctx.response().closeHandler(v -> dispatcher.cancel(job));
-    return dispatcher.dispatch(job).transform(accounting::account);
+    return dispatcher.dispatch(job)
+        .onSuccess(result -> ctx.put("upstream_status", result.response().status())) // audited on errors too
+        .transform(accounting::account);
   }
 
   private void respond(RoutingContext ctx, Accounting.Outcome outcome) {
