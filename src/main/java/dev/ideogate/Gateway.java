@@ -16,6 +16,7 @@ import dev.ideogate.ingress.IngressVerticle;
 import dev.ideogate.ops.AuditLog;
 import dev.ideogate.ops.BudgetGauges;
 import dev.ideogate.ops.GatewayMetrics;
+import dev.ideogate.ops.LaneGauges;
 import dev.ideogate.ops.ManagementVerticle;
 import dev.ideogate.ops.OpsRoutes;
 import dev.ideogate.ops.RequestObserver;
@@ -23,24 +24,21 @@ import dev.ideogate.ops.SecretMasker;
 import dev.ideogate.upstream.IdeogramClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.time.Duration;
-import io.vertx.core.Promise;
-import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicReference;
-import dev.ideogate.config.TeamConfig;
-import dev.ideogate.upstream.KeyFingerprint;
-import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +68,7 @@ public final class Gateway {
   private final RequestObserver requestObserver;
   private long budgetGaugeTimer = -1;
   private long laneGaugeTimer = -1;
-  /** Cluster-wide lane figures (permits held by every replica), refreshed every second for the lane gauges. */
-  private volatile Map<String, DispatcherVerticle.LaneView> clusterLanes = Map.of();
+  private final LaneGauges laneGauges;
   private int port;
   private int managementPort;
 
@@ -113,7 +110,8 @@ public final class Gateway {
         v -> new IdeogramClient(v, upstream.baseUrl(), upstream.timeout(), connections), metrics);
     this.budgetGauges = new BudgetGauges(metrics.registry(), () -> settings.get().config(), ledger, clock);
     this.requestObserver = new RequestObserver(settings::get, metrics);
-    metrics.beforeScrape(this::refreshLaneGauges);
+    this.laneGauges = new LaneGauges(metrics, dispatcher, () -> settings.get().config());
+    metrics.beforeScrape(laneGauges::refresh);
     this.async = new AsyncServices(vertx, config, settings::get, ledger, options.clock(), options.async());
     async.alerts().onFired(metrics::budgetAlert);
   }
@@ -146,12 +144,7 @@ public final class Gateway {
         .compose(id -> {
           deployments.add(id);
           budgetGaugeTimer = vertx.setPeriodic(1, BUDGET_GAUGE_PERIOD_MS, t -> budgetGauges.refresh());
-          laneGaugeTimer = vertx.setPeriodic(1, LANE_GAUGE_PERIOD_MS, t -> dispatcher.clusterLanes()
-              .onSuccess(views -> {
-                Map<String, DispatcherVerticle.LaneView> byLane = new HashMap<>();
-                views.forEach(v -> byLane.put(v.lane(), v));
-                clusterLanes = byLane;
-              }));
+          laneGaugeTimer = vertx.setPeriodic(1, LANE_GAUGE_PERIOD_MS, t -> laneGauges.poll());
           async.start();
           return keySecurity.revocations().start(this::applyRevoked);
         });
@@ -212,22 +205,6 @@ public final class Gateway {
   /** The budget gauges; {@code refresh()} reads the ledger now instead of waiting for the next period. */
   public BudgetGauges budgetGauges() {
     return budgetGauges;
-  }
-
-  /** Lane figures for the scrape: every lane the config names (idle ones at 0) and every live lane. */
-  private void refreshLaneGauges() {
-    GatewayConfig config = settings.get().config();
-    Map<String, DispatcherVerticle.LaneView> live = new HashMap<>();
-    dispatcher.lanes().forEach(view -> live.put(view.lane(), view));
-    live.putAll(clusterLanes); // with Redis permits: what every replica holds, not only this one
-    for (TeamConfig team : config.teams().values()) {
-      String lane = KeyFingerprint.of(team.upstreamKey());
-      DispatcherVerticle.LaneView view = live.get(lane);
-      metrics.updateLane(lane, view == null ? 0 : view.inFlight(),
-          view == null ? config.upstream().maxInFlightPerKey() : view.limit());
-      metrics.updateQueueDepth(lane, team.id(), dispatcher.queued(lane, team.id()));
-    }
-    live.values().forEach(view -> metrics.updateLane(view.lane(), view.inFlight(), view.limit()));
   }
 
   /**
