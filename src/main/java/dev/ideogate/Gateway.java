@@ -122,8 +122,9 @@ public final class Gateway {
   }
 
   private Future<Void> deploy(GatewayConfig config, Options options) {
-    port = config.server().port() == 0 ? freePort() : config.server().port();
-    managementPort = config.server().managementPort() == 0 ? freePort() : config.server().managementPort();
+    port = config.server().port() == 0 ? freePort(-1) : config.server().port();
+    // Never the client port: two servers of one Vert.x on the same host and port would share it, round-robin.
+    managementPort = config.server().managementPort() == 0 ? freePort(port) : config.server().managementPort();
     return vertx.deployVerticle(dispatcher, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP))
         .compose(id -> {
           deployments.add(id);
@@ -281,12 +282,18 @@ public final class Gateway {
         .compose(v -> keySecurity.close());
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port on loopback", e);
+  /** A port free right now on this host, other than {@code taken}. */
+  private static int freePort(int taken) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        socket.setReuseAddress(true);
+        if (socket.getLocalPort() != taken) {
+          return socket.getLocalPort();
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("no free port on loopback", e);
+      }
     }
+    throw new IllegalStateException("no free port on loopback other than " + taken);
   }
 }

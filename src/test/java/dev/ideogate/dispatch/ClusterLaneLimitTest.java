@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 /** Ideogram turns stricter than configured: the lane's shared AIMD limit brings every replica under it. */
 class ClusterLaneLimitTest {
   private static final long LATENCY_MS = 100;
+  private static final java.util.concurrent.atomic.AtomicReference<String> FIRST_FAILURE =
+      new java.util.concurrent.atomic.AtomicReference<>();
   private static final long BEFORE_MS = 1_000;
   private static final long AFTER_MS = 6_000;
   private static final long QUIET_FROM_MS = 3_000;
@@ -83,7 +85,7 @@ class ClusterLaneLimitTest {
       assertTrue(last429AtMs < QUIET_FROM_MS, "429s stop within " + QUIET_FROM_MS + " ms (≤ 10 s)");
       assertTrue(maxInFlightWhenQuiet <= 6, "every replica together ≤ 6 in flight, got " + maxInFlightWhenQuiet);
       assertEquals(List.of(6, 6, 6), limits, "the limit settles just under the one that drew a 429");
-      assertEquals(0, non200.get(), "429s were retried, never passed to clients");
+      assertEquals(0, non200.get(), "429s were retried, never passed to clients; first failure: " + FIRST_FAILURE.get());
       ClusterLaneSkewTest.awaitPermitsReleased(replicas);
     }
   }
@@ -95,7 +97,10 @@ class ClusterLaneLimitTest {
     }
     replicas.generate(replica, "stricter").onComplete(ar -> {
       if (ar.failed() || ar.result().statusCode() != 200) {
-        non200.incrementAndGet();
+        if (non200.incrementAndGet() == 1) {
+          FIRST_FAILURE.set(ar.failed() ? ar.cause().toString()
+              : ar.result().statusCode() + " " + ar.result().bodyAsString());
+        }
       }
       loop(replicas, replica, endMs, done, non200);
     });

@@ -90,9 +90,14 @@ class RevocationAcrossReplicasTest {
     for (Gateway g : replicas) {
       fixture.get(g.port(), "/v1/usage", ALPHA_KEY);
     }
-    JsonObject alpha = fixture.get(replicas.get(1).managementPort(), "/admin/keys", ADMIN_KEY).json()
-        .getJsonArray("keys").stream().map(JsonObject.class::cast).filter(k -> k.getString("id").equals("alpha-key"))
-        .findFirst().orElseThrow();
+    // Usage is recorded after each response has gone out: wait (bounded) for the third count to land.
+    long deadline = System.currentTimeMillis() + 5_000;
+    JsonObject alpha;
+    do {
+      alpha = fixture.get(replicas.get(1).managementPort(), "/admin/keys", ADMIN_KEY).json()
+          .getJsonArray("keys").stream().map(JsonObject.class::cast).filter(k -> k.getString("id").equals("alpha-key"))
+          .findFirst().orElseThrow();
+    } while (alpha.getLong("requests_24h") < 3 && System.currentTimeMillis() < deadline);
     assertEquals(3, alpha.getLong("requests_24h"));
 
     Vertx vertx = Vertx.vertx();
