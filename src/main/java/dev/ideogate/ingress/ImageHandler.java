@@ -123,7 +123,10 @@ public final class ImageHandler implements Handler<RoutingContext> {
     }
     ctx.response().closeHandler(v -> dispatcher.cancel(job));
     return dispatcher.dispatch(job)
-        .onSuccess(result -> ctx.put("upstream_status", result.response().status())) // audited on errors too
+        .onSuccess(result -> { // audited on errors too
+          ctx.put("upstream_status", result.response().status());
+          ctx.put("queue_wait_ms", result.queueWaitMs());
+        })
         .transform(accounting::account);
   }
 
