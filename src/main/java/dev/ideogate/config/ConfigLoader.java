@@ -74,7 +74,7 @@ public final class ConfigLoader {
     auditSection.rejectUnknownKeys();
     ConfigSection securitySection = root.child("security");
     GatewayConfig.Security security = new GatewayConfig.Security(
-        securitySection.integer("rotateAfterDays", 90, 1, 3650), keyRateLimit(securitySection));
+        securitySection.integer("rotateAfterDays", 90, 1, 3650), TeamReader.rateLimit(securitySection, "keyRateLimit"));
     securitySection.rejectUnknownKeys();
     TeamReader teamReader = new TeamReader(Math.max(1, upstream.maxInFlightPerKey()), policies.keySet());
     Map<String, TeamConfig> teams = teamReader.teams(root.child("teams"));
@@ -200,19 +200,6 @@ public final class ConfigLoader {
     } catch (java.nio.file.InvalidPathException e) {
       return false;
     }
-  }
-
-  /** {@code security.keyRateLimit: {perMinute, burst}}: every client key's own limit; absent = none. */
-  private static TeamConfig.RateLimit keyRateLimit(ConfigSection security) {
-    if (!security.has("keyRateLimit")) {
-      security.child("keyRateLimit");
-      return TeamConfig.RateLimit.NONE;
-    }
-    ConfigSection limit = security.child("keyRateLimit");
-    int perMinute = limit.integer("perMinute", 0, 0, 1_000_000);
-    int burst = limit.integer("burst", perMinute, 0, 1_000_000);
-    limit.rejectUnknownKeys();
-    return new TeamConfig.RateLimit(perMinute, burst);
   }
 
   private static GatewayConfig.Upstream upstream(ConfigSection s) {

@@ -160,11 +160,16 @@ final class TeamReader {
   }
 
   private static TeamConfig.RateLimit rateLimit(ConfigSection team) {
-    if (!team.has("rateLimit")) {
-      team.child("rateLimit");
+    return rateLimit(team, "rateLimit");
+  }
+
+  /** {@code <key>: {perMinute, burst}} under {@code parent} (a team's, or security.keyRateLimit); absent = none. */
+  static TeamConfig.RateLimit rateLimit(ConfigSection parent, String key) {
+    if (!parent.has(key)) {
+      parent.child(key);
       return TeamConfig.RateLimit.NONE;
     }
-    ConfigSection limit = team.child("rateLimit");
+    ConfigSection limit = parent.child(key);
     int perMinute = limit.integer("perMinute", 0, 0, 1_000_000);
     int burst = limit.integer("burst", perMinute, 0, 1_000_000);
     limit.rejectUnknownKeys();
