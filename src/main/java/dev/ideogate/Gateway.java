@@ -238,11 +238,6 @@ public final class Gateway {
     budgetGauges.refresh();
   }
 
-  /** Requests being served right now (from arrival to response end). */
-  public int activeRequests() {
-    return active.get();
-  }
-
   /**
    * Graceful drain: readiness turns false and new requests get 503 shutting_down at once; queued and in-flight
    * requests finish (their holds settled or released, permits returned) for up to {@code grace}; then stop.
@@ -259,10 +254,6 @@ public final class Gateway {
       }
     });
     return idle.future().compose(v -> stop());
-  }
-
-  public boolean draining() {
-    return draining.get();
   }
 
   /** Undeploys everything, newest first. */

@@ -69,10 +69,6 @@ final class Lane {
     return queue.size();
   }
 
-  Iterable<String> teams() {
-    return teamInFlight.keySet();
-  }
-
   void submit(DispatchJob job) {
     if (job.cancelRequested) {
       job.fail(Cancelled.INSTANCE);

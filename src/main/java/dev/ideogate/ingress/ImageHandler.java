@@ -4,7 +4,6 @@ import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.Hold;
 import dev.ideogate.budget.MicroUsd;
-import dev.ideogate.budget.Pricing;
 import dev.ideogate.budget.Quote;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.config.TeamConfig;

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,16 +31,10 @@ public final class IngressVerticle extends VerticleBase {
   private final int port;
   private final AsyncServices async;
   private final IngressGuards guards;
-  private HttpServer server;
-
-  public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
-      Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port) {
-    this(settings, ledger, dispatcher, clock, draining, observer, port, null, null);
-  }
 
   /**
-   * @param guards rate limits and key usage counters shared by all instances; null = neither
-   * @param async async generations and webhooks; null = the async routes are not served
+   * @param guards rate limits and key usage counters shared by all instances
+   * @param async async generations and webhooks
    */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,
@@ -62,17 +55,12 @@ public final class IngressVerticle extends VerticleBase {
     var server0 = settings.get().config().server();
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler()).handler(observer).handler(this::refuseWhileDraining);
-    if (guards != null) {
-      router.route().handler(new KeyUsageHandler(guards.keyUsage()));
-    }
+    router.route().handler(new KeyUsageHandler(guards.keyUsage()));
     for (Endpoint endpoint : Endpoint.values()) {
-      if (endpoint.async() && async == null) {
-        continue;
-      }
       router.route(endpoint.path())
           .handler(ctx -> allowOnly(ctx, HttpMethod.POST))
           .handler(new AuthHandler(settings, endpoint.scope()))
-          .handler(guards == null ? RoutingContext::next : new RateLimitHandler(settings, guards.rateLimits()))
+          .handler(new RateLimitHandler(settings, guards.rateLimits()))
           .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis()))
           .handler(endpoint.async() ? new AsyncImageHandler(endpoint, settings, ledger, dispatcher, clock, async)
               : new ImageHandler(endpoint, settings, ledger, dispatcher, clock));
@@ -81,9 +69,7 @@ public final class IngressVerticle extends VerticleBase {
         .handler(ctx -> allowOnly(ctx, HttpMethod.GET))
         .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
         .handler(new UsageHandler(settings, ledger, clock, false));
-    if (async != null) {
-      async.mountClientRoutes(router);
-    }
+    async.mountClientRoutes(router);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such route " + sanitize(ctx.request().path())
             + ": the gateway serves only the Ideogram API paths and /v1/usage")));
@@ -96,8 +82,7 @@ public final class IngressVerticle extends VerticleBase {
         .setMaxInitialLineLength(8192)
         .setIdleTimeout((int) server0.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    return HardenedServer.listen(vertx, options, server0, router, InvalidRequests::render)
-        .onSuccess(s -> server = s);
+    return HardenedServer.listen(vertx, options, server0, router, InvalidRequests::render);
   }
 
   private void refuseWhileDraining(RoutingContext ctx) {
@@ -124,9 +109,5 @@ public final class IngressVerticle extends VerticleBase {
   static String sanitize(String path) {
     String cut = path.length() > 100 ? path.substring(0, 100) + "…" : path;
     return cut.replaceAll("[^\\x20-\\x7e]", "?");
-  }
-
-  public int actualPort() {
-    return server.actualPort();
   }
 }

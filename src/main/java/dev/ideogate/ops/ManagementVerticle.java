@@ -12,7 +12,6 @@ import dev.ideogate.ingress.UsageHandler;
 import dev.ideogate.upstream.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -32,12 +31,6 @@ public final class ManagementVerticle extends VerticleBase {
   private final int port;
   private final OpsRoutes ops;
   private final Consumer<Router> extraRoutes;
-  private HttpServer server;
-
-  public ManagementVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock,
-      BooleanSupplier draining, int port) {
-    this(settings, ledger, clock, draining, port, OpsRoutes.NONE, router -> {});
-  }
 
   /**
    * @param ops metrics, probes and admin audit of this gateway
@@ -71,7 +64,6 @@ public final class ManagementVerticle extends VerticleBase {
     router.route().failureHandler(new ErrorRenderer());
     var serverConfig = settings.get().config().server();
     return HardenedServer.listen(vertx, new HttpServerOptions().setPort(port).setHost(serverConfig.host())
-            .setMaxHeaderSize(serverConfig.maxHeaderBytes()), serverConfig, router, null)
-        .onSuccess(s -> server = s);
+            .setMaxHeaderSize(serverConfig.maxHeaderBytes()), serverConfig, router, null);
   }
 }

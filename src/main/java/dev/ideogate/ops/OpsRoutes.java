@@ -12,13 +12,9 @@ import java.util.function.Supplier;
 public record OpsRoutes(
     Handler<RoutingContext> metrics, Supplier<Future<Void>> dispatcherPing, Handler<RoutingContext> adminAudit) {
 
-  /** No metrics route, a dispatcher that is always alive, no admin audit. */
-  public static final OpsRoutes NONE = new OpsRoutes(
-      ctx -> ctx.next(), Future::succeededFuture, ctx -> ctx.next());
-
   public OpsRoutes {
     if (metrics == null || dispatcherPing == null || adminAudit == null) {
-      throw new IllegalArgumentException("every ops route handler is required (use OpsRoutes.NONE for none)");
+      throw new IllegalArgumentException("every ops route handler is required");
     }
   }
 }

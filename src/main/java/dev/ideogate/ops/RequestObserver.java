@@ -6,7 +6,6 @@ import dev.ideogate.ingress.RequestIdHandler;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
