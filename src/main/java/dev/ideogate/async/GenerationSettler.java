@@ -53,7 +53,7 @@ public final class GenerationSettler {
     boolean completed = "completed".equals(result.getString("status"));
     JsonArray data = result.getValue("data") instanceof JsonArray array ? array : new JsonArray();
     int images = completed ? data.size() : 0;
-    long charge = completed ? settings.get().pricing().charge(generation.quote(), images) : 0;
+    long charge = completed ? generation.quote().charge(images) : 0;
     Future<?> accounted = completed ? settleHold(generation, charge, images) : ledger.release(generation.hold());
     return accounted
         .compose(v -> store.markSettled(generation.generationId(), completed ? "completed" : "failed", charge, images))

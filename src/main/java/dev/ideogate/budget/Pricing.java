@@ -86,20 +86,6 @@ public final class Pricing {
     return new Quote(key, unit, units, Math.multiplyExact(unit, units));
   }
 
-  /**
-   * What to charge once Ideogram accepted the work: per output, the unit price × the images returned (unsafe
-   * images included: Ideogram bills them), never more than quoted; per input, the unit price.
-   */
-  public long charge(Quote quote, int imagesReturned) {
-    if (imagesReturned < 0) {
-      throw new IllegalArgumentException("imagesReturned must be ≥ 0, got " + imagesReturned);
-    }
-    if (quote.perInput()) {
-      return quote.unitMicroUsd();
-    }
-    return quote.unitMicroUsd() * Math.min(imagesReturned, quote.units());
-  }
-
   static String priceKey(ImageRequest request) {
     Endpoint endpoint = request.endpoint();
     String speed = speed(request.renderingSpeed());

@@ -32,4 +32,18 @@ public record Quote(String priceKey, long unitMicroUsd, int units, long worstCas
   public boolean perInput() {
     return PER_INPUT_KEYS.contains(priceKey);
   }
+
+  /**
+   * What to charge once Ideogram accepted the work: per output, the unit price × the images returned (unsafe
+   * images included: Ideogram bills them), never more than quoted; per input, the unit price.
+   */
+  public long charge(int imagesReturned) {
+    if (imagesReturned < 0) {
+      throw new IllegalArgumentException("imagesReturned must be ≥ 0, got " + imagesReturned);
+    }
+    if (perInput()) {
+      return unitMicroUsd;
+    }
+    return unitMicroUsd * Math.min(imagesReturned, units);
+  }
 }

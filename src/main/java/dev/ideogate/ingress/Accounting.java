@@ -2,7 +2,6 @@ package dev.ideogate.ingress;
 
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.Hold;
-import dev.ideogate.budget.Pricing;
 import dev.ideogate.budget.Quote;
 import dev.ideogate.dispatch.DispatchResult;
 import dev.ideogate.upstream.UpstreamFailure;
@@ -32,17 +31,13 @@ final class Accounting {
   private static final Logger LOG = LoggerFactory.getLogger(Accounting.class);
 
   private final BudgetLedger ledger;
-  private final Pricing pricing;
   private final Quote quote;
   private final Hold hold;
-  private final boolean perInput;
   private final StructuredArgument requestId;
 
-  Accounting(BudgetLedger ledger, Pricing pricing, Quote quote, Hold hold, boolean perInput, String requestId) {
+  Accounting(BudgetLedger ledger, Quote quote, Hold hold, String requestId) {
     this.requestId = StructuredArguments.kv(RequestIdHandler.KEY, requestId);
-    this.perInput = perInput;
     this.ledger = ledger;
-    this.pricing = pricing;
     this.quote = quote;
     this.hold = hold;
   }
@@ -62,7 +57,7 @@ final class Accounting {
         return settleAll().compose(v -> Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_ERROR,
             "Ideogram answered " + response.status() + " with a body the gateway could not read")));
       }
-      long charge = pricing.charge(quote, images);
+      long charge = quote.charge(images);
       return ledger.settle(hold, charge, images)
           .map(s -> new Outcome(hold.team(), result, s.chargedMicroUsd(), images, s.remainingMicroUsd()))
           .recover(e -> {
@@ -103,7 +98,7 @@ final class Accounting {
   private int countImages(UpstreamResponse response) {
     try {
       JsonObject body = new JsonObject(response.body());
-      if (perInput) {
+      if (quote.perInput()) {
         return 1;
       }
       JsonArray data = body.getJsonArray("data");

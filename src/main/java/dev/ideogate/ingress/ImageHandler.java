@@ -38,6 +38,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
   private final BudgetLedger ledger;
   private final DispatcherVerticle dispatcher;
   private final Clock clock;
+  private final BodyParser parser;
 
   public ImageHandler(Endpoint endpoint, Supplier<GatewaySettings> settings, BudgetLedger ledger,
       DispatcherVerticle dispatcher, Clock clock) {
@@ -46,6 +47,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
     this.ledger = ledger;
     this.dispatcher = dispatcher;
     this.clock = clock;
+    this.parser = new BodyParser(settings.get().config().server().maxParts()); // server limits apply at restart
   }
 
   /** A request that passed every check, priced, ready to reserve. */
@@ -79,8 +81,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
     }
     Buffer body = ctx.get(BodyReader.KEY);
     String contentType = ctx.request().getHeader("Content-Type");
-    BodyParser.Parsed parsed =
-        new BodyParser(current.config().server().maxParts()).parse(endpoint, contentType, body.getBytes());
+    BodyParser.Parsed parsed = parser.parse(endpoint, contentType, body.getBytes());
     ImageRequest request;
     try {
       request = RequestSchema.check(endpoint, parsed.fields(), parsed.files());
@@ -91,7 +92,6 @@ public final class ImageHandler implements Handler<RoutingContext> {
     TeamPolicy.check(team, request);
     checkContent(current, team, request.prompt());
     Quote quote = current.pricing().quote(request);
-    ctx.put("quote", quote);
     String query = ctx.request().query();
     return new Admitted(team, request, quote, new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey()));
   }
@@ -114,8 +114,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
     TeamConfig team = admitted.team();
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
         team.maxQueueWait().toMillis(), admitted.call());
-    Accounting accounting = new Accounting(ledger, settings.get().pricing(), admitted.quote(), hold, endpoint.perInput(),
-        ctx.get(RequestIdHandler.KEY));
+    Accounting accounting = new Accounting(ledger, admitted.quote(), hold, ctx.get(RequestIdHandler.KEY));
     if (ctx.response().closed()) {
       // gone while the budget was being reserved: nothing sent, nothing owed
       return accounting.account(Future.failedFuture(Cancelled.INSTANCE));
@@ -132,8 +131,6 @@ public final class ImageHandler implements Handler<RoutingContext> {
   private void respond(RoutingContext ctx, Accounting.Outcome outcome) {
     ctx.put("cost_micro_usd", outcome.chargedMicroUsd());
     ctx.put("images", outcome.images());
-    ctx.put("upstream_status", outcome.result().response().status());
-    ctx.put("queue_wait_ms", outcome.result().queueWaitMs());
     if (ctx.response().closed()) {
       return;
     }

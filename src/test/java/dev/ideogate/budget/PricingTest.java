@@ -160,17 +160,17 @@ class PricingTest {
   @Test
   void chargesPerOutputImagesReturnedCappedAtTheQuote() {
     Quote quote = pricing.quote(legacy("V_2", 4));
-    assertEquals(0, pricing.charge(quote, 0));
-    assertEquals(240_000, pricing.charge(quote, 3));
-    assertEquals(320_000, pricing.charge(quote, 4));
-    assertEquals(320_000, pricing.charge(quote, 9));
+    assertEquals(0, quote.charge(0));
+    assertEquals(240_000, quote.charge(3));
+    assertEquals(320_000, quote.charge(4));
+    assertEquals(320_000, quote.charge(9));
   }
 
   @Test
   void chargesPerInputTheUnitPriceOnce() {
     Quote quote = pricing.quote(new ImageRequest(Endpoint.UPSCALE, null, null, null, 3, "", false, null));
-    assertEquals(60_000, pricing.charge(quote, 0));
-    assertEquals(60_000, pricing.charge(quote, 3));
+    assertEquals(60_000, quote.charge(0));
+    assertEquals(60_000, quote.charge(3));
   }
 
   @Test
