@@ -1,6 +1,7 @@
 package dev.ideogate.async;
 
 import dev.ideogate.Gateway;
+import dev.ideogate.testing.RedisLink;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.budget.TeamUsage;
@@ -48,6 +49,8 @@ final class AsyncCluster implements AutoCloseable {
   final List<GatewayConfig> configs = new ArrayList<>();
   final WebClient client;
   private final Vertx simVertx = Vertx.vertx();
+  /** Each replica reaches Redis through its own relay, so {@link #kill} can cut it off as a crash would. */
+  private final List<RedisLink> links = new ArrayList<>();
   private final String environment;
 
   AsyncCluster(String redisUrl, int replicaCount, AsyncSettings timing, String environment, String alertUrl,
@@ -57,7 +60,13 @@ final class AsyncCluster implements AutoCloseable {
     String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < replicaCount; i++) {
       int port = freePort();
-      GatewayConfig config = ConfigLoader.parse(yaml(redisUrl, prefix, port, environment, alertUrl), name -> null);
+      String replicaRedis = null;
+      if (redisUrl != null) {
+        RedisLink link = RedisLink.to(simVertx, redisUrl);
+        links.add(link);
+        replicaRedis = link.url();
+      }
+      GatewayConfig config = ConfigLoader.parse(yaml(replicaRedis, prefix, port, environment, alertUrl), name -> null);
       Vertx vertx = Vertx.vertx();
       replicaVertx.add(vertx);
       configs.add(config);
@@ -121,7 +130,11 @@ final class AsyncCluster implements AutoCloseable {
   }
 
   /** Stops replica r abruptly: its Vert.x closes with its connections; nothing is drained or acknowledged. */
+  /** A crash: Redis is gone for the replica first (nothing it holds is acknowledged), then its Vert.x. */
   void kill(int r) {
+    if (r < links.size()) {
+      links.get(r).cut();
+    }
     await(replicaVertx.get(r).close());
   }
 

@@ -1,4 +1,4 @@
-package dev.ideogate.dispatch;
+package dev.ideogate.testing;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP relay between one replica and Redis, so a test can cut that replica off as a crash would: after
  * {@link #cut()} its connections are gone and new ones are refused, so nothing it still holds is ever released.
  */
-final class RedisLink {
+public final class RedisLink {
   private final NetServer server;
   private final NetClient client;
   private final List<NetSocket> sockets = new CopyOnWriteArrayList<>();
@@ -24,7 +24,7 @@ final class RedisLink {
     this.client = client;
   }
 
-  static RedisLink to(Vertx vertx, String redisUrl) {
+  public static RedisLink to(Vertx vertx, String redisUrl) {
     URI target = URI.create(redisUrl);
     NetClient client = vertx.createNetClient();
     NetServer server = vertx.createNetServer();
@@ -48,21 +48,21 @@ final class RedisLink {
         inbound.resume();
       });
     });
-    Replicas.await(server.listen(0, "127.0.0.1"));
+    Http.await(server.listen(0, "127.0.0.1"));
     return link;
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + server.actualPort();
   }
 
   /** Drops every connection and refuses new ones. */
-  void cut() {
+  public void cut() {
     cut = true;
     sockets.forEach(NetSocket::close);
   }
 
-  Future<Void> close() {
+  public Future<Void> close() {
     return server.close().eventually(client::close);
   }
 }
