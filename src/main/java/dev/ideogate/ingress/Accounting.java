@@ -80,8 +80,9 @@ final class Accounting {
     return release().compose(v -> Future.failedFuture(cause));
   }
 
+  /** The whole hold is charged (the work may have been billed), but no image is counted: none came back. */
   private Future<Void> settleAll() {
-    return ledger.settle(hold, hold.amountMicroUsd(), quote.units()).<Void>mapEmpty().recover(e -> {
+    return ledger.settle(hold, hold.amountMicroUsd(), 0).<Void>mapEmpty().recover(e -> {
       LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(), requestId);
       return Future.succeededFuture();
     });
