@@ -1,5 +1,6 @@
 package dev.ideogate;
 
+import dev.ideogate.api.SecretMasker;
 import dev.ideogate.async.AsyncServices;
 import dev.ideogate.async.AsyncSettings;
 import dev.ideogate.budget.BudgetLedger;
@@ -11,16 +12,16 @@ import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.dispatch.LocalPermitStore;
 import dev.ideogate.dispatch.PermitStore;
 import dev.ideogate.dispatch.RedisPermitStore;
+import dev.ideogate.ingress.AsyncRoutes;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
+import dev.ideogate.ingress.ManagementVerticle;
+import dev.ideogate.ingress.OpsRoutes;
+import dev.ideogate.ingress.RequestObserver;
 import dev.ideogate.ops.AuditLog;
 import dev.ideogate.ops.BudgetGauges;
 import dev.ideogate.ops.GatewayMetrics;
 import dev.ideogate.ops.LaneGauges;
-import dev.ideogate.ops.ManagementVerticle;
-import dev.ideogate.ops.OpsRoutes;
-import dev.ideogate.ops.RequestObserver;
-import dev.ideogate.ops.SecretMasker;
 import dev.ideogate.upstream.IdeogramClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -58,6 +59,7 @@ public final class Gateway {
   private final PermitStore permits;
   private final DispatcherVerticle dispatcher;
   private final AsyncServices async;
+  private final AsyncRoutes asyncRoutes;
   private final Clock clock;
   private final KeySecurity keySecurity;
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -112,7 +114,9 @@ public final class Gateway {
     this.requestObserver = new RequestObserver(settings::get, metrics);
     this.laneGauges = new LaneGauges(metrics, dispatcher, () -> settings.get().config());
     metrics.beforeScrape(laneGauges::refresh);
-    this.async = new AsyncServices(vertx, config, settings::get, ledger, options.clock(), options.async());
+    this.async = new AsyncServices(vertx, config, () -> settings.get().config(), ledger, options.clock(),
+        options.async());
+    this.asyncRoutes = new AsyncRoutes(settings::get, async);
     async.alerts().onFired(metrics::budgetAlert);
   }
 
@@ -130,7 +134,7 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::get, ledger, dispatcher, options.clock(), draining::get,
-                  this::countActive, port, keySecurity.guards(), async),
+                  this::countActive, port, keySecurity.guards(), async, asyncRoutes),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })
         .compose(id -> {
@@ -139,7 +143,7 @@ public final class Gateway {
           return vertx.deployVerticle(new ManagementVerticle(settings::get, ledger, options.clock(), draining::get,
               managementPort, ops, router -> {
                 keySecurity.adminRoutes(settings::get).mount(router);
-                async.mountManagementRoutes(router);
+                asyncRoutes.mountManagementRoutes(router);
               }));
         })
         .compose(id -> {
@@ -167,6 +171,11 @@ public final class Gateway {
   /** Async generations and webhooks of this replica (issue 10). */
   public AsyncServices async() {
     return async;
+  }
+
+  /** The HTTP routes over {@link #async()}: callback and poll, and their counters. */
+  public AsyncRoutes asyncRoutes() {
+    return asyncRoutes;
   }
 
   public DispatcherVerticle dispatcher() {

@@ -1,11 +1,9 @@
 package dev.ideogate;
 
-import dev.ideogate.budget.RedisConnector;
-import dev.ideogate.budget.RedisSettings;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressGuards;
-import dev.ideogate.ops.KeyAdminRoutes;
+import dev.ideogate.ingress.KeyAdminRoutes;
 import dev.ideogate.policy.InMemoryKeyUsageStore;
 import dev.ideogate.policy.InMemoryRateLimitStore;
 import dev.ideogate.policy.InMemoryRevocationStore;
@@ -15,6 +13,8 @@ import dev.ideogate.policy.RedisKeyUsageStore;
 import dev.ideogate.policy.RedisRateLimitStore;
 import dev.ideogate.policy.RedisRevocationStore;
 import dev.ideogate.policy.RevocationStore;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;

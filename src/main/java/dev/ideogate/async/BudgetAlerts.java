@@ -1,12 +1,12 @@
 package dev.ideogate.async;
 
+import dev.ideogate.api.MicroUsd;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.BudgetWindow;
-import dev.ideogate.budget.MicroUsd;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.budget.TeamUsage;
+import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.ingress.GatewaySettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +34,7 @@ public final class BudgetAlerts {
   private final BudgetLedger ledger;
   private final AsyncStore store;
   private final DeliveryQueue deliveries;
-  private final Supplier<GatewaySettings> settings;
+  private final Supplier<GatewayConfig> settings;
   private final Clock clock;
   private final long scanMs;
   /** Alerts this replica fired (metric ideogate_budget_alerts_total; tests read it). */
@@ -52,7 +52,7 @@ public final class BudgetAlerts {
   }
 
   public BudgetAlerts(Vertx vertx, BudgetLedger ledger, AsyncStore store, DeliveryQueue deliveries,
-      Supplier<GatewaySettings> settings, Clock clock, long scanMs) {
+      Supplier<GatewayConfig> settings, Clock clock, long scanMs) {
     this.vertx = vertx;
     this.ledger = ledger;
     this.store = store;
@@ -63,7 +63,7 @@ public final class BudgetAlerts {
   }
 
   public void start() {
-    timerId = vertx.setPeriodic(scanMs, id -> settings.get().config().teams().keySet().forEach(this::check));
+    timerId = vertx.setPeriodic(scanMs, id -> settings.get().teams().keySet().forEach(this::check));
   }
 
   public void stop() {
@@ -74,11 +74,11 @@ public final class BudgetAlerts {
 
   /** Checks one team's windows now; never fails (a Redis hiccup only delays the alert to the next scan). */
   public Future<Void> check(String teamId) {
-    TeamConfig team = settings.get().config().team(teamId);
+    TeamConfig team = settings.get().team(teamId);
     if (team == null) {
       return Future.succeededFuture();
     }
-    BudgetWindow window = BudgetWindow.now(clock, settings.get().config().budgets().timezone());
+    BudgetWindow window = BudgetWindow.now(clock, settings.get().budgets().timezone());
     TeamBudget budget = new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd());
     return ledger.usage(budget, window)
         .compose(usage -> fireReached(team, usage))

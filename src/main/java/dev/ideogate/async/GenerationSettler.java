@@ -3,8 +3,8 @@ package dev.ideogate.async;
 import dev.ideogate.budget.AsyncHoldLedger;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.TeamBudget;
+import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.ingress.GatewaySettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,12 +31,12 @@ public final class GenerationSettler {
   private final AsyncStore store;
   private final BudgetLedger ledger;
   private final DeliveryQueue deliveries;
-  private final Supplier<GatewaySettings> settings;
+  private final Supplier<GatewayConfig> settings;
   private final BudgetAlerts alerts;
   private final LongSupplier clockMs;
 
   public GenerationSettler(AsyncStore store, BudgetLedger ledger, DeliveryQueue deliveries,
-      Supplier<GatewaySettings> settings, BudgetAlerts alerts, LongSupplier clockMs) {
+      Supplier<GatewayConfig> settings, BudgetAlerts alerts, LongSupplier clockMs) {
     this.store = store;
     this.ledger = ledger;
     this.deliveries = deliveries;
@@ -94,7 +94,7 @@ public final class GenerationSettler {
   }
 
   TeamBudget budgetOf(String teamId) {
-    TeamConfig team = settings.get().config().team(teamId);
+    TeamConfig team = settings.get().team(teamId);
     return team == null ? new TeamBudget(teamId, 0, OptionalLong.empty())
         : new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd());
   }

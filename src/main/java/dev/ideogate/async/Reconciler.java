@@ -1,7 +1,7 @@
 package dev.ideogate.async;
 
+import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.upstream.GenerationClient;
 import dev.ideogate.upstream.UpstreamResponse;
 import io.vertx.core.Future;
@@ -29,7 +29,7 @@ public final class Reconciler {
   private final AsyncStore store;
   private final GenerationClient upstream;
   private final GenerationSettler settler;
-  private final Supplier<GatewaySettings> settings;
+  private final Supplier<GatewayConfig> settings;
   private final AsyncSettings timing;
   private final String owner;
   /** Generations this replica settled by polling (tests and the fault report read it). */
@@ -38,7 +38,7 @@ public final class Reconciler {
   private boolean running;
 
   public Reconciler(Vertx vertx, AsyncStore store, GenerationClient upstream, GenerationSettler settler,
-      Supplier<GatewaySettings> settings, AsyncSettings timing, String owner) {
+      Supplier<GatewayConfig> settings, AsyncSettings timing, String owner) {
     this.vertx = vertx;
     this.store = store;
     this.upstream = upstream;
@@ -86,7 +86,7 @@ public final class Reconciler {
   }
 
   private Future<Void> poll(AsyncGeneration generation) {
-    TeamConfig team = settings.get().config().team(generation.team());
+    TeamConfig team = settings.get().team(generation.team());
     if (team == null) {
       return postpone(generation);
     }
@@ -104,7 +104,7 @@ public final class Reconciler {
   }
 
   /** A final state from the poll answer, or null when the generation must be looked at again later. */
-  static JsonObject finalResult(UpstreamResponse response) {
+  public static JsonObject finalResult(UpstreamResponse response) {
     if (response.status() == 404) {
       return new JsonObject().put("status", "failed").put("reason", "unknown to Ideogram");
     }

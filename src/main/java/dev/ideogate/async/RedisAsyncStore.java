@@ -1,7 +1,7 @@
 package dev.ideogate.async;
 
-import dev.ideogate.budget.LuaScript;
-import dev.ideogate.budget.RedisConnector;
+import dev.ideogate.redis.LuaScript;
+import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;

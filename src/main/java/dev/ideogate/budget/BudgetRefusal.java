@@ -1,7 +1,8 @@
 package dev.ideogate.budget;
 
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
+import dev.ideogate.api.MicroUsd;
 
 /**
  * Why a reservation was refused: which window, what it had left and what the request needed (DESIGN §6, 402

@@ -1,5 +1,7 @@
 package dev.ideogate.budget;
 
+import dev.ideogate.redis.LuaScript;
+import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import java.util.List;

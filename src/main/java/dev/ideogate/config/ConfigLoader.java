@@ -32,7 +32,7 @@ import java.util.function.Function;
  * collected and thrown at once as a {@link ConfigException} whose lines start with the dotted path.
  */
 public final class ConfigLoader {
-  static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod", "demo");
+  public static final List<String> ENVIRONMENTS = List.of("dev", "staging", "prod", "demo");
   private static final String DEMO_RESOURCE = "/demo.yaml";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -54,7 +54,7 @@ public final class ConfigLoader {
    * For the keys commands, which read only key metadata: an unset variable without a default becomes the text
    * {@code <unset NAME>} instead of an error, so they work without the upstream key variables.
    */
-  static GatewayConfig loadKeyMetadata(Path file, Function<String, String> env) {
+  public static GatewayConfig loadKeyMetadata(Path file, Function<String, String> env) {
     return parse(read(file), env, true);
   }
 

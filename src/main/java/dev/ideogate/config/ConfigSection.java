@@ -3,7 +3,7 @@ package dev.ideogate.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ideogate.budget.MicroUsd;
+import dev.ideogate.api.MicroUsd;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -12,10 +12,10 @@ import java.util.Set;
  *
  * @param expires as the operator typed it (a date or an ISO instant), or null
  */
-record KeyEntry(String id, Set<String> scopes, Instant createdAt, String expires) {
+public record KeyEntry(String id, Set<String> scopes, Instant createdAt, String expires) {
 
   /** What is wrong with it, in the words of the CLI options; empty when it can be printed. */
-  List<String> check(boolean admin) {
+  public List<String> check(boolean admin) {
     List<String> problems = new ArrayList<>();
     if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
       problems.add("--id must match [A-Za-z0-9][A-Za-z0-9._-]*");
@@ -41,7 +41,7 @@ record KeyEntry(String id, Set<String> scopes, Instant createdAt, String expires
     return problems;
   }
 
-  String yaml(String sha256, boolean admin) {
+  public String yaml(String sha256, boolean admin) {
     if (admin) {
       return "- { id: " + id + ", sha256: \"" + sha256 + "\" }";
     }

@@ -9,15 +9,15 @@ import java.util.List;
 import java.util.Set;
 
 /** The configured keys as {@code keys list} shows them: hashes cut to 8 hex, a status that says what to do. */
-final class KeyTable {
+public final class KeyTable {
   private static final String FORMAT = "%-28s %-14s %-62s %-20s %-20s %-9s %s%n";
 
   /** One key; team null = admin key. */
-  record Row(String id, String team, Set<String> scopes, Instant createdAt, Instant expiresAt, String sha256) {}
+  public record Row(String id, String team, Set<String> scopes, Instant createdAt, Instant expiresAt, String sha256) {}
 
   private KeyTable() {}
 
-  static List<Row> rows(GatewayConfig config) {
+  public static List<Row> rows(GatewayConfig config) {
     List<Row> rows = new ArrayList<>();
     for (TeamConfig team : config.teams().values()) {
       for (ClientKeyConfig key : team.clientKeys()) {
@@ -30,7 +30,7 @@ final class KeyTable {
     return rows;
   }
 
-  static void print(GatewayConfig config, Instant now, PrintWriter out) {
+  public static void print(GatewayConfig config, Instant now, PrintWriter out) {
     out.printf(FORMAT, "ID", "TEAM", "SCOPES", "CREATED", "EXPIRES", "SHA256", "STATUS");
     Duration rotateAfter = Duration.ofDays(config.security().rotateAfterDays());
     for (Row row : rows(config)) {

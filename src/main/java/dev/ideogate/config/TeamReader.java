@@ -21,14 +21,14 @@ import java.util.regex.Pattern;
  * Reads {@code teams} and {@code adminKeys}, and checks what spans them: a client key id or SHA-256 may appear
  * only once in the whole file.
  */
-final class TeamReader {
+public final class TeamReader {
   static final List<String> MODELS =
       List.of("V_1", "V_1_TURBO", "V_2", "V_2_TURBO", "V_2A", "V_2A_TURBO", "V_3", "V_4", "AUTO");
   static final List<String> STYLES =
       List.of("AUTO", "GENERAL", "FICTION", "REALISTIC", "DESIGN", "RENDER_3D", "ANIME", "CUSTOM", "STYLIZED");
   static final List<String> SPEEDS = List.of("FLASH", "TURBO", "BALANCED", "DEFAULT", "QUALITY");
   static final List<String> PII = List.of("block", "redact-logs", "allow");
-  static final List<String> TEAM_SCOPES =
+  public static final List<String> TEAM_SCOPES =
       List.of("images:generate", "images:upscale", "images:describe", "usage:read");
   static final String ADMIN_SCOPE = "admin";
 

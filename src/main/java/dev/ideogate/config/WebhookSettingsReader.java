@@ -37,7 +37,7 @@ final class WebhookSettingsReader {
       team.error(envName != null ? "webhookSecretEnv" : "webhookSecret",
           "must be at least " + MIN_SECRET_CHARS + " characters, got " + secret.length());
     }
-    dev.ideogate.ops.SecretMasker.register(secret);
+    dev.ideogate.api.SecretMasker.register(secret);
     return secret;
   }
 

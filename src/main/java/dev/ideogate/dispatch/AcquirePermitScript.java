@@ -1,7 +1,7 @@
 package dev.ideogate.dispatch;
 
-import dev.ideogate.budget.LuaScript;
-import dev.ideogate.budget.RedisConnector;
+import dev.ideogate.redis.LuaScript;
+import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.ideogate.dispatch;
 
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.upstream.IdeogramClient;
 import dev.ideogate.upstream.UpstreamFailure;
 import dev.ideogate.upstream.UpstreamResponse;

@@ -1,9 +1,9 @@
 package dev.ideogate.dispatch;
 
-import dev.ideogate.budget.LuaScript;
-import dev.ideogate.budget.RedisConnector;
-import dev.ideogate.budget.RedisSettings;
 import dev.ideogate.config.GatewayConfig;
+import dev.ideogate.redis.LuaScript;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Response;

@@ -1,5 +1,8 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
+import dev.ideogate.api.MicroUsd;
 import dev.ideogate.async.AsyncGeneration;
 import dev.ideogate.async.AsyncServices;
 import dev.ideogate.async.WebhookUrlPolicy;
@@ -7,7 +10,6 @@ import dev.ideogate.budget.AsyncHoldLedger;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.Hold;
-import dev.ideogate.budget.MicroUsd;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.dispatch.DispatchJob;

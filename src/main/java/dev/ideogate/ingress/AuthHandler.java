@@ -1,7 +1,9 @@
 package dev.ideogate.ingress;
 
-import dev.ideogate.policy.ClientKeys;
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.policy.ClientKeys.Principal;
+import dev.ideogate.policy.ClientKeys;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;

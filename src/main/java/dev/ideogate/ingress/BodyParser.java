@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.FilePart;
 import io.netty.buffer.Unpooled;

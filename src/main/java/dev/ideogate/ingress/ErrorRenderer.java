@@ -1,5 +1,7 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.dispatch.Cancelled;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;

@@ -1,9 +1,11 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
+import dev.ideogate.api.MicroUsd;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.Hold;
-import dev.ideogate.budget.MicroUsd;
 import dev.ideogate.budget.Quote;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.config.TeamConfig;
@@ -11,9 +13,9 @@ import dev.ideogate.dispatch.Cancelled;
 import dev.ideogate.dispatch.DispatchJob;
 import dev.ideogate.dispatch.DispatchResult;
 import dev.ideogate.dispatch.DispatcherVerticle;
+import dev.ideogate.policy.ClientKeys.Principal;
 import dev.ideogate.policy.ContentPolicy;
 import dev.ideogate.policy.PiiDetector;
-import dev.ideogate.policy.ClientKeys.Principal;
 import dev.ideogate.policy.TeamPolicy;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;

@@ -1,5 +1,7 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.async.AsyncServices;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.dispatch.DispatcherVerticle;
@@ -30,17 +32,20 @@ public final class IngressVerticle extends VerticleBase {
   private final Handler<RoutingContext> observer;
   private final int port;
   private final AsyncServices async;
+  private final AsyncRoutes asyncRoutes;
   private final IngressGuards guards;
 
   /**
    * @param guards rate limits and key usage counters shared by all instances
    * @param async async generations and webhooks
+   * @param asyncRoutes the callback and poll routes, shared by all instances
    */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,
-      AsyncServices async) {
+      AsyncServices async, AsyncRoutes asyncRoutes) {
     this.guards = guards;
     this.async = async;
+    this.asyncRoutes = asyncRoutes;
     this.settings = settings;
     this.ledger = ledger;
     this.dispatcher = dispatcher;
@@ -69,7 +74,7 @@ public final class IngressVerticle extends VerticleBase {
         .handler(ctx -> allowOnly(ctx, HttpMethod.GET))
         .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
         .handler(new UsageHandler(settings, ledger, clock, false));
-    async.mountClientRoutes(router);
+    asyncRoutes.mountClientRoutes(router);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such route " + sanitize(ctx.request().path())
             + ": the gateway serves only the Ideogram API paths and /v1/usage")));

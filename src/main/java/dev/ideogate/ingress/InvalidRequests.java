@@ -1,5 +1,6 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.api.ErrorCode;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,5 +1,7 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.policy.ClientKeys.Principal;
 import dev.ideogate.policy.RateLimitStore;

@@ -1,6 +1,6 @@
 package dev.ideogate.ops;
 
-import dev.ideogate.budget.MicroUsd;
+import dev.ideogate.api.MicroUsd;
 import dev.ideogate.policy.PiiDetector;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -2,8 +2,8 @@ package dev.ideogate.ops;
 
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.DispatcherVerticle.LaneView;
+import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.Future;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.ideogate.ops;
 
-import dev.ideogate.budget.MicroUsd;
+import dev.ideogate.api.MicroUsd;
 import dev.ideogate.budget.TeamUsage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

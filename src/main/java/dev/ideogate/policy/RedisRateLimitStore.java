@@ -1,8 +1,8 @@
 package dev.ideogate.policy;
 
-import dev.ideogate.budget.RedisConnector;
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
+import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
 import java.util.List;
 import org.slf4j.Logger;

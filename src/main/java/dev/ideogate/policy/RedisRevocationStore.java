@@ -1,7 +1,7 @@
 package dev.ideogate.policy;
 
-import dev.ideogate.budget.RedisConnector;
-import dev.ideogate.budget.RedisSettings;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;

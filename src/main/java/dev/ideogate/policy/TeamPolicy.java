@@ -1,8 +1,8 @@
 package dev.ideogate.policy;
 
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import java.util.Set;

@@ -1,6 +1,5 @@
 package dev.ideogate.sim;
 
-import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;

@@ -173,6 +173,6 @@ final class ImageCallHandler implements Handler<RoutingContext> {
   }
 
   private static String usd(Long microUsd) {
-    return microUsd == null ? "unlimited" : dev.ideogate.budget.MicroUsd.format(microUsd);
+    return microUsd == null ? "unlimited" : dev.ideogate.api.MicroUsd.format(microUsd);
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.ideogate.budget.MicroUsd;
+import dev.ideogate.api.MicroUsd;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -16,7 +16,6 @@ import static dev.ideogate.upstream.IdeogramEnums.STYLE_PRESETS_V3;
 import static dev.ideogate.upstream.IdeogramEnums.STYLE_TYPES_LEGACY;
 import static dev.ideogate.upstream.IdeogramEnums.STYLE_TYPES_V3;
 import static dev.ideogate.upstream.IdeogramEnums.UPSCALE_FACTORS;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,6 @@
 package dev.ideogate.async;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

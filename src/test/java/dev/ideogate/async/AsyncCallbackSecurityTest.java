@@ -4,8 +4,8 @@ import static dev.ideogate.async.AsyncCluster.await;
 import static dev.ideogate.async.AsyncCluster.v4;
 import static dev.ideogate.async.AsyncCluster.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.ideogate.budget.TeamUsage;
+import dev.ideogate.ingress.CallbackHandler;
 import dev.ideogate.sim.SimAsyncKnobs;
 import dev.ideogate.sim.SimWebhookKeys;
 import dev.ideogate.testing.RedisServer;
@@ -64,7 +64,7 @@ class AsyncCallbackSecurityTest {
     assertEquals(401, callback(id, tampered, headers(id, now, keys.currentKeyId(), sign(keys, id, now, result)))
         .statusCode(), "body changed after signing");
     assertHeldNotSpent(60_000);
-    assertEquals(5, cluster.replicas.get(0).async().callbacks().refused.get());
+    assertEquals(5, cluster.replicas.get(0).asyncRoutes().callbacks().refused.get());
 
     MultiMap valid = headers(id, now, keys.currentKeyId(), sign(keys, id, now, result));
     HttpResponse<Buffer> first = callback(id, result, valid);

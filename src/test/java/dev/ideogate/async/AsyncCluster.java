@@ -1,7 +1,6 @@
 package dev.ideogate.async;
 
 import dev.ideogate.Gateway;
-import dev.ideogate.testing.RedisLink;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.budget.TeamUsage;
@@ -10,6 +9,7 @@ import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.testing.RedisLink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

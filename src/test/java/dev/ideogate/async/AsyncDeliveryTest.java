@@ -5,7 +5,6 @@ import static dev.ideogate.async.AsyncCluster.v4;
 import static dev.ideogate.async.AsyncCluster.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.budget.TeamUsage;
 import dev.ideogate.sim.SimAsyncKnobs;
 import dev.ideogate.testing.RedisServer;

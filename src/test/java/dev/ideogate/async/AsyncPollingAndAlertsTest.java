@@ -4,7 +4,6 @@ import static dev.ideogate.async.AsyncCluster.await;
 import static dev.ideogate.async.AsyncCluster.v4;
 import static dev.ideogate.async.AsyncCluster.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.ideogate.sim.SimAsyncKnobs;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;

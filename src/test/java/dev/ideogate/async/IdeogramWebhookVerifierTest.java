@@ -1,7 +1,6 @@
 package dev.ideogate.async;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.ideogate.sim.SimWebhookKeys;
 import dev.ideogate.sim.SimWebhookKeysAccess;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,6 @@ package dev.ideogate.async;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

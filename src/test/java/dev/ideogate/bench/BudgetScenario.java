@@ -1,14 +1,13 @@
 package dev.ideogate.bench;
 
 import static dev.ideogate.testing.Http.await;
-
 import dev.ideogate.Gateway;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.budget.TeamUsage;
 import dev.ideogate.sim.SimulatorKnobs;
-import dev.ideogate.testing.Http;
 import dev.ideogate.testing.Http.Reply;
+import dev.ideogate.testing.Http;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.ZoneOffset;

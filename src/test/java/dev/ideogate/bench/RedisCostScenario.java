@@ -1,10 +1,9 @@
 package dev.ideogate.bench;
 
 import static dev.ideogate.testing.Http.await;
-
 import dev.ideogate.Gateway;
-import dev.ideogate.testing.Http;
 import dev.ideogate.testing.Http.Reply;
+import dev.ideogate.testing.Http;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;

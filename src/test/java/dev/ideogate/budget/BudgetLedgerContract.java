@@ -2,9 +2,8 @@ package dev.ideogate.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import java.time.LocalDate;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;

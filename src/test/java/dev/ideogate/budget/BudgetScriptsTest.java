@@ -3,7 +3,9 @@ package dev.ideogate.budget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.ideogate.redis.LuaScript;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Response;

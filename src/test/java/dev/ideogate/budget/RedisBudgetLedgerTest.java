@@ -1,5 +1,6 @@
 package dev.ideogate.budget;
 
+import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
+import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,7 +1,7 @@
 package dev.ideogate.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.policy.ClientKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +18,14 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ConfigLoaderTest {
-  static final Map<String, String> SAMPLE_ENV = Map.of(
+public class ConfigLoaderTest {
+  public static final Map<String, String> SAMPLE_ENV = Map.of(
       "IDEOGRAM_KEY_MARKETING", "ideo-secret-marketing",
       "IDEOGRAM_KEY_PRODUCT", "ideo-secret-product",
       "IDEOGRAM_KEY_SOCIAL", "ideo-secret-social");
   static final Path SAMPLE = Path.of("conf/ideogate.yaml");
 
-  static final String MINIMAL = """
+  public static final String MINIMAL = """
       teams:
         marketing:
           upstreamKey: k-1

@@ -3,7 +3,7 @@ package dev.ideogate.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.ideogate.cli.KeysCommand;
 import dev.ideogate.policy.ClientKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;

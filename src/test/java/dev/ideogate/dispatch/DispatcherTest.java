@@ -3,16 +3,14 @@ package dev.ideogate.dispatch;
 import static dev.ideogate.testing.Http.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.sim.RecordedRequest;
 import dev.ideogate.sim.SimulatorKnobs;
-import dev.ideogate.sim.SimulatorOptions;
 import dev.ideogate.testing.GatewayHarness;
-import dev.ideogate.testing.Http;
 import dev.ideogate.testing.Http.Reply;
+import dev.ideogate.testing.Http;
 import dev.ideogate.testing.TestConfig;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.Future;

@@ -3,7 +3,6 @@ package dev.ideogate.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.dispatch.FairQueue.Entry;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,8 @@ package dev.ideogate.dispatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.ideogate.budget.RedisConnector;
-import dev.ideogate.budget.RedisSettings;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,11 +1,11 @@
 package dev.ideogate.dispatch;
 
 import dev.ideogate.Gateway;
-import dev.ideogate.budget.RedisConnector;
-import dev.ideogate.budget.RedisSettings;
 import dev.ideogate.config.ConfigLoader;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.policy.ClientKeys;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.sim.SimulatorStats;

@@ -1,7 +1,6 @@
 package dev.ideogate.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Instant;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,6 @@
 package dev.ideogate.ingress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.Test;
 
 class AsyncImageHandlerTest {

@@ -3,7 +3,6 @@ package dev.ideogate.ingress;
 import static dev.ideogate.testing.Http.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;
@@ -11,8 +10,8 @@ import dev.ideogate.budget.TeamUsage;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.sim.SimulatorOptions;
 import dev.ideogate.testing.GatewayHarness;
-import dev.ideogate.testing.Http;
 import dev.ideogate.testing.Http.Reply;
+import dev.ideogate.testing.Http;
 import dev.ideogate.testing.TestConfig;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.Future;

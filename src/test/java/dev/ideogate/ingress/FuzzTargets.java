@@ -1,6 +1,7 @@
 package dev.ideogate.ingress;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.config.ConfigLoader;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.policy.PiiDetector;

@@ -4,12 +4,11 @@ import static dev.ideogate.testing.Http.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
 import dev.ideogate.sim.SimulatorOptions;
 import dev.ideogate.testing.GatewayHarness;
-import dev.ideogate.testing.Http;
 import dev.ideogate.testing.Http.Reply;
+import dev.ideogate.testing.Http;
 import dev.ideogate.testing.TestConfig;
 import dev.ideogate.upstream.Endpoint;
 import io.vertx.core.json.JsonObject;

@@ -5,15 +5,15 @@ import static dev.ideogate.testing.SecurityFixture.BETA_KEY;
 import static dev.ideogate.testing.SecurityFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ideogate.Gateway;
+import dev.ideogate.api.ErrorCode;
 import dev.ideogate.policy.ClientKeys;
-import dev.ideogate.testing.SecurityFixture;
 import dev.ideogate.testing.SecurityFixture.Reply;
+import dev.ideogate.testing.SecurityFixture;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -4,13 +4,12 @@ import static dev.ideogate.testing.SecurityFixture.ALPHA_KEY;
 import static dev.ideogate.testing.SecurityFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.testing.RedisServer;
-import dev.ideogate.testing.SecurityFixture;
 import dev.ideogate.testing.SecurityFixture.Reply;
+import dev.ideogate.testing.SecurityFixture;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.Future;
 import java.time.Clock;

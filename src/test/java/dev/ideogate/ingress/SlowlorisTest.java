@@ -4,7 +4,6 @@ import static dev.ideogate.testing.SecurityFixture.ALPHA_KEY;
 import static dev.ideogate.testing.SecurityFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
 import dev.ideogate.testing.SecurityFixture;
 import java.io.IOException;

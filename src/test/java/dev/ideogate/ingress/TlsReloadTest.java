@@ -3,7 +3,6 @@ package dev.ideogate.ingress;
 import static dev.ideogate.testing.SecurityFixture.ALPHA_KEY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
 import dev.ideogate.testing.SecurityFixture;
 import java.io.InputStream;

@@ -2,7 +2,6 @@ package dev.ideogate.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,6 @@ package dev.ideogate.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

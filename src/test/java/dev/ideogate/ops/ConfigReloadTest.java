@@ -2,7 +2,6 @@ package dev.ideogate.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
 import dev.ideogate.config.ConfigLoader;
 import dev.ideogate.config.ConfigWatcher;

@@ -3,14 +3,13 @@ package dev.ideogate.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.sim.SimulatorKnobs;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.core.http.PoolOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -98,7 +97,7 @@ class DrainSubprocessTest {
   private static List<String> javaCommand(Path config) {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return List.of(java, "-Xmx256m", "-cp", classpath, "dev.ideogate.Main", "serve", "--config", config.toString());
+    return List.of(java, "-Xmx256m", "-cp", classpath, "dev.ideogate.cli.Main", "serve", "--config", config.toString());
   }
 
   private static void awaitReady(OpsFixture fixture, int managementPort, Process gateway, Path output)

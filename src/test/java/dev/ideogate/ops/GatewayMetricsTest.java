@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
-import dev.ideogate.budget.MicroUsd;
+import dev.ideogate.api.MicroUsd;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.testing.RedisServer;
 import dev.ideogate.upstream.KeyFingerprint;

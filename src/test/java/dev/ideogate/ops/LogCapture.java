@@ -1,7 +1,6 @@
 package dev.ideogate.ops;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -9,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import dev.ideogate.api.SecretMasker;
 import io.vertx.core.json.JsonObject;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.ideogate.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.ideogate.api.SecretMasker;
 import dev.ideogate.policy.ClientKeys;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

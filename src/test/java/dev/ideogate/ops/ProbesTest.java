@@ -3,7 +3,6 @@ package dev.ideogate.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.testing.RedisServer;

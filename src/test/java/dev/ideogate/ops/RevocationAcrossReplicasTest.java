@@ -6,13 +6,12 @@ import static dev.ideogate.testing.SecurityFixture.BETA_KEY;
 import static dev.ideogate.testing.SecurityFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.Gateway;
-import dev.ideogate.budget.RedisConnector;
-import dev.ideogate.budget.RedisSettings;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
-import dev.ideogate.testing.SecurityFixture;
 import dev.ideogate.testing.SecurityFixture.Reply;
+import dev.ideogate.testing.SecurityFixture;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -2,7 +2,7 @@ package dev.ideogate.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.ideogate.api.SecretMasker;
 import dev.ideogate.testing.TestConfig;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,7 +2,6 @@ package dev.ideogate.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import org.junit.jupiter.api.Test;
 
 /** Masking leaves nothing the detector still finds (a property the fuzzer checks; these are its findings). */

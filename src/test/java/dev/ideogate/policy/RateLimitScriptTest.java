@@ -3,9 +3,8 @@ package dev.ideogate.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.ideogate.budget.RedisConnector;
-import dev.ideogate.budget.RedisSettings;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import dev.ideogate.testing.SecurityFixture;
 import io.vertx.core.Vertx;
@@ -98,8 +97,8 @@ class RateLimitScriptTest {
       long start = System.nanoTime();
       Throwable failure = SecurityFixture.await(store.acquire(buckets).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
       long ms = (System.nanoTime() - start) / 1_000_000;
-      assertTrue(failure instanceof dev.ideogate.ingress.GatewayException, String.valueOf(failure));
-      assertEquals("budget_store_unavailable", ((dev.ideogate.ingress.GatewayException) failure).error().code());
+      assertTrue(failure instanceof dev.ideogate.api.GatewayException, String.valueOf(failure));
+      assertEquals("budget_store_unavailable", ((dev.ideogate.api.GatewayException) failure).error().code());
       assertTrue(ms < 1000, ms + " ms");
     } finally {
       SecurityFixture.await(connector.close());

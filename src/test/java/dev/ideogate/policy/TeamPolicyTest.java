@@ -3,10 +3,9 @@ package dev.ideogate.policy;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package dev.ideogate.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,6 @@
 package dev.ideogate.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import org.junit.jupiter.api.Test;

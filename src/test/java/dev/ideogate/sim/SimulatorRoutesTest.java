@@ -4,7 +4,6 @@ import static dev.ideogate.sim.SimTestClient.pngPart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

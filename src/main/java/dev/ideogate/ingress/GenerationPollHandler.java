@@ -1,10 +1,12 @@
-package dev.ideogate.async;
+package dev.ideogate.ingress;
 
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
+import dev.ideogate.async.AsyncGeneration;
+import dev.ideogate.async.AsyncStore;
+import dev.ideogate.async.GenerationSettler;
+import dev.ideogate.async.Reconciler;
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.ingress.AuthHandler;
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
-import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.policy.ClientKeys.Principal;
 import dev.ideogate.upstream.GenerationClient;
 import dev.ideogate.upstream.UpstreamResponse;

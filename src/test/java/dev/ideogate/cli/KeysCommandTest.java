@@ -1,9 +1,13 @@
-package dev.ideogate.config;
+package dev.ideogate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.ideogate.config.ClientKeyConfig;
+import dev.ideogate.config.ConfigLoader;
+import dev.ideogate.config.ConfigLoaderTest;
+import dev.ideogate.config.GatewayConfig;
+import dev.ideogate.config.TeamReader;
 import dev.ideogate.policy.ClientKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;

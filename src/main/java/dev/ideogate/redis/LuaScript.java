@@ -1,4 +1,4 @@
-package dev.ideogate.budget;
+package dev.ideogate.redis;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
@@ -45,7 +45,7 @@ public final class LuaScript {
     return name;
   }
 
-  String sha1() {
+  public String sha1() {
     return sha1;
   }
 

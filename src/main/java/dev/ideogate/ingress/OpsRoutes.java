@@ -1,4 +1,4 @@
-package dev.ideogate.ops;
+package dev.ideogate.ingress;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,7 +1,6 @@
-package dev.ideogate.ops;
+package dev.ideogate.ingress;
 
 import dev.ideogate.budget.BudgetLedger;
-import dev.ideogate.ingress.GatewaySettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package dev.ideogate.ops;
+package dev.ideogate.api;
 
 import com.fasterxml.jackson.core.JsonStreamContext;
 import java.util.Set;

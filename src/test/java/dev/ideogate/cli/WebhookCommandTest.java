@@ -1,16 +1,15 @@
-package dev.ideogate.ops;
+package dev.ideogate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import dev.ideogate.async.WebhookSignature;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class WebhookCommandTest {
   private static final String SECRET = "whsec-0123456789abcdef";

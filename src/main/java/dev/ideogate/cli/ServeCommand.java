@@ -1,25 +1,26 @@
-package dev.ideogate;
+package dev.ideogate.cli;
 
+import dev.ideogate.Gateway;
 import dev.ideogate.config.ConfigException;
 import dev.ideogate.config.ConfigLoader;
+import dev.ideogate.config.ConfigWatcher;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.time.Duration;
-import dev.ideogate.config.ConfigWatcher;
-import sun.misc.Signal;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** Runs the gateway until SIGTERM, then drains (readiness false, queued and in-flight requests finish) and exits 0. */
 @Command(name = "serve", description = "Run the gateway (default command).", mixinStandardHelpOptions = true)

@@ -1,8 +1,7 @@
-package dev.ideogate.budget;
+package dev.ideogate.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import dev.ideogate.config.GatewayConfig;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;

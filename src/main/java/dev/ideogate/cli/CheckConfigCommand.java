@@ -1,5 +1,8 @@
-package dev.ideogate.config;
+package dev.ideogate.cli;
 
+import dev.ideogate.config.ConfigException;
+import dev.ideogate.config.ConfigLoader;
+import dev.ideogate.config.GatewayConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,13 +1,8 @@
-package dev.ideogate.ops;
+package dev.ideogate.ingress;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
-
-import dev.ideogate.ingress.AuthHandler;
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
-import dev.ideogate.ingress.GatewaySettings;
-import dev.ideogate.ingress.KeyUsageHandler;
-import dev.ideogate.ingress.RequestIdHandler;
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.policy.ClientKeys.Principal;
 import dev.ideogate.policy.KeyReport;
 import dev.ideogate.policy.KeyUsageStore;

@@ -1,9 +1,9 @@
-package dev.ideogate.config;
+package dev.ideogate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.ideogate.config.ConfigLoaderTest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.ideogate.ingress;
+package dev.ideogate.api;
 
 /**
  * Every error the gateway can answer, exactly the table of DESIGN §6: one member, one status, one code.

@@ -1,4 +1,4 @@
-package dev.ideogate.budget;
+package dev.ideogate.redis;
 
 import dev.ideogate.config.GatewayConfig;
 import java.util.List;

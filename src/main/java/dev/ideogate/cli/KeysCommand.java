@@ -1,5 +1,11 @@
-package dev.ideogate.config;
+package dev.ideogate.cli;
 
+import dev.ideogate.config.ConfigException;
+import dev.ideogate.config.ConfigLoader;
+import dev.ideogate.config.Durations;
+import dev.ideogate.config.GatewayConfig;
+import dev.ideogate.config.KeyEntry;
+import dev.ideogate.config.KeyTable;
 import dev.ideogate.policy.ClientKeys;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.ideogate.budget;
+package dev.ideogate.redis;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,14 +1,8 @@
-package dev.ideogate.ops;
+package dev.ideogate.ingress;
 
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
 import dev.ideogate.budget.BudgetLedger;
-import dev.ideogate.ingress.AuthHandler;
-import dev.ideogate.ingress.ErrorRenderer;
-import dev.ideogate.ingress.GatewayException;
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewaySettings;
-import dev.ideogate.ingress.HardenedServer;
-import dev.ideogate.ingress.RequestIdHandler;
-import dev.ideogate.ingress.UsageHandler;
 import dev.ideogate.upstream.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,4 +1,4 @@
-package dev.ideogate.ops;
+package dev.ideogate.cli;
 
 import dev.ideogate.async.WebhookSignature;
 import java.io.IOException;
@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code ideogate webhook verify --secret-env VAR --signature '<Ideogate-Signature header>' < body}: exits 0 when

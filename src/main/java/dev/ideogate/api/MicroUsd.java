@@ -1,4 +1,4 @@
-package dev.ideogate.budget;
+package dev.ideogate.api;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

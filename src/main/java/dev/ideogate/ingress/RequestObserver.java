@@ -1,8 +1,9 @@
-package dev.ideogate.ops;
+package dev.ideogate.ingress;
 
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.ingress.GatewaySettings;
-import dev.ideogate.ingress.RequestIdHandler;
+import dev.ideogate.ops.AuditLog;
+import dev.ideogate.ops.GatewayMetrics;
+import dev.ideogate.ops.RequestRecord;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import io.vertx.core.AsyncResult;

@@ -1,11 +1,8 @@
-package dev.ideogate;
+package dev.ideogate.cli;
 
-import dev.ideogate.config.CheckConfigCommand;
-import dev.ideogate.config.KeysCommand;
-import dev.ideogate.ops.WebhookCommand;
 import dev.ideogate.sim.SimulateCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code ideogate serve | simulate | keys | check-config}; {@code serve} when no subcommand is given. */
 @Command(

@@ -1,4 +1,4 @@
-package dev.ideogate.ingress;
+package dev.ideogate.api;
 
 /**
  * An expected rejection: one {@link ErrorCode}, a message a user can act on, and an optional Retry-After.

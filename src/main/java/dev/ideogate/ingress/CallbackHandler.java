@@ -1,8 +1,12 @@
-package dev.ideogate.async;
+package dev.ideogate.ingress;
 
-import dev.ideogate.ingress.BodyReader;
-import dev.ideogate.ingress.ErrorCode;
-import dev.ideogate.ingress.GatewayException;
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
+import dev.ideogate.async.AsyncServices;
+import dev.ideogate.async.AsyncStore;
+import dev.ideogate.async.GenerationSettler;
+import dev.ideogate.async.IdeogramWebhookVerifier;
+import dev.ideogate.async.JwksCache;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -19,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * generation through {@link GenerationSettler}, which makes a duplicate or a replay within the window a no-op.
  */
 public final class CallbackHandler implements Handler<RoutingContext> {
-  public static final String PATH = "/v1/ideogate/callbacks/ideogram";
+  public static final String PATH = AsyncServices.CALLBACK_PATH;
   private static final Logger LOG = LoggerFactory.getLogger(CallbackHandler.class);
 
   private final JwksCache jwks;

@@ -1,0 +1,108 @@
+package dev.ideogate.architecture;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of docs/ARCHITECTURE.md ("Layers"), checked on the compiled main classes. A new dependency that
+ * points up a layer, a cycle between packages, or Vert.x inside a pure decision fails the build here.
+ */
+class ArchitectureTest {
+  static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("dev.ideogate");
+
+  /** The layers, bottom to top; each may use only the layers its rule names. */
+  static ArchRule layers() {
+    return layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("api").definedBy("dev.ideogate.api..")
+        .layer("config").definedBy("dev.ideogate.config..")
+        .layer("upstream").definedBy("dev.ideogate.upstream..")
+        .layer("redis").definedBy("dev.ideogate.redis..")
+        .layer("budget").definedBy("dev.ideogate.budget..")
+        .layer("dispatch").definedBy("dev.ideogate.dispatch..")
+        .layer("policy").definedBy("dev.ideogate.policy..")
+        .layer("async").definedBy("dev.ideogate.async..")
+        .layer("ops").definedBy("dev.ideogate.ops..")
+        .layer("ingress").definedBy("dev.ideogate.ingress..")
+        .layer("sim").definedBy("dev.ideogate.sim..")
+        .layer("cli").definedBy("dev.ideogate.cli..")
+        .layer("wiring").definedBy("dev.ideogate")
+        .whereLayer("wiring").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+        .whereLayer("ingress").mayOnlyBeAccessedByLayers("wiring", "cli")
+        .whereLayer("ops").mayOnlyBeAccessedByLayers("ingress", "wiring", "cli")
+        .whereLayer("async").mayOnlyBeAccessedByLayers("ingress", "ops", "wiring", "cli")
+        .whereLayer("budget").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
+        .whereLayer("dispatch").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
+        .whereLayer("policy").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
+        .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "wiring", "cli")
+        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "ingress",
+            "sim", "wiring", "cli")
+        .whereLayer("sim").mayOnlyBeAccessedByLayers("wiring", "cli")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("upstream", "redis", "budget", "dispatch", "policy", "async",
+            "ops", "ingress", "wiring", "cli");
+  }
+
+  @Test
+  void layersPointOneWay() {
+    layers().check(MAIN);
+  }
+
+  @Test
+  void apiDependsOnNothingOfTheGatewayNorOnVertx() {
+    noClasses().that().resideInAPackage("dev.ideogate.api..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.ideogate", "dev.ideogate.config..",
+            "dev.ideogate.upstream..", "dev.ideogate.redis..", "dev.ideogate.budget..", "dev.ideogate.dispatch..",
+            "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
+            "dev.ideogate.sim..", "dev.ideogate.cli..")
+        .check(MAIN);
+  }
+
+  @Test
+  void packagesAreFreeOfCycles() {
+    slices().matching("dev.ideogate.(*)..").should().beFreeOfCycles().check(MAIN);
+  }
+
+  @Test
+  void budgetDispatchAndPolicyNeverReachEachOther() {
+    noClasses().that().resideInAPackage("dev.ideogate.budget..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.ideogate.dispatch..", "dev.ideogate.policy..")
+        .check(MAIN);
+    noClasses().that().resideInAPackage("dev.ideogate.dispatch..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.ideogate.budget..", "dev.ideogate.policy..")
+        .check(MAIN);
+    noClasses().that().resideInAPackage("dev.ideogate.policy..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.ideogate.budget..", "dev.ideogate.dispatch..")
+        .check(MAIN);
+  }
+
+  @Test
+  void pureDecisionsAreFreeOfVertx() {
+    noClasses().that().haveFullyQualifiedName("dev.ideogate.budget.Pricing")
+        .or().haveFullyQualifiedName("dev.ideogate.budget.Quote")
+        .or().haveFullyQualifiedName("dev.ideogate.budget.BudgetWindow")
+        .or().haveFullyQualifiedName("dev.ideogate.policy.TeamPolicy")
+        .or().haveFullyQualifiedName("dev.ideogate.policy.ContentPolicy")
+        .or().haveFullyQualifiedName("dev.ideogate.policy.PiiDetector")
+        .or().haveFullyQualifiedName("dev.ideogate.policy.ClientKeys")
+        .or().haveFullyQualifiedName("dev.ideogate.policy.RateLimiter")
+        .or().haveFullyQualifiedName("dev.ideogate.dispatch.Backoff")
+        .or().haveFullyQualifiedName("dev.ideogate.dispatch.AimdLimit")
+        .or().haveFullyQualifiedName("dev.ideogate.dispatch.FairQueue")
+        .or().haveFullyQualifiedName("dev.ideogate.dispatch.RetryAfter")
+        .or().haveFullyQualifiedName("dev.ideogate.dispatch.CompletionRate")
+        .or().haveFullyQualifiedName("dev.ideogate.async.AlertThresholds")
+        .or().haveFullyQualifiedName("dev.ideogate.async.WebhookUrlPolicy")
+        .or().haveFullyQualifiedName("dev.ideogate.async.WebhookSignature")
+        .should().dependOnClassesThat().resideInAPackage("io.vertx..")
+        .check(MAIN);
+  }
+}
