@@ -1,5 +1,5 @@
 --[[
-lane_limit: the lane's effective in-flight limit, shared by every replica (AIMD, DESIGN §8). A 429 lowers it
+lane_limit: the lane's effective in-flight limit, shared by every replica (AIMD, ARCHITECTURE.md §8). A 429 lowers it
 multiplicatively, at most once per epoch; a run of successes raises it by one, up to the configured cap.
 
 Input:

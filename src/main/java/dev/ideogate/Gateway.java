@@ -218,7 +218,7 @@ public final class Gateway {
   }
 
   /**
-   * Applies a new, already validated config without a restart (DESIGN §4): teams, budgets, policies, client keys
+   * Applies a new, already validated config without a restart (ARCHITECTURE.md §4): teams, budgets, policies, client keys
    * and upstream keys take effect for the next request; a request in progress keeps the version it started with.
    * Server ports, Redis and upstream connection settings are fixed at start: a change there is logged and waits
    * for the next restart.

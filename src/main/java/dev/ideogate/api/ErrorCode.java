@@ -1,7 +1,7 @@
 package dev.ideogate.api;
 
 /**
- * Every error the gateway can answer, exactly the table of DESIGN §6: one member, one status, one code.
+ * Every error the gateway can answer, exactly the table of ARCHITECTURE.md §6: one member, one status, one code.
  * Nothing else may reach a client; a 500 is a bug.
  */
 public enum ErrorCode {
@@ -47,7 +47,7 @@ public enum ErrorCode {
     return code;
   }
 
-  /** 429 and 503 always carry Retry-After (DESIGN §6). */
+  /** 429 and 503 always carry Retry-After (ARCHITECTURE.md §6). */
   public boolean needsRetryAfter() {
     return status == 429 || status == 503;
   }

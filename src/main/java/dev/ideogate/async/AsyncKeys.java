@@ -1,7 +1,7 @@
 package dev.ideogate.async;
 
 /**
- * Redis keys of async generations and webhook deliveries (DESIGN §7 style, prefix configurable):
+ * Redis keys of async generations and webhook deliveries (ARCHITECTURE.md §7 style, prefix configurable):
  * <pre>
  * &lt;p&gt;:{g:&lt;generation id&gt;}:gen      hash   record (JSON), status, charged, images, settled_at   TTL recordTtl
  * &lt;p&gt;:{g:&lt;generation id&gt;}:claim    string the replica reconciling it now                          TTL 30 s

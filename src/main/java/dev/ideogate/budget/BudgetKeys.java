@@ -1,7 +1,7 @@
 package dev.ideogate.budget;
 
 /**
- * The Redis key schema of DESIGN §7, in one place. Every key of a team carries the hash tag {@code {t:<team>}}, so
+ * The Redis key schema of ARCHITECTURE.md §7, in one place. Every key of a team carries the hash tag {@code {t:<team>}}, so
  * all of them share one Redis Cluster slot and one script can touch them together.
  */
 final class BudgetKeys {

@@ -3,7 +3,7 @@ package dev.ideogate.budget;
 import io.vertx.core.Future;
 
 /**
- * The team budgets (DESIGN §7). Reserve the worst case before dispatch, then exactly one of settle (the images
+ * The team budgets (ARCHITECTURE.md §7). Reserve the worst case before dispatch, then exactly one of settle (the images
  * actually returned; on a timeout the whole hold) or release (Ideogram did not accept the work). All amounts
  * are micro-USD.
  *

@@ -5,7 +5,7 @@ import dev.ideogate.api.GatewayException;
 import dev.ideogate.api.MicroUsd;
 
 /**
- * Why a reservation was refused: which window, what it had left and what the request needed (DESIGN §6, 402
+ * Why a reservation was refused: which window, what it had left and what the request needed (ARCHITECTURE.md §6, 402
  * {@code budget_exceeded}). Both ledgers refuse through this one message.
  */
 record BudgetRefusal(String team, Window window, String windowName, long remainingMicroUsd, long neededMicroUsd) {

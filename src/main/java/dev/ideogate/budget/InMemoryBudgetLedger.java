@@ -8,7 +8,7 @@ import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
- * The ledger of one replica without Redis (DESIGN §7), with the semantics of the Lua scripts: admit iff spent(day)
+ * The ledger of one replica without Redis (ARCHITECTURE.md §7), with the semantics of the Lua scripts: admit iff spent(day)
  * + held + cost ≤ daily limit and, when set, spent(month) + held + cost ≤ monthly limit; held is per team; a hold
  * is charged to the windows it was reserved in; an expired hold is charged in full by the next call touching its
  * team. Every method is a few map operations under one lock and never waits on I/O, so callers on an event loop

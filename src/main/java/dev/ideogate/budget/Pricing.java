@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Prices a request (DESIGN §7): unit price × num_images for per-output endpoints, × 1 for per-input ones.
+ * Prices a request (ARCHITECTURE.md §7): unit price × num_images for per-output endpoints, × 1 for per-input ones.
  * Unit prices are the defaults of {@code pricing.yaml} (ideogram-api.md §6) with the config's overrides.
  *
  * <p>The key of a request:

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The price of one request before it runs (DESIGN §7): the unit price under {@code priceKey} (a key of
+ * The price of one request before it runs (ARCHITECTURE.md §7): the unit price under {@code priceKey} (a key of
  * {@code pricing.yaml}), the number of units, and their product, which is what the budget reserves.
  *
  * @param units num_images for per-output endpoints, 1 for per-input ones (upscale, describe)

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ledger shared by every replica: each operation is one Lua script on the team's keys (DESIGN §7), so the
+ * The ledger shared by every replica: each operation is one Lua script on the team's keys (ARCHITECTURE.md §7), so the
  * check and the hold are atomic across replicas and the limit is exact.
  *
  * <p>When Redis fails or does not answer within the command timeout: fail-closed (default) fails the call with

@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Reads the YAML of DESIGN §4 into a {@link GatewayConfig}: env substitution, defaults for everything optional,
+ * Reads the YAML of ARCHITECTURE.md §4 into a {@link GatewayConfig}: env substitution, defaults for everything optional,
  * and strict validation. Unknown keys are errors (a typo must never switch a limit off), and every problem is
  * collected and thrown at once as a {@link ConfigException} whose lines start with the dotted path.
  */

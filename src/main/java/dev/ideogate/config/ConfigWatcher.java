@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hot reload (DESIGN §4): every period, re-reads and validates the config file on a worker thread and hands a
+ * Hot reload (ARCHITECTURE.md §4): every period, re-reads and validates the config file on a worker thread and hands a
  * valid version that differs from the applied one to {@code apply}. Polling, not a file-system watch: a Kubernetes
  * ConfigMap update swaps a {@code ..data} symlink in the file's directory, which inotify on the file itself does not
  * see, and a re-read also picks up rotated {@code upstreamKeyFile} secrets. Comparing the parsed config (records

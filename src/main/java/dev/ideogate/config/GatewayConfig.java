@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole validated configuration (DESIGN §4). Built only by {@link ConfigLoader}; every amount of money is
+ * The whole validated configuration (ARCHITECTURE.md §4). Built only by {@link ConfigLoader}; every amount of money is
  * already micro-USD and every duration a {@link Duration}, so no caller parses text.
  */
 public record GatewayConfig(

@@ -6,7 +6,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * One team (DESIGN §4). The id is the YAML key and is what Redis keys, metric labels and audit lines use.
+ * One team (ARCHITECTURE.md §4). The id is the YAML key and is what Redis keys, metric labels and audit lines use.
  *
  * @param allowedModels legacy model enum values, or V_3 / V_4 for the versioned paths
  * @param allowedStyles style_type values; AUTO is always allowed

@@ -5,7 +5,7 @@ import java.util.function.LongSupplier;
 /**
  * A lane's effective in-flight limit, additive increase / multiplicative decrease (after Netflix
  * concurrency-limits {@code AIMDLimit}): Ideogram may be stricter than its documented 10 in flight, or the key
- * may be used elsewhere too (DESIGN §8).
+ * may be used elsewhere too (ARCHITECTURE.md §8).
  * <pre>
  * on a 429:      limit ← max(1, min(limit − 1, ⌊limit × backoffRatio⌋))
  * on a success:  after successesToIncrease successes in a row since the last change, limit ← min(max, limit + 1)

@@ -3,7 +3,7 @@ package dev.ideogate.dispatch;
 import java.util.function.DoubleSupplier;
 
 /**
- * Full-jitter exponential backoff (DESIGN §8; "Exponential Backoff And Jitter", AWS Architecture Blog, 2015):
+ * Full-jitter exponential backoff (ARCHITECTURE.md §8; "Exponential Backoff And Jitter", AWS Architecture Blog, 2015):
  * <pre>delay = random × min(maxDelay, baseDelay · 2^(attempt − 1))</pre>
  * with {@code random} uniform in [0, 1). Jitter spreads the retries of many queued requests that met the same
  * 429, so they do not return to Ideogram in one wave.

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The dispatcher of DESIGN §8: one instance per JVM, one {@link Lane} per upstream key fingerprint. Lanes live on
+ * The dispatcher of ARCHITECTURE.md §8: one instance per JVM, one {@link Lane} per upstream key fingerprint. Lanes live on
  * this verticle's context, so their queues and counters have a single owner and need no locks; callers on other
  * event loops hop onto it and get their answer back on their own context.
  */

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A lane's waiting requests (DESIGN §8): one FIFO queue per team, served round-robin between the teams that
+ * A lane's waiting requests (ARCHITECTURE.md §8): one FIFO queue per team, served round-robin between the teams that
  * have work, skipping a team whose in-flight cap is reached. A team's flood therefore costs every other team
  * at most one turn per round: with n waiting teams, each is served at least once in any n consecutive polls
  * in which it may start.

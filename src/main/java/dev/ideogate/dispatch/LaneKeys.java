@@ -1,7 +1,7 @@
 package dev.ideogate.dispatch;
 
 /**
- * Redis names of a lane (DESIGN §8). A lane is named by its key fingerprint, never the key; the {@code {l:<fp>}}
+ * Redis names of a lane (ARCHITECTURE.md §8). A lane is named by its key fingerprint, never the key; the {@code {l:<fp>}}
  * hash tag keeps a lane's keys in one cluster slot, so its scripts run atomically on one node.
  */
 record LaneKeys(String prefix) {

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 
 /**
  * Where a lane's in-flight permits live: {@link LocalPermitStore} for one replica, {@code RedisPermitStore}
- * (leases in a Redis zset, DESIGN §8) for the whole deployment. The lane decides who goes next; the store only
+ * (leases in a Redis zset, ARCHITECTURE.md §8) for the whole deployment. The lane decides who goes next; the store only
  * answers "is there room under this limit".
  */
 public interface PermitStore {

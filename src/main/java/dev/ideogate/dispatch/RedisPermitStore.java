@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Permits shared by every replica (DESIGN §8): a lane's slots are leases in a Redis zset (permit id → expiry by
+ * Permits shared by every replica (ARCHITECTURE.md §8): a lane's slots are leases in a Redis zset (permit id → expiry by
  * Redis TIME), taken, renewed and released by Lua, so the whole deployment keeps each upstream key at most at its
  * limit. A replica that dies leaves leases that expire and are reclaimed by the next acquire. Releases publish on
  * the lane's freed channel, which {@link FreedSubscriber} turns into wake-ups on every replica. The AIMD limit lives

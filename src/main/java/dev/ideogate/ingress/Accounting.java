@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles or releases one hold from what Ideogram did (DESIGN §7), then maps Ideogram's answer onto DESIGN §6:
+ * Settles or releases one hold from what Ideogram did (ARCHITECTURE.md §7), then maps Ideogram's answer onto ARCHITECTURE.md §6:
  * <ul>
  *   <li>2xx: settle the images actually returned (unsafe ones count: Ideogram bills them);</li>
  *   <li>400/401/402/403/422, 429 exhausted, queue refusals, refused connection, client gone while queued: release

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that writes an error body (DESIGN §6):
+ * The one place that writes an error body (ARCHITECTURE.md §6):
  * {@code {"error": message, "code": code, "request_id": id, "retry_after_s": n?}}, with Retry-After on 429 and
  * 503. Anything that is not a {@link GatewayException} is a bug: logged (type only, never request data) and
  * answered as 502 upstream_error so that no status outside the table ever leaves.

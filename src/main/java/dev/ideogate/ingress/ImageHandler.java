@@ -30,7 +30,7 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * The request path of DESIGN §2 for one image endpoint: parse and validate, apply the team's policy, price the
+ * The request path of ARCHITECTURE.md §2 for one image endpoint: parse and validate, apply the team's policy, price the
  * worst case and reserve it, dispatch on the team's lane, then settle or release ({@link Accounting}) and answer
  * with Ideogram's status and body plus the {@code X-Ideogate-*} headers.
  */

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The client port: Ideogram's own paths (DESIGN §5) and {@code /v1/usage}, nothing else. One instance per event
+ * The client port: Ideogram's own paths (ARCHITECTURE.md §5) and {@code /v1/usage}, nothing else. One instance per event
  * loop; each route is a chain of small handlers: request id → drain check → method → auth and scope → body →
  * the endpoint's handler. Every failure is rendered by {@link ErrorRenderer}.
  */

@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Requests Netty could not even decode (over-long request line, oversized headers, garbage): answered with the
- * DESIGN §6 body instead of Vert.x's bare default, then the connection is closed.
+ * ARCHITECTURE.md §6 body instead of Vert.x's bare default, then the connection is closed.
  */
 final class InvalidRequests {
   private InvalidRequests() {}

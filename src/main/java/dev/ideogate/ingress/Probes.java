@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  *       event loop runs a task within {@value #CHECK_TIMEOUT_MS} ms. A failing liveness probe restarts the pod, so
  *       it checks nothing outside the process.</li>
  *   <li>{@code /health/ready}: a config is loaded, the replica is not draining, and the budget store answers a
- *       ping within {@value #CHECK_TIMEOUT_MS} ms (Redis down or frozen: non-200 within a second, DESIGN §7).</li>
+ *       ping within {@value #CHECK_TIMEOUT_MS} ms (Redis down or frozen: non-200 within a second, ARCHITECTURE.md §7).</li>
  * </ul>
  */
 public final class Probes {

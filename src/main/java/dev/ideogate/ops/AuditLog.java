@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audit trail of DESIGN §9: one JSON line (logger {@code audit}) per client request and per admin action. The
+ * The audit trail of ARCHITECTURE.md §9: one JSON line (logger {@code audit}) per client request and per admin action. The
  * line's {@code time} is the encoder's timestamp. A prompt is audited by its length and SHA-256 only, unless
  * {@code audit.includePrompts}; when the team's {@code pii} is {@code redact-logs}, personal data is masked
  * before anything derived from the prompt is computed, so not even the hash can confirm a guessed e-mail address.

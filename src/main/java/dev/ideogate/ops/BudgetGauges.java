@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The budget gauges of DESIGN §9, {@code ideogate_budget_spent_usd{team,window}}, {@code
+ * The budget gauges of ARCHITECTURE.md §9, {@code ideogate_budget_spent_usd{team,window}}, {@code
  * ideogate_budget_limit_usd{team,window}}, {@code ideogate_budget_held_usd{team}} and {@code
  * ideogate_holds_expired_total{team}}, refreshed from {@link BudgetLedger#usage} (the Redis figures when Redis is
  * configured), so every replica reports the same value and dashboards take the max, never the sum. A failed

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The request, dispatcher and lane metrics of DESIGN §9 on one Prometheus registry per gateway (several gateways
+ * The request, dispatcher and lane metrics of ARCHITECTURE.md §9 on one Prometheus registry per gateway (several gateways
  * in one JVM, as tests run them, never share figures). Micrometer's Prometheus naming turns {@code
  * ideogate.requests} into {@code ideogate_requests_total} and timers into {@code *_seconds} histograms.
  *
@@ -46,7 +46,7 @@ public final class GatewayMetrics implements DispatchEvents {
     return registry;
   }
 
-  /** One finished client request: {@code code} is "ok" for a success, else the DESIGN §6 code. */
+  /** One finished client request: {@code code} is "ok" for a success, else the ARCHITECTURE.md §6 code. */
   public void request(String team, String endpoint, String code, long durationNanos) {
     String teamLabel = team == null ? NO_TEAM : team;
     Counter.builder("ideogate.requests")

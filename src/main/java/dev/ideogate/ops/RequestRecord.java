@@ -10,7 +10,7 @@ package dev.ideogate.ops;
  * @param model effective model, null when the body was never parsed
  * @param images images returned and billed; 0 when none
  * @param status HTTP status sent, 0 when the client went away before an answer
- * @param code "ok" for a success, the DESIGN §6 code of an error, {@value #CLIENT_CLOSED} when the client left
+ * @param code "ok" for a success, the ARCHITECTURE.md §6 code of an error, {@value #CLIENT_CLOSED} when the client left
  * @param costMicroUsd what the request was charged; 0 when nothing was
  * @param upstreamStatus Ideogram's status, null when Ideogram was not asked
  * @param queueWaitMs time queued before dispatch, null when never queued

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The usage report of DESIGN §9, for team leads and SREs: per team and window, budget, spent, held, remaining,
+ * The usage report of ARCHITECTURE.md §9, for team leads and SREs: per team and window, budget, spent, held, remaining,
  * utilisation and images, as JSON-ready maps or as an aligned text table. Pure formatting.
  */
 public final class UsageReport {

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A team's content policy tier (DESIGN §4 {@code contentPolicies}): an ordered list of {@code category:regex}
+ * A team's content policy tier (ARCHITECTURE.md §4 {@code contentPolicies}): an ordered list of {@code category:regex}
  * entries, precompiled once per config version. A prompt is blocked by the first entry whose regex is found in
  * it (after NFKC normalisation, so full-width or compatibility letters do not slip past an ASCII pattern).
  * An entry whose text before the first ':' is not a known category is a bare regex of category {@code custom}

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What a team may ask for (DESIGN §2, §4): the prompt length, the model, the style and the rendering speed.
+ * What a team may ask for (ARCHITECTURE.md §2, §4): the prompt length, the model, the style and the rendering speed.
  * The first rule a request breaks is thrown as a {@link GatewayException}; messages name the value and what
  * the team may use instead.
  *

@@ -28,7 +28,7 @@ public final class RedisConnector {
   public RedisConnector(Vertx vertx, RedisSettings settings) {
     this.commandTimeoutMs = settings.commandTimeoutMs();
     // The timer fires 5% early so that, with event-loop and scheduling jitter, the caller has its failure
-    // within the command timeout, not just after it (DESIGN §7: 503 and not-ready within 1 s).
+    // within the command timeout, not just after it (ARCHITECTURE.md §7: 503 and not-ready within 1 s).
     this.timerMs = Math.max(1, commandTimeoutMs - commandTimeoutMs / 20);
     this.client = Redis.createClient(vertx, options(settings));
     this.api = RedisAPI.api(client);

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param url {@code redis://} or {@code rediss://}; for sentinel and cluster a comma-separated list of seed nodes
  * @param mode standalone | sentinel | cluster
- * @param commandTimeoutMs every command fails after this long when Redis is down or frozen (DESIGN §7: ≤ 1 s)
+ * @param commandTimeoutMs every command fails after this long when Redis is down or frozen (ARCHITECTURE.md §7: ≤ 1 s)
  * @param keyPrefix first segment of every key ({@code ideogate})
  * @param poolSize connections per Vert.x instance (per node in cluster mode)
  * @param failOpen fall back to a per-replica in-memory ledger when Redis fails, instead of answering 503

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real HTTP server that behaves like Ideogram (DESIGN §10): accounts with credits and a 10-in-flight limit,
+ * A real HTTP server that behaves like Ideogram (ARCHITECTURE.md §10): accounts with credits and a 10-in-flight limit,
  * Ideogram's status codes and bodies, latency per model, signed expiring image URLs, and fault knobs. Tests turn
  * its knobs and read its stats from Java; {@code /__sim/*} does the same over HTTP.
  */

@@ -60,7 +60,7 @@ public record SimulatorOptions(
     return new SimulatorOptions(host, port, newTimeScale, accounts, acceptAnyKey, flaggedWords, imageUrlTtl);
   }
 
-  /** Sets the accounts; unknown keys are then refused unless there are none (DESIGN §10). */
+  /** Sets the accounts; unknown keys are then refused unless there are none (ARCHITECTURE.md §10). */
   public SimulatorOptions withAccounts(List<Account> newAccounts) {
     boolean anyKey = newAccounts == null || newAccounts.isEmpty();
     return new SimulatorOptions(host, port, timeScale, newAccounts, anyKey, flaggedWords, imageUrlTtl);

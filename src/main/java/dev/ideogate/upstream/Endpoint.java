@@ -7,7 +7,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The Ideogram routes the gateway serves (DESIGN §5, ideogram-api.md §2), each with its body encoding, the
+ * The Ideogram routes the gateway serves (ARCHITECTURE.md §5, ideogram-api.md §2), each with its body encoding, the
  * client scope it needs, the price family it bills under, and the model it counts as for allow-lists
  * (null = the legacy {@code model} field of the body decides).
  */
@@ -44,7 +44,7 @@ public enum Endpoint {
   /** Price family (ideogram-api.md §6). */
   public enum Family { LEGACY, V3, V3_TRANSPARENT, V4, UPSCALE, DESCRIBE }
 
-  /** Client key scopes (DESIGN §5). */
+  /** Client key scopes (ARCHITECTURE.md §5). */
   public static final class Scope {
     public static final String GENERATE = "images:generate";
     public static final String UPSCALE = "images:upscale";

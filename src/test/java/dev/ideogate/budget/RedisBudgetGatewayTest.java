@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Redis ledger through whole gateways (DESIGN §7): several replicas on one Redis enforce one budget exactly,
+ * The Redis ledger through whole gateways (ARCHITECTURE.md §7): several replicas on one Redis enforce one budget exactly,
  * windows follow the configured time zone, an outage is a clean 503 and heals by itself, and holds of a dead
  * replica are charged after their lease.
  */

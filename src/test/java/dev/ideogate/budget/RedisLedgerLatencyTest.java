@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Prints p50/p99 of reserve and settle, one call at a time on an event loop against a local Redis. A measurement,
- * not a gate: it asserts only that every call succeeded (DESIGN §12: never gate CI on a timing).
+ * not a gate: it asserts only that every call succeeded (ARCHITECTURE.md §12: never gate CI on a timing).
  */
 class RedisLedgerLatencyTest {
   private static final BudgetWindow NOV_26 = BudgetWindow.of(LocalDate.of(2026, 11, 26));

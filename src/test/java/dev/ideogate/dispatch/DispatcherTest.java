@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dispatcher of DESIGN §8 on one replica, against the simulator over loopback: the 10-in-flight limit, fair
+ * The dispatcher of ARCHITECTURE.md §8 on one replica, against the simulator over loopback: the 10-in-flight limit, fair
  * queues, team caps, AIMD against a stricter upstream, Retry-After, and clean-up after clients vanish.
  */
 class DispatcherTest {

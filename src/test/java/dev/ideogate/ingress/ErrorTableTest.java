@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every row of the DESIGN §6 table that a single replica can produce, through real HTTP: status, code, a message a
+ * Every row of the ARCHITECTURE.md §6 table that a single replica can produce, through real HTTP: status, code, a message a
  * user can act on, and Retry-After where the table demands it. (rate_limited lives with the security tests, the
  * Redis outage with the Redis ledger tests.)
  */

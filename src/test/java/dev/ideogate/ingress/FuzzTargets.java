@@ -25,7 +25,7 @@ import java.util.Set;
  * finding.
  */
 public final class FuzzTargets {
-  /** The statuses the steps before the budget may answer (DESIGN §6). */
+  /** The statuses the steps before the budget may answer (ARCHITECTURE.md §6). */
   public static final Set<Integer> ADMISSION_STATUSES = Set.of(400, 403, 413, 415, 422);
 
   static final GatewayConfig CONFIG = ConfigLoader.parse("""

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hostile input over real HTTP against one gateway: every limit answers its DESIGN §6 status, PII is blocked for a
+ * Hostile input over real HTTP against one gateway: every limit answers its ARCHITECTURE.md §6 status, PII is blocked for a
  * blocking team, random bodies never get a 500, and no log line of this class's requests holds a test e-mail,
  * phone, card number or key.
  */

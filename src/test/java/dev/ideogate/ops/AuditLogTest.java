@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The audit line's fields (DESIGN §9), computed without I/O. */
+/** The audit line's fields (ARCHITECTURE.md §9), computed without I/O. */
 class AuditLogTest {
   private static final String PROMPT = "poster for jane.doe@example.com, call +44 20 7946 0958";
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * A mixed run against one gateway on a real Redis (3 successes, a 403, a 402, an upstream 429 retried then given
- * up, a 401), then {@code /metrics}: every DESIGN §9 series with its exact value, budgets as Redis has them (a
+ * up, a 401), then {@code /metrics}: every ARCHITECTURE.md §9 series with its exact value, budgets as Redis has them (a
  * second replica on the same Redis reports the same figures and none of the first one's request counters), one
  * audit line per request, and no secret anywhere in the exposition or the log.
  */

@@ -16,10 +16,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** k8s/grafana-dashboard.json queries only the metrics of DESIGN §9, through its data source variable. */
+/** k8s/grafana-dashboard.json queries only the metrics of ARCHITECTURE.md §9, through its data source variable. */
 class GrafanaDashboardTest {
 
-  /** DESIGN §9, as Prometheus names them (counters end in _total, histograms are read through _bucket). */
+  /** ARCHITECTURE.md §9, as Prometheus names them (counters end in _total, histograms are read through _bucket). */
   private static final Set<String> DESIGNED_METRICS = Set.of(
       "ideogate_requests_total", "ideogate_request_duration_seconds_bucket", "ideogate_upstream_inflight",
       "ideogate_lane_limit", "ideogate_queue_depth", "ideogate_queue_wait_seconds_bucket",
@@ -65,7 +65,7 @@ class GrafanaDashboardTest {
     for (String expr : expressions()) {
       Matcher m = METRIC.matcher(expr);
       while (m.find()) {
-        assertTrue(DESIGNED_METRICS.contains(m.group()), "not a DESIGN §9 metric: " + m.group() + " in " + expr);
+        assertTrue(DESIGNED_METRICS.contains(m.group()), "not a ARCHITECTURE.md §9 metric: " + m.group() + " in " + expr);
         used.add(m.group());
       }
     }

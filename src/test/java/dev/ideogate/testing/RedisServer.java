@@ -7,7 +7,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The Redis a test talks to (DESIGN §12): {@code REDIS_URL} when set; else a Testcontainers Redis when a Docker
+ * The Redis a test talks to (ARCHITECTURE.md §12): {@code REDIS_URL} when set; else a Testcontainers Redis when a Docker
  * engine answers; else a {@code redis-server} from PATH that this class starts on a free loopback port. None of
  * them → {@link #start()} throws: a test without Redis fails, it never skips.
  *
