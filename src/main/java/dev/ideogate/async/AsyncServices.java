@@ -43,7 +43,7 @@ public final class AsyncServices {
       this.redis = new RedisConnector(vertx, RedisSettings.of(config.redis()));
       this.store = new RedisAsyncStore(redis, config.redis().keyPrefix(), timing.recordTtlMs());
       this.deliveries = new RedisDeliveryQueue(redis, config.redis().keyPrefix(), replica, timing.reclaimIdleMs(),
-          stats);
+          stats, clock);
     } else {
       this.redis = null;
       this.store = new InMemoryAsyncStore(clock::millis, timing.recordTtlMs());
