@@ -9,6 +9,7 @@ import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import dev.ideogate.redis.Reply;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,7 +44,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
   private final Map<String, TeamBudget> latestBudgets = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
 
-  public RedisBudgetLedger(Vertx vertx, RedisSettings settings, long holdLeaseMs) {
+  public RedisBudgetLedger(Vertx vertx, RedisSettings settings, long holdLeaseMs, Clock clock) {
     if (holdLeaseMs <= 0) {
       throw new IllegalArgumentException("hold lease must be > 0 ms, got " + holdLeaseMs);
     }
@@ -51,15 +52,15 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
     this.keys = new BudgetKeys(settings.keyPrefix());
     this.holdLeaseMs = holdLeaseMs;
     this.fallback = settings.failOpen()
-        ? new InMemoryBudgetLedger(System::currentTimeMillis, holdLeaseMs, LOCAL_HOLD_PREFIX)
+        ? new InMemoryBudgetLedger(clock::millis, holdLeaseMs, LOCAL_HOLD_PREFIX)
         : null;
     for (LuaScript lua : List.of(reserveScript.lua(), settleScript.lua(), releaseScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
   }
 
-  public static RedisBudgetLedger create(Vertx vertx, GatewayConfig.Redis config) {
-    return new RedisBudgetLedger(vertx, RedisSettings.of(config), config.holdLease().toMillis());
+  public static RedisBudgetLedger create(Vertx vertx, GatewayConfig.Redis config, Clock clock) {
+    return new RedisBudgetLedger(vertx, RedisSettings.of(config), config.holdLease().toMillis(), clock);
   }
 
   @Override
