@@ -102,6 +102,23 @@ class SimulatorRoutesTest {
   }
 
   @Test
+  void takesATenThousandCharacterPromptInAJsonPartAFlatPartAndAJsonBody() {
+    String prompt = "🦊".repeat(10_000);
+    String escaped = "\\ud83e\\udd8a".repeat(10_000);
+    HttpResponse<Buffer> remix = http.postForm("/remix", KEY, pngPart(MultipartForm.create()
+        .attribute("image_request", "{\"prompt\":\"" + escaped + "\"}"), "image_file"));
+    assertEquals(200, remix.statusCode(), remix.bodyAsString());
+    assertEquals(prompt, remix.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("prompt"));
+    HttpResponse<Buffer> flat = http.postForm("/v1/ideogram-v3/remix", KEY,
+        pngPart(MultipartForm.create().attribute("prompt", prompt), "image"));
+    assertEquals(200, flat.statusCode(), flat.bodyAsString());
+    assertEquals(prompt, flat.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("prompt"));
+    HttpResponse<Buffer> json = http.postJson("/v1/ideogram-v4/generate", KEY,
+        new JsonObject().put("text_prompt", prompt));
+    assertEquals(200, json.statusCode(), json.bodyAsString());
+  }
+
+  @Test
   void flatMultipartRoutesRequireTheirFiles() {
     HttpResponse<Buffer> edit = http.postForm("/v1/ideogram-v3/edit", KEY,
         pngPart(pngPart(MultipartForm.create().attribute("prompt", "add a hat"), "image"), "mask"));
