@@ -268,7 +268,7 @@ final class IdeogramContract {
       }
       Object weight = ((Map<?, ?>) member).get("color_weight");
       BigDecimal number = number(weight);
-      if (weight != null && (weight instanceof String || number == null
+      if (weight != null && (number == null
           || number.compareTo(new BigDecimal("0.05")) < 0 || number.compareTo(BigDecimal.ONE) > 0)) {
         throw refuse(name + ".members[].color_weight must be a number from 0.05 to 1.0, got " + shown(weight));
       }
