@@ -119,6 +119,20 @@ class SimulatorRoutesTest {
   }
 
   @Test
+  void refusesATextPartOverTheReadersLimitWithA400NotA500() {
+    String huge = "n".repeat(RequestBodyReader.MAX_TEXT_PART_BYTES + 1);
+    HttpResponse<Buffer> asAttribute = http.postForm("/v1/ideogram-v3/remix", KEY, pngPart(MultipartForm.create()
+        .attribute("prompt", "p").attribute("negative_prompt", huge), "image"));
+    assertEquals(400, asAttribute.statusCode(), asAttribute.bodyAsString());
+    assertTrue(asAttribute.bodyAsJsonObject().getString("error").startsWith("the multipart body could not be read"));
+    HttpResponse<Buffer> asNamedPart = http.postForm("/v1/ideogram-v3/remix", KEY, pngPart(MultipartForm.create()
+        .attribute("prompt", "p").textFileUpload("negative_prompt", "n.txt", Buffer.buffer(huge), "text/plain"),
+        "image"));
+    assertEquals(400, asNamedPart.statusCode(), asNamedPart.bodyAsString());
+    assertEquals("negative_prompt is longer than 1048576 bytes", asNamedPart.bodyAsJsonObject().getString("error"));
+  }
+
+  @Test
   void flatMultipartRoutesRequireTheirFiles() {
     HttpResponse<Buffer> edit = http.postForm("/v1/ideogram-v3/edit", KEY,
         pngPart(pngPart(MultipartForm.create().attribute("prompt", "add a hat"), "image"), "mask"));
