@@ -22,12 +22,14 @@ import java.util.function.Function;
 public final class RedisConnector {
   private static final int MAX_POOL_WAITING = 8192;
 
+  private final Vertx vertx;
   private final Redis client;
   private final RedisAPI api;
   private final long commandTimeoutMs;
   private final long timerMs;
 
   public RedisConnector(Vertx vertx, RedisSettings settings) {
+    this.vertx = vertx;
     this.commandTimeoutMs = settings.commandTimeoutMs();
     // The timer fires 5% early so that, with event-loop and scheduling jitter, the caller has its failure
     // within the command timeout, not just after it (ARCHITECTURE.md §7: 503 and not-ready within 1 s).
@@ -86,6 +88,11 @@ public final class RedisConnector {
   /** Succeeds when Redis answers PING within the command timeout (readiness). */
   public Future<Void> ping() {
     return call(redis -> redis.ping(List.of())).mapEmpty();
+  }
+
+  /** The Vert.x instance of this client, for stores that flush in the background (timers). */
+  public Vertx vertx() {
+    return vertx;
   }
 
   public long commandTimeoutMs() {
