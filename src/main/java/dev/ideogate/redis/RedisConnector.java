@@ -1,5 +1,6 @@
 package dev.ideogate.redis;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -7,17 +8,25 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * One pooled Vert.x Redis client. Every command goes through {@link #call}, which fails it after the command
- * timeout whatever Redis does (down, frozen, unreachable), so nothing waits longer. The pool opens connections per
- * command, so once Redis answers again the next command simply succeeds: there is no reconnect loop to manage.
+ * One Vert.x Redis client. Every command goes through {@link #call}, which fails it after the command timeout
+ * whatever Redis does (down, frozen, unreachable), so nothing waits longer.
+ *
+ * <p>Commands sent from an event loop are pipelined on one long-lived connection per event-loop thread (a handful
+ * per replica: ARCHITECTURE.md §2), not one pooled connection per command: a burst of 2,000 requests is 2,000 commands
+ * written at once on a few sockets, so the command timeout measures Redis' answer, not a wait for a free pooled
+ * connection behind the gateway's own burst. A connection that errs, closes or lets a command time out is dropped
+ * and the next command opens a fresh one, so once Redis answers again the next command simply succeeds. Commands
+ * from other threads (start-up, tests) use the pool.
  */
 public final class RedisConnector {
   private static final int MAX_POOL_WAITING = 8192;
@@ -25,6 +34,10 @@ public final class RedisConnector {
   private final Vertx vertx;
   private final Redis client;
   private final RedisAPI api;
+  private final Map<Thread, Future<Pipeline>> pipelines = new ConcurrentHashMap<>();
+
+  /** A long-lived connection of one context and its typed API. */
+  private record Pipeline(RedisConnection connection, RedisAPI api) {}
   private final long commandTimeoutMs;
   private final long timerMs;
 
@@ -69,20 +82,61 @@ public final class RedisConnector {
   }
 
   public Future<Reply> send(String command, List<String> args) {
-    Request request = Request.cmd(Command.create(command));
-    args.forEach(request::arg);
-    return call(api -> client.send(request)).map(Reply::of);
+    Command cmd = Command.create(command);
+    String[] argArray = args.toArray(new String[0]);
+    return call(api -> api.send(cmd, argArray)).map(Reply::of);
   }
 
   /** Runs one command of the typed API; fails after the command timeout. Package-private: {@link LuaScript}. */
   Future<Response> call(Function<RedisAPI, Future<Response>> command) {
-    Future<Response> sent;
+    Context context = Vertx.currentContext();
+    if (context == null || !context.isEventLoopContext()) {
+      return send(api, command).timeout(timerMs, TimeUnit.MILLISECONDS);
+    }
+    // One connection per event-loop thread (a replica has 2 × cores of them), whatever verticle sends.
+    Thread loop = Thread.currentThread();
+    Future<Pipeline> pipeline = pipelines.computeIfAbsent(loop, this::connect);
+    // Opening the connection has its own bound (the same timeout); the command's timer starts once it is written.
+    return pipeline.compose(open -> send(open.api(), command)
+        .timeout(timerMs, TimeUnit.MILLISECONDS)
+        .onFailure(err -> {
+          if (!(err instanceof Response)) { // an error reply (NOSCRIPT, WRONGTYPE) leaves the connection sound
+            drop(loop, pipeline);
+          }
+        }));
+  }
+
+  private static Future<Response> send(RedisAPI api, Function<RedisAPI, Future<Response>> command) {
     try {
-      sent = command.apply(api);
+      return command.apply(api);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return sent.timeout(timerMs, TimeUnit.MILLISECONDS);
+  }
+
+  private Future<Pipeline> connect(Thread loop) {
+    Future<Pipeline> opened = client.connect()
+        .timeout(timerMs, TimeUnit.MILLISECONDS)
+        .map(connection -> new Pipeline(connection, RedisAPI.api(connection)));
+    opened.onComplete(ar -> {
+      if (ar.failed()) {
+        pipelines.remove(loop, opened);
+        return;
+      }
+      ar.result().connection().exceptionHandler(err -> drop(loop, opened));
+      ar.result().connection().endHandler(v -> drop(loop, opened));
+    });
+    return opened;
+  }
+
+  /**
+   * Forgets a connection that failed or let a command time out. It is closed after one more command timeout, so
+   * commands already written on it get their answer or their own timeout first.
+   */
+  private void drop(Thread loop, Future<Pipeline> pipeline) {
+    if (pipelines.remove(loop, pipeline)) {
+      pipeline.onSuccess(open -> vertx.setTimer(timerMs, id -> open.connection().close()));
+    }
   }
 
   /** Succeeds when Redis answers PING within the command timeout (readiness). */
@@ -100,6 +154,8 @@ public final class RedisConnector {
   }
 
   public Future<Void> close() {
+    pipelines.values().forEach(pipeline -> pipeline.onSuccess(open -> open.connection().close()));
+    pipelines.clear();
     return client.close();
   }
 }
