@@ -136,6 +136,23 @@ class RequestTracingTest {
     }
   }
 
+  @Test
+  void withTracingOffTheCallersTraceStillReachesIdeogram() {
+    Gateway untraced = harness.start(TestConfig.upstream(harness.simulator.baseUrl())
+        .team(TEAM, "contentPolicy: permissive").build(), Gateway.Options.defaults());
+    Map<String, String> headers = Map.of("Content-Type", "application/json", "Api-Key", TestConfig.clientKey(TEAM),
+        "X-Request-Id", "trace-off-1", "traceparent", "00-" + TRACE_ID + "-" + CALLER_SPAN + "-01");
+    Http.Reply reply = await(harness.http.send(HttpMethod.POST, untraced.port(), "/generate", headers,
+        Buffer.buffer(Http.generate(PROMPT, "V_2_TURBO", 1))));
+
+    assertEquals(200, reply.status(), reply::toString);
+    SimulatorStats stats = harness.statsFor(TEAM);
+    assertTrue(stats.lastTraceparent().matches("00-" + TRACE_ID + "-[0-9a-f]{16}-01"), stats.lastTraceparent());
+    assertEquals("trace-off-1", stats.lastRequestId());
+    assertTrue(SPANS.getFinishedSpanItems().stream().noneMatch(s -> s.getAttributes().asMap().containsValue(
+        "trace-off-1")), "the untraced gateway exported nothing to another gateway's exporter");
+  }
+
   private static JsonObject awaitAudit(LogCapture logs, String requestId) {
     return awaitValue(() -> logs.audit().stream().filter(line -> requestId.equals(line.getString("request_id")))
         .findFirst(), "the audit line of " + requestId);
