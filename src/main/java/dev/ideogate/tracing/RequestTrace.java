@@ -130,7 +130,10 @@ public final class RequestTrace {
     if (model != null) {
       server.setAttribute(MODEL, model);
     }
-    Span auth = open.get(AUTH_POLICY);
+    Span auth;
+    synchronized (this) {
+      auth = open.get(AUTH_POLICY);
+    }
     if (auth != null) {
       auth.setAttribute(TEAM, team).setAttribute(ENDPOINT, endpoint);
       if (model != null) {
