@@ -237,7 +237,7 @@ public final class Gateway {
   /**
    * Applies a new, already validated config without a restart (ARCHITECTURE.md §4): teams, budgets, policies, client keys
    * and upstream keys take effect for the next request; a request in progress keeps the version it started with.
-   * Server ports, Redis and upstream connection settings are fixed at start: a change there is logged and waits
+   * Server ports, Redis, upstream connection and tracing settings are fixed at start: a change there is logged and waits
    * for the next restart.
    */
   public void reload(GatewayConfig next) {
@@ -254,6 +254,9 @@ public final class Gateway {
     }
     if (!old.upstream().equals(next.upstream())) {
       restartOnly.add("upstream");
+    }
+    if (!old.tracing().equals(next.tracing())) {
+      restartOnly.add("tracing");
     }
     if (!restartOnly.isEmpty()) {
       LOG.warn("config reloaded, but changes to {} take effect only after a restart", String.join(", ", restartOnly));
