@@ -237,8 +237,8 @@ public final class Gateway {
   /**
    * Applies a new, already validated config without a restart (ARCHITECTURE.md §4): teams, budgets, policies, client keys
    * and upstream keys take effect for the next request; a request in progress keeps the version it started with.
-   * Server ports, Redis, upstream connection and tracing settings are fixed at start: a change there is logged and waits
-   * for the next restart.
+   * Server ports, Redis, upstream connection and tracing settings are fixed at start: a change there is logged and
+   * waits for the next restart.
    */
   public void reload(GatewayConfig next) {
     GatewaySettings previous = settings.get();

@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The traces of one gateway (ARCHITECTURE.md §9): a server span per client request that continues the caller's W3C
@@ -48,6 +49,7 @@ public final class Tracing {
 
   private final SdkTracerProvider provider;
   private final Tracer tracer;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Tracing(SdkTracerProvider provider) {
     this.provider = provider;
@@ -104,6 +106,9 @@ public final class Tracing {
 
   /** Exports what is still buffered, then stops; bounded so a dead collector cannot hold up a shutdown. */
   public Future<Void> close(Vertx vertx) {
+    if (!closed.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
     Promise<Void> done = Promise.promise();
     vertx.executeBlocking(() -> provider.shutdown().join(5, TimeUnit.SECONDS), false)
         .onComplete(ar -> done.complete());
