@@ -11,8 +11,11 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
@@ -64,9 +67,30 @@ public final class Tracing {
           .addSpanProcessor(BatchSpanProcessor.builder(
               OtlpHttpSpanExporter.builder().setEndpoint(config.otlpEndpoint()).build()).build());
     } else {
-      builder.setSampler(Sampler.parentBased(Sampler.alwaysOff()));
+      // The SDK hands out invalid (all-zero) ids when no processor is registered: one that keeps nothing gives
+      // every request a real trace id to log and propagate, at the cost of two random numbers.
+      builder.setSampler(Sampler.parentBased(Sampler.alwaysOff())).addSpanProcessor(new IdsOnly());
     }
     return new Tracing(builder.build());
+  }
+
+  /** A span processor that keeps nothing (tracing disabled). */
+  private static final class IdsOnly implements SpanProcessor {
+    @Override
+    public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+    @Override
+    public boolean isStartRequired() {
+      return false;
+    }
+
+    @Override
+    public void onEnd(ReadableSpan span) {}
+
+    @Override
+    public boolean isEndRequired() {
+      return false;
+    }
   }
 
   /** Every span recorded and handed to {@code exporter} as it ends (tests: the SDK's in-memory exporter). */

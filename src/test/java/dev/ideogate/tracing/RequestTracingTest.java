@@ -151,6 +151,19 @@ class RequestTracingTest {
     assertEquals("trace-off-1", stats.lastRequestId());
     assertTrue(SPANS.getFinishedSpanItems().stream().noneMatch(s -> s.getAttributes().asMap().containsValue(
         "trace-off-1")), "the untraced gateway exported nothing to another gateway's exporter");
+
+    try (LogCapture logs = LogCapture.attach()) { // no traceparent either: the gateway still starts a trace
+      Map<String, String> plain = new LinkedHashMap<>(headers);
+      plain.remove("traceparent");
+      plain.put("X-Request-Id", "trace-off-2");
+      assertEquals(200, await(harness.http.send(HttpMethod.POST, untraced.port(), "/generate", plain,
+          Buffer.buffer(Http.generate(PROMPT, "V_2_TURBO", 1)))).status());
+      String traceId = awaitAudit(logs, "trace-off-2").getString(TraceLogFields.TRACE_ID);
+      assertNotNull(traceId, "the audit line of an untraced gateway carries a trace id");
+      assertTrue(traceId.matches("[0-9a-f]{32}") && !traceId.matches("0+"), traceId);
+      assertTrue(harness.statsFor(TEAM).lastTraceparent().startsWith("00-" + traceId + "-"),
+          "Ideogram sees the trace id the logs show: " + harness.statsFor(TEAM).lastTraceparent());
+    }
   }
 
   private static JsonObject awaitAudit(LogCapture logs, String requestId) {
