@@ -12,11 +12,12 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.common.Clock;
 import io.vertx.core.AsyncResult;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The trace of one client request (ARCHITECTURE.md §9): its server span and the phases below it, each a direct child
@@ -45,6 +46,7 @@ public final class RequestTrace {
   static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("ideogate.attempt");
 
   private static final Tracer NO_TRACER = OpenTelemetry.noop().getTracer("none");
+  private static final Clock SPAN_CLOCK = Clock.getDefault();
 
   private final Tracer tracer;
   private final TextMapPropagator propagator;
@@ -56,7 +58,7 @@ public final class RequestTrace {
   private String team;
   private String endpoint;
   private String model;
-  private Instant queuedAt;
+  private long queuedAtNanos; // epoch nanos on the tracer's clock, 0 = not queued
   private int attempts;
 
   RequestTrace(Tracer tracer, TextMapPropagator propagator, Span server, String requestId, String method) {
@@ -145,7 +147,7 @@ public final class RequestTrace {
 
   /** The job goes to the dispatcher now: {@link #QUEUE_WAIT} runs from here to the first attempt. */
   public synchronized void queued() {
-    queuedAt = Instant.now();
+    queuedAtNanos = SPAN_CLOCK.now(); // the clock the SDK stamps spans with, so the phases line up
   }
 
   /** The trace of the request's upstream call, carried by the dispatcher as plain data. */
@@ -156,15 +158,16 @@ public final class RequestTrace {
   /** The response was sent: the server span and every phase still open end. */
   void end(String route, int status) {
     Map<String, Span> left;
-    Instant waitingSince;
+    long waitingSince;
     synchronized (this) {
       left = new LinkedHashMap<>(open);
       open.clear();
-      waitingSince = attempts == 0 ? queuedAt : null;
-      queuedAt = null;
+      waitingSince = attempts == 0 ? queuedAtNanos : 0;
+      queuedAtNanos = 0;
     }
-    if (waitingSince != null) { // refused or abandoned while queued: the wait still shows
-      Span wait = child(QUEUE_WAIT, SpanKind.INTERNAL).setStartTimestamp(waitingSince).startSpan();
+    if (waitingSince != 0) { // refused or abandoned while queued: the wait still shows
+      Span wait = child(QUEUE_WAIT, SpanKind.INTERNAL).setStartTimestamp(waitingSince, TimeUnit.NANOSECONDS)
+          .startSpan();
       wait.setStatus(StatusCode.ERROR).end();
     }
     for (Span span : left.values()) {
@@ -203,14 +206,14 @@ public final class RequestTrace {
 
     @Override
     public Map<String, String> sending() {
-      Instant waitingSince;
+      long waitingSince;
       int number;
       synchronized (RequestTrace.this) {
-        waitingSince = attempts == 0 ? queuedAt : null;
+        waitingSince = attempts == 0 ? queuedAtNanos : 0;
         number = ++attempts;
       }
-      if (waitingSince != null) {
-        child(QUEUE_WAIT, SpanKind.INTERNAL).setStartTimestamp(waitingSince).startSpan().end();
+      if (waitingSince != 0) {
+        child(QUEUE_WAIT, SpanKind.INTERNAL).setStartTimestamp(waitingSince, TimeUnit.NANOSECONDS).startSpan().end();
       }
       Span span = child(UPSTREAM, SpanKind.CLIENT).setAttribute(ATTEMPT, (long) number).startSpan();
       synchronized (this) {
