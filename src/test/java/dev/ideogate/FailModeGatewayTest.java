@@ -79,7 +79,7 @@ class FailModeGatewayTest {
 
   private Gateway start(String failMode) {
     return harness.start(TestConfig.upstream(harness.simulator.baseUrl())
-        .redis(redis.url(), "failMode: " + failMode, "commandTimeout: 300ms",
+        .redis(redis.url(), "failMode: " + failMode, "commandTimeout: 1s",
             "keyPrefix: fm" + UUID.randomUUID().toString().substring(0, 8))
         .team("alpha", BUDGET, "rateLimit: { perMinute: 600, burst: 100 }")
         .build(), Gateway.Options.defaults());
