@@ -49,7 +49,7 @@ final class FailOpen {
       if (answer.succeeded() || !redisDown(answer.cause())) {
         if (down.compareAndSet(true, false)) {
           metrics.failOpenActive(store, false);
-          LOG.warn("{} store: Redis answers again; enforcing across all replicas again", store);
+          LOG.info("{} store: Redis answers again; enforcing across all replicas again", store);
         }
         return answer.succeeded() ? Future.succeededFuture(answer.result()) : Future.failedFuture(answer.cause());
       }
