@@ -83,7 +83,7 @@ final class AsyncGenerationHandler implements Handler<RoutingContext> {
           // the work is accepted and billed, the answer lost: as on the sync routes
           account.finish(call, 0, 0, System.currentTimeMillis());
           request.connection().close();
-          complete(id, created, account, image, read.result(), price, baseUrl, webhookUrl);
+          complete(id, created, account, image, price, baseUrl, webhookUrl);
           return;
         }
         account.finish(call, 200, 0, System.currentTimeMillis());
