@@ -83,7 +83,8 @@ public final class Gateway {
         1_000);
     int connections = Math.max(16, upstream.maxInFlightPerKey() * Math.max(1, config.teams().size()));
     this.dispatcher = new DispatcherVerticle(stores.permits(), lanes,
-        v -> new IdeogramClient(v, upstream.baseUrl(), upstream.timeout(), connections), metrics);
+        v -> new IdeogramClient(v, upstream.baseUrl(), upstream.timeout(), connections), metrics,
+        options.clock());
     this.drain = new GracefulDrain(vertx, dispatcher);
     this.budgetGauges = new BudgetGauges(metrics.registry(), settings::config, stores.ledger(), options.clock());
     settings.afterReload(budgetGauges::refresh);

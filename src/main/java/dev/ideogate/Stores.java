@@ -73,7 +73,7 @@ public final class Stores {
       this.ledger = new InMemoryBudgetLedger(clock::millis, holdLeaseMs);
       this.permits = new LocalPermitStore();
       this.permitHeartbeatMs = 0;
-      this.rateLimits = localRateLimits(clock);
+      this.rateLimits = InMemoryRateLimitStore.of(clock);
       this.keyUsage = new InMemoryKeyUsageStore(clock);
       this.revocations = new InMemoryRevocationStore();
       this.asyncStore = new InMemoryAsyncStore(clock::millis, timing.recordTtlMs());
@@ -91,7 +91,7 @@ public final class Stores {
       this.ledger = new FailOpenLedger(sharedLedger,
           new InMemoryBudgetLedger(clock::millis, holdLeaseMs, LOCAL_HOLD_PREFIX), new FailOpen("budget", clock, metrics));
       this.permits = new FailOpenPermits(sharedPermits, new LocalPermitStore(), new FailOpen("permits", clock, metrics));
-      this.rateLimits = new FailOpenRateLimits(sharedRateLimits, localRateLimits(clock),
+      this.rateLimits = new FailOpenRateLimits(sharedRateLimits, InMemoryRateLimitStore.of(clock),
           new FailOpen("rate_limits", clock, metrics));
     } else {
       this.ledger = sharedLedger;
@@ -103,17 +103,14 @@ public final class Stores {
     this.keyUsage = new RedisKeyUsageStore(redis, prefix, clock);
     this.revocations = new RedisRevocationStore(vertx, redis, settings);
     this.asyncStore = new RedisAsyncStore(redis, prefix, timing.recordTtlMs());
-    this.deliveries = new RedisDeliveryQueue(redis, prefix, replica, timing.reclaimIdleMs(), deliveryStats);
+    this.deliveries = new RedisDeliveryQueue(redis, prefix, replica, timing.reclaimIdleMs(), deliveryStats,
+        clock);
   }
 
   /** The stores of {@code config}; fail-open state is reported to {@code metrics}. */
   public static Stores create(Vertx vertx, GatewayConfig config, Clock clock, AsyncSettings timing,
       GatewayMetrics metrics) {
     return new Stores(vertx, config, clock, timing, metrics);
-  }
-
-  private static InMemoryRateLimitStore localRateLimits(Clock clock) {
-    return new InMemoryRateLimitStore(() -> clock.millis() * 1000);
   }
 
   public Clock clock() {

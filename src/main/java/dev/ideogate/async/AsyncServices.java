@@ -30,6 +30,7 @@ public final class AsyncServices {
   private final DeliveryWorker worker;
   private final DeliveryStats stats;
   private final String callbackUrl;
+  private final Clock clock;
 
   /**
    * @param store, deliveries the stores chosen by the composition root (Redis or memory), not closed here
@@ -43,12 +44,13 @@ public final class AsyncServices {
     this.store = store;
     this.deliveries = deliveries;
     this.stats = stats;
+    this.clock = clock;
     this.upstream = new GenerationClient(vertx, config.upstream().baseUrl(), 10_000);
     this.jwks = new JwksCache(upstream, 1_000);
     this.alerts = new BudgetAlerts(vertx, ledger, store, deliveries, currentConfig, clock, timing.alertScanMs());
     this.settler = new GenerationSettler(store, ledger, deliveries, currentConfig, alerts, clock::millis);
-    this.reconciler = new Reconciler(vertx, store, upstream, settler, currentConfig, timing, replica);
-    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats);
+    this.reconciler = new Reconciler(vertx, store, upstream, settler, currentConfig, timing, replica, clock);
+    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats, clock);
     String base = config.server().publicBaseUrl();
     this.callbackUrl = base == null || base.isBlank() ? ""
         : (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CALLBACK_PATH;
@@ -99,6 +101,10 @@ public final class AsyncServices {
 
   public Reconciler reconciler() {
     return reconciler;
+  }
+
+  public Clock clock() {
+    return clock;
   }
 
   public JwksCache jwks() {
