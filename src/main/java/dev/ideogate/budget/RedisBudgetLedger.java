@@ -35,6 +35,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
   private final ReserveScript reserveScript = new ReserveScript();
   private final SettleScript settleScript = new SettleScript();
   private final ReleaseScript releaseScript = new ReleaseScript();
+  private final HoldHeartbeat heartbeat;
   // Settle reports remaining against the team's limits, which only reserve and usage are given.
   private final Map<String, TeamBudget> latestBudgets = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
@@ -57,14 +58,16 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
     this.ownsConnector = ownsConnector;
     this.keys = new BudgetKeys(keyPrefix);
     this.holdLeaseMs = holdLeaseMs;
+    this.heartbeat = new HoldHeartbeat(redis, keys, holdLeaseMs);
     for (LuaScript lua : List.of(reserveScript.lua(), settleScript.lua(), releaseScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
   }
 
+  /** A hold of the request path: renewed by the heartbeat until it is settled or released. */
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd) {
-    return reserve(team, window, costMicroUsd, holdLeaseMs);
+    return reserve(team, window, costMicroUsd, holdLeaseMs).onSuccess(heartbeat::track);
   }
 
   @Override
@@ -90,6 +93,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
 
   @Override
   public Future<Settlement> settle(Hold hold, long chargeMicroUsd, int images) {
+    heartbeat.forget(hold);
     TeamBudget team = latestBudgets.get(hold.team());
     SettleScript.Args args;
     try {
@@ -108,6 +112,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
 
   @Override
   public Future<Void> release(Hold hold) {
+    heartbeat.forget(hold);
     return releaseScript.run(redis, keys, new ReleaseScript.Args(hold.team(), hold.id()))
         .transform(outcome -> outcome.succeeded() ? answered(Future.<Void>succeededFuture())
             : unavailable(outcome.cause()));
@@ -137,6 +142,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
 
   @Override
   public Future<Void> close() {
+    heartbeat.stop();
     return ownsConnector ? redis.close() : Future.succeededFuture();
   }
 

@@ -24,8 +24,8 @@ import java.util.function.Function;
  * <p>Commands sent from an event loop are pipelined on one long-lived connection per event-loop thread (a handful
  * per replica: ARCHITECTURE.md §2), not one pooled connection per command: a burst of 2,000 requests is 2,000 commands
  * written at once on a few sockets, so the command timeout measures Redis' answer, not a wait for a free pooled
- * connection behind the gateway's own burst. A connection that errs, closes or lets a command time out is dropped
- * and the next command opens a fresh one, so once Redis answers again the next command simply succeeds. Commands
+ * connection behind the gateway's own burst. A connection that errs, closes or stays silent for a whole command
+ * timeout is dropped and the next command opens a fresh one, so once Redis answers again the next command simply succeeds. Commands
  * from other threads (start-up, tests) use the pool.
  */
 public final class RedisConnector {
@@ -36,8 +36,18 @@ public final class RedisConnector {
   private final RedisAPI api;
   private final Map<Thread, Future<Pipeline>> pipelines = new ConcurrentHashMap<>();
 
-  /** A long-lived connection of one context and its typed API. */
-  private record Pipeline(RedisConnection connection, RedisAPI api) {}
+  /** A long-lived connection of one event-loop thread, its typed API, and when it last answered anything. */
+  private static final class Pipeline {
+    final RedisConnection connection;
+    final RedisAPI api;
+    volatile long lastAnswerNanos;
+
+    Pipeline(RedisConnection connection) {
+      this.connection = connection;
+      this.api = RedisAPI.api(connection);
+      this.lastAnswerNanos = System.nanoTime();
+    }
+  }
   private final long commandTimeoutMs;
   private final long timerMs;
 
@@ -93,17 +103,29 @@ public final class RedisConnector {
     if (context == null || !context.isEventLoopContext()) {
       return send(api, command).timeout(timerMs, TimeUnit.MILLISECONDS);
     }
-    // One connection per event-loop thread (a replica has 2 × cores of them), whatever verticle sends.
+    // One connection per event-loop thread (a replica has 2 × cores of them), whatever verticle sends. Only this
+    // thread adds its entry, so get-then-put does not race (and no callback runs inside a map update).
     Thread loop = Thread.currentThread();
-    Future<Pipeline> pipeline = pipelines.computeIfAbsent(loop, this::connect);
+    Future<Pipeline> pipeline = pipelines.get(loop);
+    if (pipeline == null) {
+      pipeline = connect(loop);
+    }
+    Future<Pipeline> used = pipeline;
     // Opening the connection has its own bound (the same timeout); the command's timer starts once it is written.
-    return pipeline.compose(open -> send(open.api(), command)
-        .timeout(timerMs, TimeUnit.MILLISECONDS)
-        .onFailure(err -> {
-          if (!(err instanceof Response)) { // an error reply (NOSCRIPT, WRONGTYPE) leaves the connection sound
-            drop(loop, pipeline);
-          }
-        }));
+    return used.compose(open -> {
+      long sentNanos = System.nanoTime();
+      return send(open.api, command)
+          .timeout(timerMs, TimeUnit.MILLISECONDS)
+          .onComplete(done -> {
+            if (done.succeeded() || done.cause() instanceof Response) { // an error reply is an answer too
+              open.lastAnswerNanos = System.nanoTime();
+            } else if (open.lastAnswerNanos - sentNanos < 0) {
+              // Nothing came back on this connection since the command was written: it is dead or cut off, not
+              // merely busy (a busy Redis still answers the commands ahead of this one).
+              drop(loop, used);
+            }
+          });
+    });
   }
 
   private static Future<Response> send(RedisAPI api, Function<RedisAPI, Future<Response>> command) {
@@ -115,27 +137,26 @@ public final class RedisConnector {
   }
 
   private Future<Pipeline> connect(Thread loop) {
-    Future<Pipeline> opened = client.connect()
-        .timeout(timerMs, TimeUnit.MILLISECONDS)
-        .map(connection -> new Pipeline(connection, RedisAPI.api(connection)));
+    Future<Pipeline> opened = client.connect().timeout(timerMs, TimeUnit.MILLISECONDS).map(Pipeline::new);
+    pipelines.put(loop, opened);
     opened.onComplete(ar -> {
       if (ar.failed()) {
         pipelines.remove(loop, opened);
         return;
       }
-      ar.result().connection().exceptionHandler(err -> drop(loop, opened));
-      ar.result().connection().endHandler(v -> drop(loop, opened));
+      ar.result().connection.exceptionHandler(err -> drop(loop, opened));
+      ar.result().connection.endHandler(v -> drop(loop, opened));
     });
     return opened;
   }
 
   /**
-   * Forgets a connection that failed or let a command time out. It is closed after one more command timeout, so
+   * Forgets a connection that failed, closed, or went silent. It is closed after one more command timeout, so
    * commands already written on it get their answer or their own timeout first.
    */
   private void drop(Thread loop, Future<Pipeline> pipeline) {
     if (pipelines.remove(loop, pipeline)) {
-      pipeline.onSuccess(open -> vertx.setTimer(timerMs, id -> open.connection().close()));
+      pipeline.onSuccess(open -> vertx.setTimer(timerMs, id -> open.connection.close()));
     }
   }
 
@@ -154,7 +175,7 @@ public final class RedisConnector {
   }
 
   public Future<Void> close() {
-    pipelines.values().forEach(pipeline -> pipeline.onSuccess(open -> open.connection().close()));
+    pipelines.values().forEach(pipeline -> pipeline.onSuccess(open -> open.connection.close()));
     pipelines.clear();
     return client.close();
   }
