@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Response;
@@ -41,7 +42,7 @@ class BudgetScriptsTest {
 
   @AfterAll
   static void stopRedis() {
-    Await.result(vertx.close());
+    Await.await(vertx.close());
     redis.close();
   }
 
@@ -53,14 +54,14 @@ class BudgetScriptsTest {
         reserve("a", "h3", 1, 100, NO_MONTHLY, NOV_26));
 
     assertEquals("100", get(keys.held("a")));
-    assertEquals(2L, Await.result(connector.call(api -> api.zcard(keys.holds("a")))).toLong());
+    assertEquals(2L, Await.await(connector.call(api -> api.zcard(keys.holds("a")))).toLong());
     assertEquals("60|" + keys.spentDay("a", "2026-11-26") + "|" + keys.spentMonth("a", "2026-11"),
-        Await.result(connector.call(api -> api.hget(keys.holdAmounts("a"), "h1"))).toString());
+        Await.await(connector.call(api -> api.hget(keys.holdAmounts("a"), "h1"))).toString());
   }
 
   @Test
   void reserveRefusesByTheMonthlyWindowWithWhatItHasLeft() {
-    Await.result(connector.call(api -> api.set(List.of(keys.spentMonth("a", "2026-11"), "90"))));
+    Await.await(connector.call(api -> api.set(List.of(keys.spentMonth("a", "2026-11"), "90"))));
 
     ReserveScript.Result refused = reserve("a", "h1", 20, 1_000, OptionalLong.of(100), NOV_26);
 
@@ -113,12 +114,12 @@ class BudgetScriptsTest {
 
     assertEquals("0", get(keys.held("a")));
     assertNull(get(keys.spentDay("a", "2026-11-26")));
-    assertEquals(0L, Await.result(connector.call(api -> api.zcard(keys.holds("a")))).toLong());
+    assertEquals(0L, Await.await(connector.call(api -> api.zcard(keys.holds("a")))).toLong());
   }
 
   @Test
   void anExpiredHoldIsChargedToTheWindowsItWasReservedIn() throws InterruptedException {
-    Await.result(reserve.run(connector, keys, new ReserveScript.Args(
+    Await.await(reserve.run(connector, keys, new ReserveScript.Args(
         "a", NOV_26, "stale", 70, 1_000, NO_MONTHLY, 1)));
     Thread.sleep(20);
 
@@ -148,36 +149,36 @@ class BudgetScriptsTest {
   }
 
   private void flushScripts() {
-    Await.result(connector.call(api -> api.script(List.of("FLUSH"))));
+    Await.await(connector.call(api -> api.script(List.of("FLUSH"))));
     assertTrue(!cached(reserve.lua()) && !cached(settle.lua()) && !cached(release.lua()));
   }
 
   private boolean cached(LuaScript lua) {
-    return Await.result(connector.call(api -> api.script(List.of("EXISTS", lua.sha1())))).get(0).toInteger() == 1;
+    return Await.await(connector.call(api -> api.script(List.of("EXISTS", lua.sha1())))).get(0).toInteger() == 1;
   }
 
   private ReserveScript.Result reserve(
       String team, String holdId, long amount, long daily, OptionalLong monthly, BudgetWindow window) {
-    return Await.result(reserve.run(connector, keys,
+    return Await.await(reserve.run(connector, keys,
         new ReserveScript.Args(team, window, holdId, amount, daily, monthly, LEASE_MS)));
   }
 
   private Settlement settle(String team, String holdId, long charge, int images) {
-    return Await.result(settle.run(connector, keys,
+    return Await.await(settle.run(connector, keys,
         new SettleScript.Args(team, NOV_26, holdId, charge, images, 1_000, NO_MONTHLY)));
   }
 
   private ReleaseScript.Result release(String team, String holdId) {
-    return Await.result(release.run(connector, keys, new ReleaseScript.Args(team, holdId)));
+    return Await.await(release.run(connector, keys, new ReleaseScript.Args(team, holdId)));
   }
 
   private String get(String key) {
-    Response value = Await.result(connector.call(api -> api.get(key)));
+    Response value = Await.await(connector.call(api -> api.get(key)));
     return value == null ? null : value.toString();
   }
 
   private void assertTtlDays(String key, long days) {
-    long ttl = Await.result(connector.call(api -> api.ttl(key))).toLong();
+    long ttl = Await.await(connector.call(api -> api.ttl(key))).toLong();
     assertTrue(ttl > (days * 86400) - 60 && ttl <= days * 86400, key + " TTL " + ttl + " s, expected " + days + " d");
   }
 }

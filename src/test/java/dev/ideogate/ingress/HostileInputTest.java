@@ -1,8 +1,8 @@
 package dev.ideogate.ingress;
 
+import static dev.ideogate.testing.Await.await;
 import static dev.ideogate.testing.SecurityFixture.ALPHA_KEY;
 import static dev.ideogate.testing.SecurityFixture.BETA_KEY;
-import static dev.ideogate.testing.SecurityFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.Gateway;
 import dev.ideogate.api.MicroUsd;
 import dev.ideogate.sim.SimulatorKnobs;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.json.JsonObject;
@@ -70,8 +71,8 @@ class GatewayMetricsTest {
     assertEquals(429, throttled.statusCode(), throttled.bodyAsString());
     assertEquals("upstream_rate_limited", throttled.bodyAsJsonObject().getString("code"));
     assertEquals(401, fixture.generate(gateway, "igk_dev_unknownkeyunknownkeyunknownkey", "V_2_TURBO").statusCode());
-    OpsFixture.await(gateway.budgetGauges().refresh());
-    OpsFixture.await(replica.budgetGauges().refresh());
+    Await.await(gateway.budgetGauges().refresh());
+    Await.await(replica.budgetGauges().refresh());
   }
 
   @AfterAll

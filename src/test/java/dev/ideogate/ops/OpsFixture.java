@@ -1,5 +1,6 @@
 package dev.ideogate.ops;
 
+import static dev.ideogate.testing.Await.await;
 import dev.ideogate.Gateway;
 import dev.ideogate.config.ConfigLoader;
 import dev.ideogate.config.GatewayConfig;
@@ -37,13 +38,6 @@ final class OpsFixture implements AutoCloseable {
         new PoolOptions().setHttp1MaxSize(64));
   }
 
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("did not complete: " + e, e);
-    }
-  }
 
   /** A fresh client key of environment dev, remembered as a secret. */
   String newClientKey() {

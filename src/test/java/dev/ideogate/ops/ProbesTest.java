@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.Gateway;
 import dev.ideogate.sim.SimulatorKnobs;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -89,8 +90,8 @@ class ProbesTest {
     HttpResponse<Buffer> refused = fixture.generate(gateway, clientKey, "V_2_TURBO");
     assertEquals(503, refused.statusCode());
     assertEquals("shutting_down", refused.bodyAsJsonObject().getString("code"));
-    assertEquals(200, OpsFixture.await(inFlight).statusCode(), "the request in flight finishes");
-    OpsFixture.await(drained);
+    assertEquals(200, Await.await(inFlight).statusCode(), "the request in flight finishes");
+    Await.await(drained);
   }
 
   private void awaitInFlight() {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
-import dev.ideogate.testing.SecurityFixture;
 import io.vertx.core.Vertx;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -28,8 +28,8 @@ class RateLimitScriptTest {
 
   @AfterAll
   static void stop() {
-    SecurityFixture.await(redis.close());
-    SecurityFixture.await(vertx.close());
+    Await.await(redis.close());
+    Await.await(vertx.close());
     server.close();
   }
 
@@ -43,12 +43,12 @@ class RateLimitScriptTest {
     List<RateLimitStore.Bucket> buckets =
         List.of(new RateLimitStore.Bucket("alpha", "t:alpha", new RateLimiter.Rate(6, 10)));
     for (int i = 0; i < 10; i++) {
-      RateLimiter.Decision d = SecurityFixture.await(store.acquire(buckets));
+      RateLimiter.Decision d = Await.await(store.acquire(buckets));
       assertTrue(d.admitted(), "request " + (i + 1));
       assertEquals(10, d.limit());
       assertEquals(9 - i, d.remaining());
     }
-    RateLimiter.Decision refused = SecurityFixture.await(store.acquire(buckets));
+    RateLimiter.Decision refused = Await.await(store.acquire(buckets));
     assertFalse(refused.admitted());
     assertEquals(0, refused.remaining());
     // one request every 10 s: the next is due 10 s after the first, minus the few ms this test took
@@ -62,24 +62,24 @@ class RateLimitScriptTest {
     RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix, false);
     RateLimitStore.Bucket key = new RateLimitStore.Bucket("beta", "k:beta-key", new RateLimiter.Rate(600, 100));
     RateLimitStore.Bucket team = new RateLimitStore.Bucket("beta", "t:beta", new RateLimiter.Rate(60, 1));
-    assertTrue(SecurityFixture.await(store.acquire(List.of(key, team))).admitted());
-    String keyTat = SecurityFixture.await(redis.call(api -> api.get(prefix + ":{t:beta}:rate:k:beta-key"))).toString();
+    assertTrue(Await.await(store.acquire(List.of(key, team))).admitted());
+    String keyTat = Await.await(redis.call(api -> api.get(prefix + ":{t:beta}:rate:k:beta-key"))).toString();
 
-    RateLimiter.Decision refused = SecurityFixture.await(store.acquire(List.of(key, team)));
+    RateLimiter.Decision refused = Await.await(store.acquire(List.of(key, team)));
 
     assertFalse(refused.admitted());
     assertEquals(1, refused.limit());
     assertEquals(keyTat,
-        SecurityFixture.await(redis.call(api -> api.get(prefix + ":{t:beta}:rate:k:beta-key"))).toString());
+        Await.await(redis.call(api -> api.get(prefix + ":{t:beta}:rate:k:beta-key"))).toString());
   }
 
   @Test
   void keysExpireOnceTheBucketIsFullAgain() {
     String prefix = prefix();
     RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix, false);
-    SecurityFixture.await(store.acquire(
+    Await.await(store.acquire(
         List.of(new RateLimitStore.Bucket("gamma", "t:gamma", new RateLimiter.Rate(60, 1)))));
-    long ttl = SecurityFixture.await(redis.call(api -> api.pttl(prefix + ":{t:gamma}:rate:t:gamma"))).toLong();
+    long ttl = Await.await(redis.call(api -> api.pttl(prefix + ":{t:gamma}:rate:t:gamma"))).toLong();
     assertTrue(ttl > 900 && ttl <= 1001, "ttl " + ttl);
   }
 
@@ -92,17 +92,17 @@ class RateLimitScriptTest {
       RedisRateLimitStore store = new RedisRateLimitStore(connector, prefix(), false);
       List<RateLimitStore.Bucket> buckets =
           List.of(new RateLimitStore.Bucket("alpha", "t:alpha", new RateLimiter.Rate(60, 10)));
-      assertTrue(SecurityFixture.await(store.acquire(buckets)).admitted());
+      assertTrue(Await.await(store.acquire(buckets)).admitted());
       owned.stop();
       long start = System.nanoTime();
-      Throwable failure = SecurityFixture.await(store.acquire(buckets).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
+      Throwable failure = Await.await(store.acquire(buckets).transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
       long ms = (System.nanoTime() - start) / 1_000_000;
       assertTrue(failure instanceof dev.ideogate.api.GatewayException, String.valueOf(failure));
       assertEquals("budget_store_unavailable", ((dev.ideogate.api.GatewayException) failure).error().code());
       assertTrue(ms < 1000, ms + " ms");
     } finally {
-      SecurityFixture.await(connector.close());
-      SecurityFixture.await(local.close());
+      Await.await(connector.close());
+      Await.await(local.close());
       owned.close();
     }
   }
@@ -117,12 +117,12 @@ class RateLimitScriptTest {
       owned.stop();
       List<RateLimitStore.Bucket> buckets =
           List.of(new RateLimitStore.Bucket("alpha", "t:alpha", new RateLimiter.Rate(60, 2)));
-      assertTrue(SecurityFixture.await(store.acquire(buckets)).admitted());
-      assertTrue(SecurityFixture.await(store.acquire(buckets)).admitted());
-      assertFalse(SecurityFixture.await(store.acquire(buckets)).admitted());
+      assertTrue(Await.await(store.acquire(buckets)).admitted());
+      assertTrue(Await.await(store.acquire(buckets)).admitted());
+      assertFalse(Await.await(store.acquire(buckets)).admitted());
     } finally {
-      SecurityFixture.await(connector.close());
-      SecurityFixture.await(local.close());
+      Await.await(connector.close());
+      Await.await(local.close());
       owned.close();
     }
   }

@@ -24,7 +24,7 @@ public final class GatewayHarness implements AutoCloseable {
   private final List<Gateway> gateways = new ArrayList<>();
 
   public GatewayHarness(SimulatorOptions simulatorOptions) {
-    this.simulator = Http.await(IdeogramSimulator.start(clientVertx, simulatorOptions));
+    this.simulator = Await.await(IdeogramSimulator.start(clientVertx, simulatorOptions));
   }
 
   /** A simulator with no delay that accepts any key. */
@@ -39,7 +39,7 @@ public final class GatewayHarness implements AutoCloseable {
   public Gateway start(GatewayConfig config, Gateway.Options options) {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     replicaVertx.add(vertx);
-    Gateway gateway = Http.await(Gateway.start(vertx, config, options));
+    Gateway gateway = Await.await(Gateway.start(vertx, config, options));
     gateways.add(gateway);
     return gateway;
   }
@@ -48,7 +48,7 @@ public final class GatewayHarness implements AutoCloseable {
   public void kill(Gateway gateway) {
     int index = gateways.indexOf(gateway);
     Vertx vertx = replicaVertx.get(index);
-    Http.await(vertx.close());
+    Await.await(vertx.close());
   }
 
   public SimulatorStats statsFor(String team) {
@@ -59,14 +59,14 @@ public final class GatewayHarness implements AutoCloseable {
   public void close() {
     for (int i = 0; i < gateways.size(); i++) {
       try {
-        Http.await(gateways.get(i).stop());
+        Await.await(gateways.get(i).stop());
       } catch (AssertionError | RuntimeException ignored) {
         // a killed replica cannot stop again
       }
-      Http.await(replicaVertx.get(i).close());
+      Await.await(replicaVertx.get(i).close());
     }
     http.close();
-    Http.await(simulator.stop());
-    Http.await(clientVertx.close());
+    Await.await(simulator.stop());
+    Await.await(clientVertx.close());
   }
 }

@@ -1,5 +1,6 @@
 package dev.ideogate.testing;
 
+import static dev.ideogate.testing.Await.await;
 import dev.ideogate.Gateway;
 import dev.ideogate.config.ConfigLoader;
 import dev.ideogate.config.GatewayConfig;
@@ -24,7 +25,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The security tests' world: a fast simulator, gateway replicas each on their own {@link Vertx}, and a WebClient.
@@ -148,13 +148,6 @@ public final class SecurityFixture implements AutoCloseable {
     return await(send(HttpMethod.POST, port, path, key == null ? Map.of() : Map.of("Api-Key", key), null));
   }
 
-  public static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-  }
 
   @Override
   public void close() {
