@@ -8,6 +8,7 @@ import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.sim.RecordedRequest;
 import dev.ideogate.sim.SimulatorKnobs;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.GatewayHarness;
 import dev.ideogate.testing.Http.Reply;
 import dev.ideogate.testing.Http;
@@ -81,7 +82,9 @@ class DispatcherTest {
       for (int i = 0; i < 300; i++) {
         flood.add(send(harness, gateway, "flood-a", "/generate", i).onSuccess(r -> aDone.incrementAndGet()));
       }
-      await(Future.future(p -> harness.clientVertx.setTimer(100, id -> p.complete())));
+      // the whole flood is in the lane (queued, in flight or done) before the small team arrives
+      Await.until("the flood reached the lane", () -> aDone.get() + gateway.dispatcher().lanes().stream()
+          .mapToInt(l -> l.queued() + l.inFlight()).sum() >= 300);
       List<Future<Reply>> small = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         small.add(send(harness, gateway, "small-b", "/generate", i));

@@ -95,27 +95,12 @@ class ProbesTest {
   }
 
   private void awaitInFlight() {
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (gateway.dispatcher().lanes().stream().mapToInt(l -> l.inFlight()).sum() == 0) {
-      assertTrue(System.currentTimeMillis() < deadline, "the request never reached the upstream");
-      sleep(10);
-    }
+    Await.until("the request reaches the upstream", Duration.ofSeconds(10),
+        () -> gateway.dispatcher().lanes().stream().mapToInt(l -> l.inFlight()).sum() > 0);
   }
 
   private void awaitStatus(String path, int status, Duration within) {
-    long deadline = System.currentTimeMillis() + within.toMillis();
-    while (probe(path)[0] != status) {
-      assertTrue(System.currentTimeMillis() < deadline, path + " did not return to " + status);
-      sleep(100);
-    }
+    Await.until(path + " returns to " + status, within, () -> probe(path)[0] == status);
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 }

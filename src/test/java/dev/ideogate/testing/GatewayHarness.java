@@ -75,8 +75,9 @@ public final class GatewayHarness implements AutoCloseable {
   /** Simulates a replica killed: its Vertx closed without draining. */
   public void kill(Gateway gateway) {
     int index = gateways.indexOf(gateway);
-    killed.add(index);
-    Await.await(replicaVertx.get(index).close());
+    if (killed.add(index)) {
+      Await.await(replicaVertx.get(index).close());
+    }
   }
 
   public SimulatorStats statsFor(String team) {
