@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -218,16 +219,16 @@ class DispatcherTest {
             .compose(resp -> resp.body()).otherwiseEmpty());
       }
       attempts.forEach(f -> await(f.otherwiseEmpty()));
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (System.currentTimeMillis() < deadline && gateway.dispatcher().lanes().stream()
-          .anyMatch(l -> l.inFlight() > 0 || l.queued() > 0)) {
-        Thread.sleep(50);
-      }
+      // a hold is released or settled just after its job leaves the lane: wait for both, then check them
+      TeamBudget budget = new TeamBudget("flaky", 100_000_000, OptionalLong.empty());
+      Await.until("the lane is empty and every hold settled or released", Duration.ofSeconds(30),
+          () -> gateway.dispatcher().lanes().stream().allMatch(l -> l.inFlight() == 0 && l.queued() == 0)
+              && await(gateway.ledger().usage(budget, BudgetWindow.now(Clock.systemUTC(), ZoneOffset.UTC)))
+                  .heldMicroUsd() == 0);
       var lane = gateway.dispatcher().lanes().iterator().next();
       assertEquals(0, lane.inFlight(), "no permit left taken");
       assertEquals(0, lane.queued(), "no job left queued");
-      var usage = await(gateway.ledger().usage(new TeamBudget("flaky", 100_000_000, OptionalLong.empty()),
-          BudgetWindow.now(Clock.systemUTC(), ZoneOffset.UTC)));
+      var usage = await(gateway.ledger().usage(budget, BudgetWindow.now(Clock.systemUTC(), ZoneOffset.UTC)));
       assertEquals(0, usage.heldMicroUsd(), "no hold left behind");
       long images = harness.statsFor("flaky").images();
       assertEquals(images * 80_000, usage.spentDayMicroUsd(), "every image Ideogram produced was charged, none more");

@@ -236,7 +236,8 @@ class ErrorTableTest {
     try {
       Future<Reply> inFlight = harness.http.postJson(draining.port(), "/generate", TestConfig.clientKey("errs"),
           Http.generate("a lamp", "V_2", 1));
-      Await.until("the first request is in flight at Ideogram", () -> harness.simulator.stats(fp).inFlight() == 1);
+      Await.until("the first request is in flight on this replica",
+          () -> draining.dispatcher().lanes().stream().mapToInt(l -> l.inFlight()).sum() == 1);
       Future<Void> stopped = draining.drainAndStop(Duration.ofSeconds(5));
       Reply refused = await(harness.http.postJson(draining.port(), "/generate", TestConfig.clientKey("errs"),
           Http.generate("a lamp", "V_2", 1)));
