@@ -2,13 +2,13 @@ package dev.ideogate.async;
 
 import static dev.ideogate.testing.Await.await;
 import dev.ideogate.Gateway;
+import dev.ideogate.api.Sha256;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.budget.TeamUsage;
 import dev.ideogate.config.ConfigLoader;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.policy.ClientKeys;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorOptions;
 import dev.ideogate.testing.GatewayHarness;
@@ -86,7 +86,7 @@ final class AsyncCluster implements AutoCloseable {
     team(y, "alpha", "100", "");
     team(y, "beta", "100", "");
     team(y, "gamma", "0.30", alertUrl);
-    y.append("adminKeys:\n  - { id: admin, sha256: \"").append(ClientKeys.sha256(key("admin"))).append("\" }\n");
+    y.append("adminKeys:\n  - { id: admin, sha256: \"").append(Sha256.hex(key("admin"))).append("\" }\n");
     return y.toString();
   }
 
@@ -104,7 +104,7 @@ final class AsyncCluster implements AutoCloseable {
     if (!alertUrl.isEmpty()) {
       y.append("    alerts: { webhookUrl: \"").append(alertUrl).append("\", thresholds: [80, 100] }\n");
     }
-    y.append("    clientKeys:\n      - { id: ").append(id).append("-key, sha256: \"").append(ClientKeys.sha256(key(id)))
+    y.append("    clientKeys:\n      - { id: ").append(id).append("-key, sha256: \"").append(Sha256.hex(key(id)))
         .append("\", scopes: [images:generate, usage:read] }\n");
   }
 
