@@ -17,11 +17,13 @@ import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
 import dev.ideogate.ingress.ManagementVerticle;
 import dev.ideogate.ingress.OpsRoutes;
+import dev.ideogate.ingress.RequestIdHandler;
 import dev.ideogate.ingress.RequestObserver;
 import dev.ideogate.ops.AuditLog;
 import dev.ideogate.ops.BudgetGauges;
 import dev.ideogate.ops.GatewayMetrics;
 import dev.ideogate.ops.LaneGauges;
+import dev.ideogate.tracing.Tracing;
 import dev.ideogate.upstream.IdeogramClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -71,6 +73,8 @@ public final class Gateway {
   private long budgetGaugeTimer = -1;
   private long laneGaugeTimer = -1;
   private final LaneGauges laneGauges;
+  private final Tracing tracing;
+  private final boolean ownsTracing;
   private int port;
   private int managementPort;
 
@@ -78,9 +82,19 @@ public final class Gateway {
    * What a caller may choose besides the config: the clock (tests move days), the number of ingress loops, and
    * the timing of async generations and webhooks (tests scale it down).
    */
-  public record Options(Clock clock, int ingressInstances, AsyncSettings async) {
+  public record Options(Clock clock, int ingressInstances, AsyncSettings async, Tracing tracing) {
     public Options(Clock clock, int ingressInstances) {
       this(clock, ingressInstances, AsyncSettings.defaults());
+    }
+
+    /** Traces as the config's {@code tracing:} section says. */
+    public Options(Clock clock, int ingressInstances, AsyncSettings async) {
+      this(clock, ingressInstances, async, null);
+    }
+
+    /** Traces recorded by the caller's {@link Tracing} (tests: an in-memory exporter), whatever the config says. */
+    public Options withTracing(Tracing tracing) {
+      return new Options(clock, ingressInstances, async, tracing);
     }
 
     public static Options defaults() {
@@ -88,13 +102,15 @@ public final class Gateway {
     }
 
     public Options withAsync(AsyncSettings settings) {
-      return new Options(clock, ingressInstances, settings);
+      return new Options(clock, ingressInstances, settings, tracing);
     }
   }
 
   private Gateway(Vertx vertx, GatewayConfig config, Options options) {
     this.vertx = vertx;
     this.clock = options.clock();
+    this.ownsTracing = options.tracing() == null;
+    this.tracing = ownsTracing ? Tracing.fromConfig(config.tracing()) : options.tracing();
     config.teams().values().forEach(team -> SecretMasker.register(team.upstreamKey()));
     this.settings = new AtomicReference<>(GatewaySettings.compile(config, options.clock(), Set.of()));
     this.keySecurity = KeySecurity.create(vertx, config, options.clock());
@@ -201,6 +217,7 @@ public final class Gateway {
 
   /** The ingress observer: counts the request as active until its end, and records it in metrics and audit. */
   private void countActive(RoutingContext ctx) {
+    tracing.startServerSpan(ctx, ctx.get(RequestIdHandler.KEY));
     active.incrementAndGet();
     ctx.addEndHandler(v -> active.decrementAndGet());
     requestObserver.observe(ctx);
@@ -220,8 +237,8 @@ public final class Gateway {
   /**
    * Applies a new, already validated config without a restart (ARCHITECTURE.md §4): teams, budgets, policies, client keys
    * and upstream keys take effect for the next request; a request in progress keeps the version it started with.
-   * Server ports, Redis and upstream connection settings are fixed at start: a change there is logged and waits
-   * for the next restart.
+   * Server ports, Redis, upstream connection and tracing settings are fixed at start: a change there is logged and
+   * waits for the next restart.
    */
   public void reload(GatewayConfig next) {
     GatewaySettings previous = settings.get();
@@ -237,6 +254,9 @@ public final class Gateway {
     }
     if (!old.upstream().equals(next.upstream())) {
       restartOnly.add("upstream");
+    }
+    if (!old.tracing().equals(next.tracing())) {
+      restartOnly.add("tracing");
     }
     if (!restartOnly.isEmpty()) {
       LOG.warn("config reloaded, but changes to {} take effect only after a restart", String.join(", ", restartOnly));
@@ -279,7 +299,7 @@ public final class Gateway {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
     return chain.compose(v -> async.stop()).compose(v -> ledger.close()).compose(v -> permits.close())
-        .compose(v -> keySecurity.close());
+        .compose(v -> keySecurity.close()).compose(v -> ownsTracing ? tracing.close(vertx) : Future.succeededFuture());
   }
 
   /** A port free right now on this host, other than {@code taken}. */

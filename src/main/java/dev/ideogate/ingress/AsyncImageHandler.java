@@ -107,7 +107,7 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
     TeamConfig team = admitted.team();
     UpstreamCall original = admitted.call();
     UpstreamCall call = new UpstreamCall(endpoint, upstreamQuery(ctx.request().query(), async.callbackUrl()),
-        original.contentType(), original.body(), original.apiKey());
+        original.contentType(), original.body(), original.apiKey(), original.trace());
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
         team.maxQueueWait().toMillis(), call);
     ctx.response().closeHandler(v -> dispatcher.cancel(job));

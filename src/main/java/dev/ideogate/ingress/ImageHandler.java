@@ -17,6 +17,7 @@ import dev.ideogate.policy.ClientKeys.Principal;
 import dev.ideogate.policy.ContentPolicy;
 import dev.ideogate.policy.PiiDetector;
 import dev.ideogate.policy.TeamPolicy;
+import dev.ideogate.tracing.RequestTrace;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import dev.ideogate.upstream.InvalidRequestException;
@@ -67,8 +68,11 @@ public final class ImageHandler implements Handler<RoutingContext> {
     }
     BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
     TeamConfig team = admitted.team();
+    RequestTrace trace = RequestTrace.of(ctx);
+    trace.begin(RequestTrace.RESERVE);
     ledger.reserve(new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd()), window,
             admitted.quote().worstCaseMicroUsd())
+        .andThen(reserved -> trace.end(RequestTrace.RESERVE, reserved))
         .compose(hold -> dispatchAndAccount(ctx, admitted, hold))
         .onSuccess(outcome -> respond(ctx, outcome))
         .onFailure(ctx::fail);
@@ -95,7 +99,10 @@ public final class ImageHandler implements Handler<RoutingContext> {
     checkContent(current, team, request.prompt());
     Quote quote = current.pricing().quote(request);
     String query = ctx.request().query();
-    return new Admitted(team, request, quote, new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey()));
+    RequestTrace trace = RequestTrace.of(ctx);
+    trace.admitted(team.id(), endpoint.path(), request.model());
+    return new Admitted(team, request, quote,
+        new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey(), trace.upstreamCall()));
   }
 
   private void checkContent(GatewaySettings current, TeamConfig team, String prompt) {
@@ -122,12 +129,17 @@ public final class ImageHandler implements Handler<RoutingContext> {
       return accounting.account(Future.failedFuture(Cancelled.INSTANCE));
     }
     ctx.response().closeHandler(v -> dispatcher.cancel(job));
+    RequestTrace trace = RequestTrace.of(ctx);
+    trace.queued();
     return dispatcher.dispatch(job)
         .onSuccess(result -> { // audited on errors too
           ctx.put("upstream_status", result.response().status());
           ctx.put("queue_wait_ms", result.queueWaitMs());
         })
-        .transform(accounting::account);
+        .transform(dispatched -> {
+          trace.begin(RequestTrace.SETTLE);
+          return accounting.account(dispatched).andThen(settled -> trace.end(RequestTrace.SETTLE, settled));
+        });
   }
 
   private void respond(RoutingContext ctx, Accounting.Outcome outcome) {
