@@ -124,22 +124,28 @@ public final class ImageHandler implements Handler<RoutingContext> {
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
         team.maxQueueWait().toMillis(), admitted.call());
     Accounting accounting = new Accounting(ledger, admitted.quote(), hold, ctx.get(RequestIdHandler.KEY));
+    RequestTrace trace = RequestTrace.of(ctx);
+    return dispatch(ctx, dispatcher, job).transform(dispatched -> {
+      trace.begin(RequestTrace.SETTLE);
+      return accounting.account(dispatched).andThen(settled -> trace.end(RequestTrace.SETTLE, settled));
+    });
+  }
+
+  /**
+   * Dispatches the job of a reserved request, sync or async: not at all when the client left while the budget was
+   * being reserved (nothing sent, nothing owed: {@link Cancelled}), cancelled when it leaves while queued; the
+   * upstream status and queue wait recorded for the audit, on errors too.
+   */
+  static Future<DispatchResult> dispatch(RoutingContext ctx, DispatcherVerticle dispatcher, DispatchJob job) {
     if (ctx.response().closed()) {
-      // gone while the budget was being reserved: nothing sent, nothing owed
-      return accounting.account(Future.failedFuture(Cancelled.INSTANCE));
+      return Future.failedFuture(Cancelled.INSTANCE);
     }
     ctx.response().closeHandler(v -> dispatcher.cancel(job));
-    RequestTrace trace = RequestTrace.of(ctx);
-    trace.queued();
-    return dispatcher.dispatch(job)
-        .onSuccess(result -> { // audited on errors too
-          ctx.put("upstream_status", result.response().status());
-          ctx.put("queue_wait_ms", result.queueWaitMs());
-        })
-        .transform(dispatched -> {
-          trace.begin(RequestTrace.SETTLE);
-          return accounting.account(dispatched).andThen(settled -> trace.end(RequestTrace.SETTLE, settled));
-        });
+    RequestTrace.of(ctx).queued();
+    return dispatcher.dispatch(job).onSuccess(result -> { // audited on errors too
+      ctx.put("upstream_status", result.response().status());
+      ctx.put("queue_wait_ms", result.queueWaitMs());
+    });
   }
 
   private void respond(RoutingContext ctx, Accounting.Outcome outcome) {
