@@ -13,6 +13,7 @@ import dev.ideogate.dispatch.LocalPermitStore;
 import dev.ideogate.dispatch.PermitStore;
 import dev.ideogate.dispatch.RedisPermitStore;
 import dev.ideogate.ingress.AsyncRoutes;
+import dev.ideogate.ingress.ClientEventLoops;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
 import dev.ideogate.ingress.ManagementVerticle;
@@ -66,6 +67,7 @@ public final class Gateway {
   private final AtomicInteger active = new AtomicInteger();
   private final List<String> deployments = new ArrayList<>();
   private final GatewayMetrics metrics = new GatewayMetrics();
+  private final ClientEventLoops clientLoops = new ClientEventLoops();
   private final BudgetGauges budgetGauges;
   private final RequestObserver requestObserver;
   private long budgetGaugeTimer = -1;
@@ -134,12 +136,13 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::get, ledger, dispatcher, options.clock(), draining::get,
-                  this::countActive, port, keySecurity.guards(), async, asyncRoutes),
+                  this::countActive, port, keySecurity.guards(), async, asyncRoutes, clientLoops),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })
         .compose(id -> {
           deployments.add(id);
-          OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, requestObserver::auditAdmin);
+          OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, clientLoops::ping,
+              requestObserver::auditAdmin);
           return vertx.deployVerticle(new ManagementVerticle(settings::get, ledger, options.clock(), draining::get,
               managementPort, ops, router -> {
                 keySecurity.adminRoutes(settings::get).mount(router);

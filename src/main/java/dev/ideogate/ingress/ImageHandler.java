@@ -90,6 +90,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
     } catch (InvalidRequestException e) {
       throw new GatewayException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
+    TeamPolicy.checkPrompt(request.prompt()); // limits before work: nothing keeps or scans an oversized prompt
     ctx.put("image_request", request);
     TeamPolicy.check(team, request);
     checkContent(current, team, request.prompt());
