@@ -302,6 +302,30 @@ public class ConfigLoaderTest {
   }
 
   @Test
+  void refusesUnknownCategoriesNamingThem() {
+    List<String> errors = errorsOf(MINIMAL + "contentPolicies:\n  launch-embargo: { politics: ['(?i)\\bfoo\\b'] }\n"
+        + "  mine: ['self-harm:(?i)\\bcut\\b', 'violence:(?i)\\bgore\\b']\n");
+
+    assertEquals(2, errors.size(), errors::toString);
+    assertTrue(errors.get(0).startsWith("contentPolicies.launch-embargo.politics: unknown content category 'politics'"),
+        errors::toString);
+    assertTrue(errors.get(1).startsWith("contentPolicies.mine[0]: unknown content category 'self-harm'"),
+        errors::toString);
+    assertTrue(errors.get(1).contains("self_harm"), "the message lists the known categories: " + errors);
+  }
+
+  @Test
+  void refusesPatternsRe2CannotRunNamingThem() {
+    List<String> errors = errorsOf(MINIMAL + "contentPolicies: { mine: ['brand:acme(?!corp)', '(\\w+) \\1'] }\n");
+
+    assertEquals(2, errors.size(), errors::toString);
+    assertTrue(errors.get(0).startsWith("contentPolicies.mine[0]: invalid regex 'acme(?!corp)' for RE2"),
+        errors::toString);
+    assertTrue(errors.get(1).startsWith("contentPolicies.mine[1]: invalid regex '(\\w+) \\1' for RE2"),
+        errors::toString);
+  }
+
+  @Test
   void rejectsAnInvalidRegexInAPolicy() {
     List<String> errors = errorsOf(MINIMAL + "contentPolicies: { mine: ['brand:(unclosed'] }\n");
 

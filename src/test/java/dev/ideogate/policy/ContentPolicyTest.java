@@ -2,9 +2,11 @@ package dev.ideogate.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.policy.ContentPolicy.Verdict;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -106,10 +108,21 @@ class ContentPolicyTest {
   }
 
   @Test
-  void rulesWithBackReferencesStillMatchOneByOne() {
-    ContentPolicy policy = ContentPolicy.compile("t", List.of("custom:\\b(\\w+) \\1\\b", "nsfw:(?i)nude"));
-    assertEquals("custom", policy.check("again again").category());
-    assertEquals("nsfw", policy.check("a NUDE study").category());
-    assertFalse(policy.check("once more").blocked());
+  void rulesRe2CannotRunAreRefusedAtCompile() {
+    assertThrows(IllegalArgumentException.class,
+        () -> ContentPolicy.compile("t", List.of("custom:\\b(\\w+) \\1\\b")), "back-reference");
+    assertThrows(IllegalArgumentException.class, () -> ContentPolicy.compile("t", List.of("custom:foo(?!bar)")),
+        "lookahead");
+  }
+
+  /** Backtracking took more than 20 s on this pair; RE2/J is linear, so the check simply returns. */
+  @Test
+  void catastrophicPatternsFinishOnAMaximalPrompt() {
+    ContentPolicy policy = ContentPolicy.compile("t", List.of("custom:(?i)(\\w+\\s?)+$", "custom:(a|aa)+b",
+        "custom:" + "(".repeat(500) + "x" + ")".repeat(500)));
+    String prompt = "word ".repeat(1_999) + "!!!!!";
+    ContentPolicy.Verdict verdict = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> policy.check(prompt));
+    assertFalse(verdict.blocked());
+    assertTrue(policy.check("a".repeat(10_000) + "b").blocked());
   }
 }
