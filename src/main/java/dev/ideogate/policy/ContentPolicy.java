@@ -111,11 +111,6 @@ public final class ContentPolicy {
     return new Verdict(false, tier, null);
   }
 
-  /**
-   * Built-in tiers: {@code strict} (brands and trademarks, violence, nsfw), {@code moderate} (violence, nsfw)
-   * and {@code permissive} (nothing). Company-specific competitors belong in config as {@code competitor:}
-   * entries. Words are matched whole and case-insensitively.
-   */
   /** NFKC folds look-alikes (full-width letters) onto the words the rules name; plain ASCII is already folded. */
   private static String normalize(String text) {
     for (int i = 0; i < text.length(); i++) {
@@ -124,19 +119,6 @@ public final class ContentPolicy {
       }
     }
     return text;
-  }
-
-  public static Map<String, List<String>> defaults() {
-    String brand = "brand:(?i)\\b(?:coca[- ]?cola|pepsi(?:co)?|nike|adidas|starbucks|mcdonald'?s)\\b";
-    String trademark = "trademark:(?i)\\b(?:disney|mickey[- ]?mouse|marvel|pok[eé]mon|pikachu|lego)\\b";
-    String violence = "violence:(?i)\\b(?:gore|gory|beheading|beheaded|decapitat\\w*|massacre\\w*|mutilat\\w*"
-        + "|dismember\\w*|disembowel\\w*)\\b";
-    String nsfw = "nsfw:(?i)\\b(?:nude|nudes|nudity|naked|porn\\w*|nsfw|hentai|topless|explicit\\s+sex\\w*)\\b";
-    Map<String, List<String>> tiers = new LinkedHashMap<>();
-    tiers.put("strict", List.of(brand, trademark, violence, nsfw));
-    tiers.put("moderate", List.of(violence, nsfw));
-    tiers.put("permissive", List.of());
-    return tiers;
   }
 
   /**
