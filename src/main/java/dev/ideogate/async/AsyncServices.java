@@ -54,7 +54,8 @@ public final class AsyncServices {
     this.alerts = new BudgetAlerts(vertx, ledger, store, deliveries, currentConfig, clock, timing.alertScanMs());
     this.settler = new GenerationSettler(store, ledger, deliveries, currentConfig, alerts, clock::millis);
     this.reconciler = new Reconciler(vertx, store, upstream, settler, currentConfig, timing, replica);
-    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats);
+    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats,
+        () -> currentConfig.get().environment());
     String base = config.server().publicBaseUrl();
     this.callbackUrl = base == null || base.isBlank() ? ""
         : (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CALLBACK_PATH;
