@@ -78,7 +78,7 @@ public final class IngressVerticle extends VerticleBase {
         .handler(ctx -> allowOnly(ctx, HttpMethod.GET))
         .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
         .handler(new UsageHandler(settings, ledger, clock, false));
-    asyncRoutes.mountClientRoutes(router);
+    asyncRoutes.mountClientRoutes(router, guards, dispatcher);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such route " + sanitize(ctx.request().path())
             + ": the gateway serves only the Ideogram API paths and /v1/usage")));

@@ -4,12 +4,31 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * One request to send to Ideogram: the endpoint, the client's body byte-for-byte with its content type, and the
- * team's upstream key (never the client's). {@code toString} never shows the key.
+ * team's upstream key (never the client's); or, with a {@code generationId}, the status poll
+ * {@code GET /v1/generations/{id}}, which goes through the team's lane like any call (ARCHITECTURE.md §10), so a
+ * poll loop cannot draw 429s for every team sharing the upstream key. {@code toString} never shows the key.
+ *
+ * @param generationId the generation to poll; null for an image call
  */
-public record UpstreamCall(Endpoint endpoint, String query, String contentType, Buffer body, String apiKey) {
+public record UpstreamCall(Endpoint endpoint, String query, String contentType, Buffer body, String apiKey,
+    String generationId) {
+
+  public UpstreamCall(Endpoint endpoint, String query, String contentType, Buffer body, String apiKey) {
+    this(endpoint, query, contentType, body, apiKey, null);
+  }
+
+  /** The status poll of {@code generationId} with the team's {@code apiKey}. */
+  public static UpstreamCall poll(String generationId, String apiKey) {
+    return new UpstreamCall(null, null, null, Buffer.buffer(), apiKey, generationId);
+  }
+
+  public boolean isPoll() {
+    return generationId != null;
+  }
 
   @Override
   public String toString() {
-    return "UpstreamCall[" + endpoint.path() + ", " + body.length() + " bytes, key " + KeyFingerprint.of(apiKey) + "]";
+    return "UpstreamCall[" + (isPoll() ? "poll" : endpoint.path()) + ", " + body.length() + " bytes, key "
+        + KeyFingerprint.of(apiKey) + "]";
   }
 }
