@@ -147,7 +147,8 @@ class HostileInputTest {
   @Test
   void aKeyOfAnotherEnvironmentIsRefusedLikeAnyBadKey() {
     try (SecurityFixture prod = new SecurityFixture()) {
-      String yaml = prod.yaml("", "", "").replace("environment: dev", "environment: prod");
+      String yaml = prod.yaml("redis: { singleReplica: true }\nsecurity: { tlsTerminatedByMesh: true }", "", "")
+          .replace("environment: dev", "environment: prod");
       Gateway prodGateway = prod.start(SecurityFixture.parse(yaml));
       Reply devKey = prod.get(prodGateway.port(), "/v1/usage", ALPHA_KEY);
       Reply unknown = prod.get(prodGateway.port(), "/v1/usage", "igk_prod_unknownKey0123456789abcdefghijklmnop");

@@ -21,6 +21,8 @@ class ClientKeysTest {
 
   static final GatewayConfig PROD = ConfigLoader.parse("""
       environment: prod
+      redis: { singleReplica: true }
+      security: { tlsTerminatedByMesh: true }
       teams:
         marketing:
           upstreamKey: k-1
@@ -73,6 +75,8 @@ class ClientKeysTest {
     String devKey = "igk_dev_" + "A".repeat(43);
     GatewayConfig prodWithDevHash = ConfigLoader.parse("""
         environment: prod
+        redis: { singleReplica: true }
+        security: { tlsTerminatedByMesh: true }
         teams:
           t:
             upstreamKey: k
