@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * Makes the signed POSTs of one replica: takes entries from the {@link DeliveryQueue}, signs each with its team's
  * secret ({@link WebhookSignature}, a fresh timestamp per attempt), and acknowledges on 2xx, reschedules with full
  * jitter backoff on anything else, dead-letters after the last attempt, and at once when the {@link WebhookSender}
- * refuses the address (ARCHITECTURE.md §10). Redirects are not followed (a webhook URL must not bounce the gateway
+ * refuses the address (ARCHITECTURE.md §11). Redirects are not followed (a webhook URL must not bounce the gateway
  * elsewhere). Neither the secret nor the body is logged.
  */
 public final class DeliveryWorker {
@@ -96,7 +96,7 @@ public final class DeliveryWorker {
         .add(WebhookSignature.DELIVERY_ID_HEADER, delivery.deliveryId())
         .add("Ideogate-Event", delivery.kind())
         .add("Ideogate-Attempt", Integer.toString(delivery.attempt()))
-        .add(WebhookSignature.HEADER, WebhookSignature.header(team.webhookSecret(), nowS, body));
+        .add(WebhookSignature.HEADER, WebhookSignature.header(team.webhookSecret(), nowS, delivery.deliveryId(), body));
     return sender.post(delivery.url(), headers, Buffer.buffer(body), settings.deliveryTimeoutMs())
         .transform(result -> {
           if (result.succeeded() && result.result() / 100 == 2) {

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The one outbound HTTP call Ideogate makes to a client-given URL: a webhook POST (ARCHITECTURE.md §10). In a strict
+ * The one outbound HTTP call Ideogate makes to a client-given URL: a webhook POST (ARCHITECTURE.md §11). In a strict
  * environment ({@link WebhookUrlPolicy#strict}) the host is resolved here, every address it resolves to must pass
  * {@link WebhookUrlPolicy#addressRefusal(InetAddress)}, and the connection goes to the checked address itself
  * ({@link RequestOptions#setServer}); the URL's host still names the TLS peer and the {@code Host} header. So the

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where a client may ask Ideogate to POST results (ARCHITECTURE.md §10): in {@code prod} and {@code staging} only
+ * Where a client may ask Ideogate to POST results (ARCHITECTURE.md §11): in {@code prod} and {@code staging} only
  * HTTPS to a public address; {@code dev} and {@code demo} also accept http and loopback, for a receiver on the
  * developer's machine.
  *

@@ -257,7 +257,7 @@ public final class ConfigLoader {
   }
 
   /**
-   * What {@code environment: prod} refuses (ARCHITECTURE.md §4, "production guards"), each error naming its setting:
+   * What {@code environment: prod} refuses (ARCHITECTURE.md §11, "production guards"), each error naming its setting:
    * no Redis (every replica would keep its own budget and its own in-flight limit) unless
    * {@code redis.singleReplica: true}; and, unless {@code security.tlsTerminatedByMesh: true} says a service mesh
    * encrypts every hop, a plaintext client port, an {@code http://} upstream and {@code redis://} without TLS.

@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The event loops that serve the client port, one per {@link IngressVerticle} instance, for the liveness probe
- * (ARCHITECTURE.md §7): a loop stalled by one request stalls every connection it holds, so {@code /health/live} fails
+ * (ARCHITECTURE.md §11): a loop stalled by one request stalls every connection it holds, so {@code /health/live} fails
  * when any of them does not run a task in time, and Kubernetes restarts the pod.
  */
 public final class ClientEventLoops {

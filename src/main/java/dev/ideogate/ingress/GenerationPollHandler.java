@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * {@code GET /v1/generations/{id}}: polls Ideogram with the creating team's key and passes its answer on. Any other
  * team, or an id the gateway never recorded, gets 404 exactly as for an id that does not exist, so ids cannot be
  * probed across teams. A final answer also settles the generation if nothing has yet. The route sits behind the
- * team's rate limit, and the poll goes to Ideogram through the team's lane (ARCHITECTURE.md §10): its concurrency,
+ * team's rate limit, and the poll goes to Ideogram through the team's lane (ARCHITECTURE.md §11): its concurrency,
  * queue and the shared in-flight limit of the upstream key.
  */
 public final class GenerationPollHandler implements Handler<RoutingContext> {

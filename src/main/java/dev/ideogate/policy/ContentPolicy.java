@@ -19,7 +19,7 @@ import java.util.Set;
  * An entry whose text before the first ':' is not a known category is a bare regex of category {@code custom}
  * (so {@code (?i)foo} and {@code (?:a|b)} need no prefix); the config loader has already refused an unknown one.
  *
- * <p>Regexes run on RE2/J (ARCHITECTURE.md §4): matching is linear in the prompt whatever an operator writes, so a
+ * <p>Regexes run on RE2/J (ARCHITECTURE.md §11): matching is linear in the prompt whatever an operator writes, so a
  * pattern such as {@code (\w+\s?)+$} cannot hold an event loop; RE2 refuses back-references and lookarounds,
  * and {@code check-config} says so.
  *

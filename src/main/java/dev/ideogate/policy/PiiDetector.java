@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * </ul>
  * Overlaps are resolved email first, then card, then phone.
  *
- * <p>Runs on the event loop over client text, so it must stay linear (ARCHITECTURE.md §4, "PII"): the patterns run on
+ * <p>Runs on the event loop over client text, so it must stay linear (ARCHITECTURE.md §11, "limits before work"): the patterns run on
  * RE2/J, which never backtracks; the lookarounds RE2 lacks are spelled as a consumed neighbour character around a
  * capturing group 1 (the finding), and the next search starts at that group's end. Text longer than
  * {@link #MAX_SCAN_CHARS} is refused, so a request costs at most one bounded scan per pattern.

@@ -60,7 +60,7 @@ public final class TeamPolicy {
 
   /**
    * The prompt length bound alone: checked before the prompt is kept for the audit line or scanned (ARCHITECTURE.md
-   * §4, "limits before work"), so an oversized prompt costs one count, never a PII scan or a mask.
+   * §11, "limits before work"), so an oversized prompt costs one count, never a PII scan or a mask.
    */
   public static void checkPrompt(String prompt) {
     if (prompt == null) {

@@ -5,7 +5,7 @@ import io.vertx.core.buffer.Buffer;
 /**
  * One request to send to Ideogram: the endpoint, the client's body byte-for-byte with its content type, and the
  * team's upstream key (never the client's); or, with a {@code generationId}, the status poll
- * {@code GET /v1/generations/{id}}, which goes through the team's lane like any call (ARCHITECTURE.md §10), so a
+ * {@code GET /v1/generations/{id}}, which goes through the team's lane like any call (ARCHITECTURE.md §11), so a
  * poll loop cannot draw 429s for every team sharing the upstream key. {@code toString} never shows the key.
  *
  * @param generationId the generation to poll; null for an image call

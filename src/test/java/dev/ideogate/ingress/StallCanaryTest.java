@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * One team's hostile requests never stall another team (ARCHITECTURE.md §4, "limits before work"): megabyte prompts
+ * One team's hostile requests never stall another team (ARCHITECTURE.md §11, "limits before work"): megabyte prompts
  * full of phone-like digits, deep JSON, many parts and maximal PII-laden prompts go to a team that masks personal
  * data in its audit lines, and a canary {@code /v1/usage} of another team, sent each time a hostile request is
  * answered, is answered within a second. A behaviour bound, not a speed goal: before the limits came first, one
