@@ -50,7 +50,7 @@ public final class AsyncServices {
       this.deliveries = new InMemoryDeliveryQueue(clock::millis);
     }
     this.upstream = new GenerationClient(vertx, config.upstream().baseUrl(), 10_000);
-    this.jwks = new JwksCache(upstream, 1_000);
+    this.jwks = new JwksCache(upstream, 1_000, 600_000); // a withdrawn key stops verifying within 10 min
     this.alerts = new BudgetAlerts(vertx, ledger, store, deliveries, currentConfig, clock, timing.alertScanMs());
     this.settler = new GenerationSettler(store, ledger, deliveries, currentConfig, alerts, clock::millis);
     this.reconciler = new Reconciler(vertx, store, upstream, settler, currentConfig, timing, replica);
