@@ -7,6 +7,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,12 +30,14 @@ public final class DeliveryWorker {
   private final Function<String, TeamConfig> teams;
   private final AsyncSettings settings;
   private final DeliveryStats stats;
+  private final Clock clock;
   private final WebhookSender sender;
   private volatile boolean stopped;
   private long timerId = -1;
 
   public DeliveryWorker(Vertx vertx, DeliveryQueue queue, Function<String, TeamConfig> teams, AsyncSettings settings,
-      DeliveryStats stats, Supplier<String> environment) {
+      DeliveryStats stats, Clock clock, Supplier<String> environment) {
+    this.clock = clock;
     this.vertx = vertx;
     this.queue = queue;
     this.teams = teams;
@@ -88,7 +91,7 @@ public final class DeliveryWorker {
       return queue.deadLetter(taken, "team " + delivery.team() + " has no webhook secret configured");
     }
     byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
-    long nowS = System.currentTimeMillis() / 1000;
+    long nowS = clock.millis() / 1000;
     stats.attempts.incrementAndGet();
     MultiMap headers = MultiMap.caseInsensitiveMultiMap()
         .add("Content-Type", "application/json")
@@ -101,7 +104,7 @@ public final class DeliveryWorker {
         .transform(result -> {
           if (result.succeeded() && result.result() / 100 == 2) {
             stats.delivered.incrementAndGet();
-            stats.recordLatency(System.currentTimeMillis() - delivery.enqueuedAtMs());
+            stats.recordLatency(clock.millis() - delivery.enqueuedAtMs());
             return queue.delivered(taken);
           }
           if (result.failed() && result.cause() instanceof WebhookSender.Refused refused) {

@@ -26,6 +26,7 @@ public final class JwksCache {
   private final long minRefetchMs;
   private final long maxAgeMs;
   private volatile Map<String, PublicKey> keys = Map.of();
+  // System.nanoTime() / 1e6 of the last fetch: the refetch limit is a duration, not a time of day.
   private volatile long fetchedAtMs = Long.MIN_VALUE / 2;
   private Future<Map<String, PublicKey>> inFlight;
 
@@ -41,17 +42,18 @@ public final class JwksCache {
    */
   public synchronized Future<Map<String, PublicKey>> keysFor(String keyId) {
     Map<String, PublicKey> current = keys;
-    boolean stale = System.currentTimeMillis() - fetchedAtMs >= maxAgeMs;
+    long nowMs = System.nanoTime() / 1_000_000;
+    boolean stale = nowMs - fetchedAtMs >= maxAgeMs;
     if (keyId != null && current.containsKey(keyId) && !stale) {
       return Future.succeededFuture(current);
     }
     if (inFlight != null) {
       return inFlight;
     }
-    if (System.currentTimeMillis() - fetchedAtMs < minRefetchMs) {
+    if (nowMs - fetchedAtMs < minRefetchMs) {
       return Future.succeededFuture(current);
     }
-    fetchedAtMs = System.currentTimeMillis();
+    fetchedAtMs = nowMs;
     inFlight = upstream.jwks().map(JwksCache::parse)
         .onSuccess(parsed -> keys = parsed)
         .recover(e -> {

@@ -29,7 +29,8 @@ public final class AsyncRoutes {
   public AsyncRoutes(Supplier<GatewaySettings> settings, AsyncServices async) {
     this.settings = settings;
     this.async = async;
-    this.callbacks = new CallbackHandler(async.jwks(), async.store(), async.settler(), async.timing().replayWindowS());
+    this.callbacks = new CallbackHandler(async.jwks(), async.store(), async.settler(), async.timing().replayWindowS(),
+        async.clock());
   }
 
   /**
