@@ -11,6 +11,7 @@ import dev.ideogate.dispatch.DispatchJob;
 import dev.ideogate.dispatch.DispatchResult;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.policy.ClientKeys.Principal;
+import dev.ideogate.tracing.RequestTrace;
 import dev.ideogate.upstream.UpstreamCall;
 import dev.ideogate.upstream.UpstreamResponse;
 import io.vertx.core.Future;
@@ -50,7 +51,8 @@ public final class GenerationPollHandler implements Handler<RoutingContext> {
             return Future.failedFuture(notFound());
           }
           DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
-              team.maxQueueWait().toMillis(), UpstreamCall.poll(id, team.upstreamKey()));
+              team.maxQueueWait().toMillis(), UpstreamCall.poll(id, team.upstreamKey(),
+                  RequestTrace.of(ctx).upstreamCall()));
           ctx.response().closeHandler(v -> dispatcher.cancel(job));
           return dispatcher.dispatch(job).map(DispatchResult::response)
               .recover(e -> Future.failedFuture(e instanceof GatewayException ? e
