@@ -80,7 +80,9 @@ final class AsyncCluster implements AutoCloseable {
         .append("server: { host: 127.0.0.1, port: ").append(port).append(", managementPort: 0, publicBaseUrl: ")
         .append("\"http://127.0.0.1:").append(port).append("\" }\n")
         .append("redis: { url: \"").append(redisUrl == null ? "" : redisUrl).append("\", keyPrefix: ").append(prefix)
-        .append(" }\n")
+        .append(redisUrl == null ? ", singleReplica: true" : "").append(" }\n")
+        // loopback plaintext everywhere: the prod guards are told a mesh encrypts each hop
+        .append("security: { tlsTerminatedByMesh: true }\n")
         .append("upstream: { baseUrl: \"").append(simulator.baseUrl()).append("\", maxInFlightPerKey: 10, timeout: 10s }\n")
         .append("teams:\n");
     team(y, "alpha", "100", "");

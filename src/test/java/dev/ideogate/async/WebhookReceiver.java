@@ -50,7 +50,7 @@ final class WebhookReceiver {
       String team = request.getParam("team");
       String secret = secretsByTeam.get(team);
       byte[] body = buffer.getBytes();
-      if (!WebhookSignature.verify(secret, request.getHeader("Ideogate-Signature"), body,
+      if (!WebhookSignature.verify(secret, request.getHeader("Ideogate-Signature"), deliveryId, body,
           System.currentTimeMillis() / 1000, 300)) {
         badSignatures.incrementAndGet();
         request.response().setStatusCode(401).end();
