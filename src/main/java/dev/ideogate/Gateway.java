@@ -7,6 +7,7 @@ import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.ingress.AsyncRoutes;
+import dev.ideogate.ingress.ClientEventLoops;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
 import dev.ideogate.ingress.ManagementVerticle;
@@ -49,6 +50,7 @@ public final class Gateway {
   private final GracefulDrain drain;
   private final List<String> deployments = new ArrayList<>();
   private final GatewayMetrics metrics = new GatewayMetrics();
+  private final ClientEventLoops clientLoops = new ClientEventLoops();
   private final BudgetGauges budgetGauges;
   private final RequestObserver requestObserver;
   private long budgetGaugeTimer = -1;
@@ -127,12 +129,13 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::current, stores.ledger(), dispatcher, options.clock(),
-                  drain::draining, this::countActive, port, stores.guards(), async, asyncRoutes),
+                  drain::draining, this::countActive, port, stores.guards(), async, asyncRoutes, clientLoops),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })
         .compose(id -> {
           deployments.add(id);
-          OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, requestObserver::auditAdmin);
+          OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, clientLoops::ping,
+              requestObserver::auditAdmin);
           return vertx.deployVerticle(new ManagementVerticle(settings::current, stores.ledger(), options.clock(),
               drain::draining, managementPort, ops, router -> {
                 stores.adminRoutes(settings::current).mount(router);
