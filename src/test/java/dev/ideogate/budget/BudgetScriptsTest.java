@@ -136,15 +136,15 @@ class BudgetScriptsTest {
 
   @Test
   void renewExtendsLiveHoldsAndNeverRevivesAnExpiredOne() throws InterruptedException {
-    Await.result(reserve.run(connector, keys, new ReserveScript.Args("a", NOV_26, "live", 10, 1_000, NO_MONTHLY, 1_000)));
-    Await.result(reserve.run(connector, keys, new ReserveScript.Args("a", NOV_26, "dying", 20, 1_000, NO_MONTHLY, 1)));
+    Await.await(reserve.run(connector, keys, new ReserveScript.Args("a", NOV_26, "live", 10, 1_000, NO_MONTHLY, 1_000)));
+    Await.await(reserve.run(connector, keys, new ReserveScript.Args("a", NOV_26, "dying", 20, 1_000, NO_MONTHLY, 1)));
     Thread.sleep(20);
 
-    assertEquals(1, Await.result(renew.run(connector, keys, "a", LEASE_MS, List.of("live", "dying", "settled"))));
+    assertEquals(1, Await.await(renew.run(connector, keys, "a", LEASE_MS, List.of("live", "dying", "settled"))));
 
-    long liveExpiry = Await.result(connector.send("ZSCORE", keys.holds("a"), "live")).asLong();
+    long liveExpiry = Await.await(connector.send("ZSCORE", keys.holds("a"), "live")).asLong();
     assertTrue(liveExpiry > System.currentTimeMillis() + LEASE_MS - 60_000, "renewed for about " + LEASE_MS + " ms");
-    long dyingExpiry = Await.result(connector.send("ZSCORE", keys.holds("a"), "dying")).asLong();
+    long dyingExpiry = Await.await(connector.send("ZSCORE", keys.holds("a"), "dying")).asLong();
     assertTrue(dyingExpiry <= System.currentTimeMillis(), "an expired hold stays expired");
     assertEquals(new ReserveScript.Result(null, 960), reserve("a", "next", 10, 1_000, NO_MONTHLY, NOV_26));
     assertEquals("20", get(keys.spentDay("a", "2026-11-26")), "the expired hold is charged in full");
