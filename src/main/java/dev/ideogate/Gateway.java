@@ -118,6 +118,7 @@ public final class Gateway {
         options.async());
     this.asyncRoutes = new AsyncRoutes(settings::get, async);
     async.alerts().onFired(metrics::budgetAlert);
+    metrics.webhookDeliveries(async.deliveryStats());
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Options options) {
@@ -279,7 +280,7 @@ public final class Gateway {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
     return chain.compose(v -> async.stop()).compose(v -> ledger.close()).compose(v -> permits.close())
-        .compose(v -> keySecurity.close());
+        .compose(v -> keySecurity.close()).andThen(v -> metrics.close());
   }
 
   /** A port free right now on this host, other than {@code taken}. */

@@ -1,5 +1,6 @@
 package dev.ideogate.cli;
 
+import dev.ideogate.ops.BuildInfo;
 import dev.ideogate.sim.SimulateCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -46,12 +47,12 @@ public final class Main implements Runnable {
     return out;
   }
 
-  /** Version from the jar manifest, "dev" when run from classes. */
+  /** The pom's version and the git commit of the build ({@link BuildInfo}). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"ideogate " + (version == null ? "dev" : version)};
+      BuildInfo build = BuildInfo.current();
+      return new String[] {"ideogate " + build.version() + " (commit " + build.commit() + ")"};
     }
   }
 }

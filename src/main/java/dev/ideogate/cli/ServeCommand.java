@@ -59,7 +59,18 @@ final class ServeCommand implements Callable<Integer> {
     if (demo) {
       printDemoBanner(gateway);
     } else {
-      ConfigWatcher.start(vertx, config, System::getenv, CONFIG_POLL_MS, gatewayConfig, gateway::reload);
+      ConfigWatcher.start(vertx, config, System::getenv, CONFIG_POLL_MS, gatewayConfig, gateway::reload,
+          new ConfigWatcher.Outcomes() {
+            @Override
+            public void applied() {
+              gateway.metrics().configReload(true);
+            }
+
+            @Override
+            public void rejected() {
+              gateway.metrics().configReload(false);
+            }
+          });
     }
     Duration grace = gatewayConfig.server().drainGrace();
     CompletableFuture<Void> stopped = new CompletableFuture<>();
