@@ -60,17 +60,7 @@ final class ServeCommand implements Callable<Integer> {
       printDemoBanner(gateway);
     } else {
       ConfigWatcher.start(vertx, config, System::getenv, CONFIG_POLL_MS, gatewayConfig, gateway::reload,
-          new ConfigWatcher.Outcomes() {
-            @Override
-            public void applied() {
-              gateway.metrics().configReload(true);
-            }
-
-            @Override
-            public void rejected() {
-              gateway.metrics().configReload(false);
-            }
-          });
+          gateway.metrics().configOutcomes());
     }
     Duration grace = gatewayConfig.server().drainGrace();
     CompletableFuture<Void> stopped = new CompletableFuture<>();

@@ -1,6 +1,7 @@
 package dev.ideogate.ops;
 
 import dev.ideogate.async.DeliveryStats;
+import dev.ideogate.config.ConfigWatcher;
 import dev.ideogate.dispatch.DispatchEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -138,6 +139,21 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
     if (ok) {
       configReloadOkAtMs.set(System.currentTimeMillis());
     }
+  }
+
+  /** What a {@link ConfigWatcher} reports, as {@link #configReload} figures. */
+  public ConfigWatcher.Outcomes configOutcomes() {
+    return new ConfigWatcher.Outcomes() {
+      @Override
+      public void applied() {
+        configReload(true);
+      }
+
+      @Override
+      public void rejected() {
+        configReload(false);
+      }
+    };
   }
 
   /** Webhook deliveries of this replica's worker, read from its counters at each scrape. */
