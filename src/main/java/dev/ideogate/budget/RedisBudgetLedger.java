@@ -173,6 +173,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
     return outcome;
   }
 
+  @Override
+  public boolean storeDown() {
+    return storeDown.get();
+  }
+
   private <T> Future<T> unavailable(Throwable cause, Supplier<Future<T>> failOpen) {
     boolean open = failOpen != null && fallback != null;
     if (storeDown.compareAndSet(false, true)) {
