@@ -25,7 +25,7 @@ public final class Main implements Runnable {
     String[] effective = args.length == 0 || args[0].startsWith("--") && !isTopLevelOption(args[0])
         ? prepend("serve", args)
         : args;
-    int exit = new CommandLine(new Main()).execute(effective);
+    int exit = commandLine().execute(effective);
     if (exit != 0 || !"serve".equals(effective[0]) && !"simulate".equals(effective[0])) {
       System.exit(exit);
     }
@@ -34,6 +34,20 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  /**
+   * The command tree with the exit codes of ARCHITECTURE.md §8: 0 done, 1 invalid input or a failure (one line on
+   * stderr, no stack trace: a busy port, a missing file, an unreadable secret), 2 a usage error (picocli's default).
+   */
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("error: " + CliErrors.oneLine(e));
+      cmd.getErr().flush();
+      return CommandLine.ExitCode.SOFTWARE;
+    });
+    return commandLine;
   }
 
   private static boolean isTopLevelOption(String arg) {
