@@ -37,7 +37,7 @@ public final class Main implements Runnable {
   }
 
   /**
-   * The command tree with the exit codes of ARCHITECTURE.md §8: 0 done, 1 invalid input or a failure (one line on
+   * The command tree with the exit codes of ARCHITECTURE.md §9: 0 done, 1 invalid input or a failure (one line on
    * stderr, no stack trace: a busy port, a missing file, an unreadable secret), 2 a usage error (picocli's default).
    */
   static CommandLine commandLine() {

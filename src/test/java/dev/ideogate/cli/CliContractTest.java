@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The command line as a user meets it (ARCHITECTURE.md §8): every option described and labelled, exit 2 for a usage
+ * The command line as a user meets it (ARCHITECTURE.md §9): every option described and labelled, exit 2 for a usage
  * error and 1 for invalid input, the real version, a rotated key keeping its predecessor's lifetime, and one-line
  * errors for a busy port, a missing file and an unreadable secret.
  */
