@@ -1,6 +1,10 @@
 package dev.ideogate.architecture;
 
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -8,6 +12,9 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.ideogate.upstream.Endpoint;
+import dev.ideogate.upstream.IdeogramEnums;
+import dev.ideogate.upstream.KeyFingerprint;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +70,24 @@ class ArchitectureTest {
             "dev.ideogate.upstream..", "dev.ideogate.redis..", "dev.ideogate.budget..", "dev.ideogate.dispatch..",
             "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
             "dev.ideogate.sim..", "dev.ideogate.cli..")
+        .check(MAIN);
+  }
+
+  /** The simulator stands in for Ideogram: its own reading of the contract, only plain constants of upstream. */
+  static ArchRule simulatorUsesOnlyApiAndUpstreamConstants() {
+    return classes().that().resideInAPackage("dev.ideogate.sim..")
+        .should().onlyDependOnClassesThat(resideOutsideOfPackage("dev.ideogate..")
+            .or(resideInAnyPackage("dev.ideogate.sim..", "dev.ideogate.api.."))
+            .or(belongToAnyOf(Endpoint.class, IdeogramEnums.class, KeyFingerprint.class)))
+        .because("the simulator must not validate requests with the gateway's own code (ARCHITECTURE.md, Layers)");
+  }
+
+  @Test
+  void simulatorUsesOnlyApiAndUpstreamConstantsAndOnlyCliAndWiringUseIt() {
+    simulatorUsesOnlyApiAndUpstreamConstants().check(MAIN);
+    noClasses().that().resideOutsideOfPackages("dev.ideogate.sim..", "dev.ideogate.cli..")
+        .and().resideOutsideOfPackage("dev.ideogate")
+        .should().dependOnClassesThat().resideInAPackage("dev.ideogate.sim..")
         .check(MAIN);
   }
 
