@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -64,14 +63,15 @@ public final class LuaScript {
   }
 
   /** EVALSHA with the given keys and arguments; on NOSCRIPT, EVAL of the source (which caches it). */
-  public Future<Response> run(RedisConnector redis, List<String> keys, List<String> args) {
+  public Future<Reply> run(RedisConnector redis, List<String> keys, List<String> args) {
     long startNs = System.nanoTime();
     return redis
         .call(api -> api.evalsha(flat(sha1, keys, args)))
         .recover(err -> isNoScript(err)
             ? redis.call(api -> api.eval(flat(source, keys, args)))
             : Future.failedFuture(err))
-        .andThen(ar -> observe(System.nanoTime() - startNs, ar.failed()));
+        .andThen(ar -> observe(System.nanoTime() - startNs, ar.failed()))
+        .map(Reply::of);
   }
 
   /**
