@@ -53,7 +53,7 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
   private final Map<String, AtomicInteger> laneLimit = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> queueDepth = new ConcurrentHashMap<>();
   private final AtomicInteger configReloadOk = new AtomicInteger(1);
-  private final AtomicLong configReloadOkAtMs = new AtomicLong(System.currentTimeMillis());
+  private final AtomicLong configReloadOkAtMs = new AtomicLong();
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private Runnable beforeScrape = () -> {};
 
@@ -63,6 +63,8 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
 
   public GatewayMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    // The registry's clock, not the JVM's: the wall clock is read at the root only (ArchitectureTest).
+    configReloadOkAtMs.set(registry.config().clock().wallTime());
     new JvmMemoryMetrics().bindTo(registry);
     gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -137,7 +139,7 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
         .increment();
     configReloadOk.set(ok ? 1 : 0);
     if (ok) {
-      configReloadOkAtMs.set(System.currentTimeMillis());
+      configReloadOkAtMs.set(registry.config().clock().wallTime());
     }
   }
 
