@@ -46,10 +46,6 @@ public final class BudgetGauges {
     Gauge.builder("ideogate.budget.store.up", ledger, l -> l.storeDown() ? 0 : 1)
         .description("0 while the budget store (Redis) does not answer this replica, else 1")
         .register(registry);
-    Gauge.builder("ideogate.budget.fail.open.active", ledger,
-            l -> l.storeDown() && config.get().redis().failOpen() ? 1 : 0)
-        .description("1 while this replica enforces budgets alone on a local ledger (Redis down, failMode open)")
-        .register(registry);
   }
 
   /** Reads every configured team's usage and updates its series; a refresh still running is joined, not doubled. */

@@ -45,6 +45,7 @@ class ArchitectureTest {
         .layer("policy").definedBy("dev.ideogate.policy..")
         .layer("async").definedBy("dev.ideogate.async..")
         .layer("ops").definedBy("dev.ideogate.ops..")
+        .layer("tracing").definedBy("dev.ideogate.tracing..")
         .layer("ingress").definedBy("dev.ideogate.ingress..")
         .layer("sim").definedBy("dev.ideogate.sim..")
         .layer("cli").definedBy("dev.ideogate.cli..")
@@ -53,16 +54,17 @@ class ArchitectureTest {
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("ingress").mayOnlyBeAccessedByLayers("wiring", "cli")
         .whereLayer("ops").mayOnlyBeAccessedByLayers("ingress", "wiring", "cli")
+        .whereLayer("tracing").mayOnlyBeAccessedByLayers("ingress", "wiring", "cli")
         .whereLayer("async").mayOnlyBeAccessedByLayers("ingress", "ops", "wiring", "cli")
         .whereLayer("budget").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
         .whereLayer("dispatch").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
         .whereLayer("policy").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
         .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "wiring", "cli")
-        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "ingress",
-            "sim", "wiring", "cli")
+        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "tracing",
+            "ingress", "sim", "wiring", "cli")
         .whereLayer("sim").mayOnlyBeAccessedByLayers("wiring", "cli")
         .whereLayer("config").mayOnlyBeAccessedByLayers("upstream", "redis", "budget", "dispatch", "policy", "async",
-            "ops", "ingress", "wiring", "cli");
+            "ops", "tracing", "ingress", "wiring", "cli");
   }
 
   @Test
@@ -77,6 +79,14 @@ class ArchitectureTest {
             "dev.ideogate.upstream..", "dev.ideogate.redis..", "dev.ideogate.budget..", "dev.ideogate.dispatch..",
             "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
             "dev.ideogate.sim..", "dev.ideogate.cli..")
+        .check(MAIN);
+  }
+
+  /** OpenTelemetry stays in its package: lower layers carry trace context as plain data (upstream.CallTrace). */
+  @Test
+  void onlyTheTracingPackageUsesOpenTelemetry() {
+    noClasses().that().resideOutsideOfPackage("dev.ideogate.tracing..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.opentelemetry..")
         .check(MAIN);
   }
 

@@ -31,7 +31,7 @@ class GrafanaDashboardTest {
       "ideogate_upstream_duration_seconds_bucket", "ideogate_spend_usd_total",
       "ideogate_redis_script_duration_seconds_bucket", "ideogate_redis_script_errors_total",
       "ideogate_webhook_deliveries_total", "ideogate_webhook_dead_letters_total",
-      "ideogate_config_last_reload_successful", "ideogate_budget_store_up", "ideogate_budget_fail_open_active",
+      "ideogate_config_last_reload_successful", "ideogate_budget_store_up", "ideogate_fail_open_active",
       "ideogate_build_info");
   private static final Pattern SELECTOR = Pattern.compile("(ideogate_[a-z_]+)(\\{[^}]*})?");
   private static final Pattern METRIC = Pattern.compile("ideogate_[a-z_]+");

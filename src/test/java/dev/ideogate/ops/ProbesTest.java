@@ -66,7 +66,6 @@ class ProbesTest {
     assertTrue(refused.getHeader("Retry-After") != null, "Retry-After on the gateway's 503");
     PrometheusText metrics = new PrometheusText(gateway.metrics().scrape());
     assertEquals(0.0, metrics.value("ideogate_budget_store_up"), "IdeogateBudgetStoreUnavailable's signal");
-    assertEquals(0.0, metrics.value("ideogate_budget_fail_open_active"));
     assertEquals(200, probe("/health/live")[0]);
     redis.restart();
     awaitStatus("/health/ready", 200, Duration.ofSeconds(10));
@@ -103,7 +102,7 @@ class ProbesTest {
     String body = fixture.management(gateway, "/health/ready", null, null).bodyAsString();
     assertTrue(body.contains("\"reachable\":false") && body.contains("\"failMode\":\"open\""), body);
     fixture.generate(gateway, clientKey, "V_2_TURBO"); // the reservation finds Redis down and falls back
-    assertEquals(1.0, new PrometheusText(gateway.metrics().scrape()).value("ideogate_budget_fail_open_active"),
+    assertEquals(1.0, new PrometheusText(gateway.metrics().scrape()).value("ideogate_fail_open_active", "store", "budget"),
         "IdeogateFailOpenActive's signal");
     redis.restart();
   }
