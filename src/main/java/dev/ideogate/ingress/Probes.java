@@ -47,7 +47,9 @@ public final class Probes {
         .register("not-draining", promise -> promise.complete(draining.getAsBoolean()
             ? Status.KO(new JsonObject().put("reason", "draining: this replica is shutting down"))
             : Status.OK()))
+        // Its own, shorter timeout: a stalled loop is DOWN (503), not a failed procedure (500).
         .register("dispatcher", CHECK_TIMEOUT_MS, promise -> dispatcherPing.get()
+            .timeout(STORE_PING_MS, TimeUnit.MILLISECONDS)
             .onComplete(ar -> promise.tryComplete(ar.succeeded() ? Status.OK()
                 : Status.KO(new JsonObject().put("reason", "the dispatcher's event loop is stalled")))))
         .register("budget-store", CHECK_TIMEOUT_MS, promise -> ledger.ping()
