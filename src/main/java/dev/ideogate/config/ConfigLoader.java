@@ -266,7 +266,8 @@ public final class ConfigLoader {
         s.duration("commandTimeout", Duration.ofSeconds(1)),
         s.string("keyPrefix", "ideogate"),
         s.duration("holdLease", Duration.ofSeconds(30)),
-        s.integer("poolSize", 32, 1, 1024));
+        s.integer("poolSize", 32, 1, 1024),
+        s.string("sentinelMaster", GatewayConfig.Redis.DEFAULT_SENTINEL_MASTER).trim());
     if (!redis.keyPrefix().matches("[A-Za-z0-9_.-]{1,64}")) {
       s.error("keyPrefix", "must match [A-Za-z0-9_.-]{1,64}");
     }
@@ -275,6 +276,9 @@ public final class ConfigLoader {
     if (redis.holdLease().compareTo(redis.commandTimeout().multipliedBy(2)) < 0) {
       s.error("holdLease", "must be at least twice redis.commandTimeout (" + Durations.format(redis.commandTimeout())
           + "): the heartbeat renews a hold every third of its lease");
+    }
+    if (!redis.sentinelMaster().matches("[A-Za-z0-9_.-]{1,128}")) {
+      s.error("sentinelMaster", "must match [A-Za-z0-9_.-]{1,128}");
     }
     if (redis.enabled() && !redis.url().matches("(?i)rediss?://.+")) {
       s.error("url", "must start with redis:// or rediss://");
