@@ -140,6 +140,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
     return redis.ping().recover(err -> Future.failedFuture(storeUnavailable()));
   }
 
+  /** Stops renewing this ledger's holds, as a dead replica would (tests of expiry; {@link #close} does it too). */
+  void stopRenewing() {
+    heartbeat.stop();
+  }
+
   @Override
   public Future<Void> close() {
     heartbeat.stop();
