@@ -30,6 +30,7 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
   private final LuaScript ack = LuaScript.load("webhook_ack");
   private final LuaScript retry = LuaScript.load("webhook_retry");
   private final LuaScript moveDue = LuaScript.load("webhook_move_due");
+  private final LuaScript redeliver = LuaScript.load("webhook_redeliver");
   private final DeliveryStats stats;
   private volatile boolean groupReady;
   private long lastReclaimMs;
@@ -185,6 +186,23 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
   public Future<List<JsonObject>> deadLetters(int max) {
     return redis.call(api -> api.lrange(keys.dead(), "0", Integer.toString(max - 1)))
         .map(r -> RedisAsyncStore.strings(r).stream().map(JsonObject::new).toList());
+  }
+
+  /** Finds the stored entry (LREM needs it byte for byte), then takes and requeues it in one step. */
+  @Override
+  public Future<Boolean> retryDeadLetter(String deliveryId) {
+    return redis.call(api -> api.lrange(keys.dead(), "0", Integer.toString(MAX_DEAD - 1)))
+        .compose(r -> {
+          String stored = RedisAsyncStore.strings(r).stream()
+              .filter(json -> deliveryId.equals(new JsonObject(json).getString("delivery_id")))
+              .findFirst().orElse(null);
+          if (stored == null) {
+            return Future.succeededFuture(false);
+          }
+          String delivery = DeliveryQueue.redelivery(new JsonObject(stored), System.currentTimeMillis()).toJson();
+          return redeliver.run(redis, List.of(keys.dead(), keys.stream()), List.of(stored, delivery))
+              .map(taken -> taken.toLong() == 1);
+        });
   }
 
   @Override
