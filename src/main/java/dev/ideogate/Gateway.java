@@ -7,6 +7,7 @@ import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.InMemoryBudgetLedger;
 import dev.ideogate.budget.RedisBudgetLedger;
 import dev.ideogate.config.GatewayConfig;
+import dev.ideogate.dashboard.Dashboard;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.dispatch.LocalPermitStore;
@@ -15,6 +16,7 @@ import dev.ideogate.dispatch.RedisPermitStore;
 import dev.ideogate.ingress.AsyncRoutes;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
+import dev.ideogate.ingress.KeyAdminRoutes;
 import dev.ideogate.ingress.ManagementVerticle;
 import dev.ideogate.ingress.OpsRoutes;
 import dev.ideogate.ingress.RequestObserver;
@@ -140,10 +142,14 @@ public final class Gateway {
         .compose(id -> {
           deployments.add(id);
           OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, requestObserver::auditAdmin);
+          KeyAdminRoutes keyAdmin = keySecurity.adminRoutes(settings::get);
+          Dashboard dashboard = new Dashboard(settings::get, ledger, options.clock(), keyAdmin, async.deliveries(),
+              dispatcher, metrics.registry());
           return vertx.deployVerticle(new ManagementVerticle(settings::get, ledger, options.clock(), draining::get,
               managementPort, ops, router -> {
-                keySecurity.adminRoutes(settings::get).mount(router);
+                keyAdmin.mount(router);
                 asyncRoutes.mountManagementRoutes(router);
+                dashboard.mount(router);
               }));
         })
         .compose(id -> {
