@@ -90,8 +90,7 @@ public final class Dashboard {
     router.route(PATH + "*").handler(Dashboard::securityHeaders);
     router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(4096));
     router.get(PATH + "/static/:name").handler(this::asset);
-    router.get(PATH).handler(ctx -> redirect(ctx, PATH + "/"));
-    router.get(PATH + "/").handler(this::home);
+    router.get(PATH + "/").handler(this::home); // Vert.x matches /dashboard too
     router.get(PATH + "/login").handler(this::loginPage);
     router.post(PATH + "/login").handler(this::signIn);
     router.post(PATH + "/logout").handler(this::signOut);
