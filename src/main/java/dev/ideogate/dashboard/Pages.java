@@ -192,8 +192,9 @@ final class Pages {
       }
       table.append("<td>").append(esc(String.join(", ", key.scopes().stream().sorted().toList())))
           .append("</td><td class=\"num\">").append(key.requests24h()).append("</td><td class=\"num\">")
-          .append(key.errors24h()).append("</td><td>").append(esc(time(key.lastUsed(), zone))).append("</td><td>")
-          .append(key.ageDays() == null ? "unknown" : key.ageDays() + " days").append("</td><td>")
+          .append(key.errors24h()).append("</td><td class=\"time\">").append(esc(time(key.lastUsed(), zone)))
+          .append("</td><td class=\"time\">")
+          .append(key.ageDays() == null ? "unknown" : key.ageDays() + " days").append("</td><td class=\"time\">")
           .append(key.expiresAt() == null ? "never" : esc(time(key.expiresAt(), zone)))
           .append("</td><td class=\"state state-").append(esc(key.state())).append("\">").append(esc(key.state()))
           .append("</td><td>").append(key.rotationDue() ? "<strong>yes</strong>: " + esc(String.join("; ",
@@ -258,7 +259,7 @@ final class Pages {
           .append("</code></th><td>").append(esc(letter.getString("team"))).append("</td><td>")
           .append(esc(letter.getString("kind"))).append("</td><td class=\"url\">").append(esc(letter.getString("url")))
           .append("</td><td class=\"num\">").append(letter.getInteger("attempts", 0)).append("</td><td>")
-          .append(esc(letter.getString("reason"))).append("</td><td>")
+          .append(esc(letter.getString("reason"))).append("</td><td class=\"time\">")
           .append(esc(time(deadAt == null ? null : Instant.ofEpochMilli(deadAt), zone))).append("</td><td>")
           .append("<form method=\"post\" action=\"/dashboard/webhooks/").append(id).append("/retry\">")
           .append(csrf(admin)).append("<button type=\"submit\">Retry ").append(id).append("</button></form></td></tr>");
