@@ -1,9 +1,6 @@
 package dev.ideogate.sim;
 
 import dev.ideogate.upstream.Endpoint;
-import dev.ideogate.upstream.ImageRequest;
-import dev.ideogate.upstream.InvalidRequestException;
-import dev.ideogate.upstream.RequestSchema;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -66,9 +63,10 @@ final class AsyncGenerationHandler implements Handler<RoutingContext> {
     RequestBodyReader.read(request, endpoint).onComplete(read -> {
       try {
         if (read.failed()) {
-          throw read.cause() instanceof SimRejection known ? known : SimRejection.of(400, "unreadable body");
+          throw read.cause() instanceof SimRejection known ? known
+              : SimRejection.of(400, "unreadable body: " + read.cause().getMessage());
         }
-        ImageRequest image = check(read.result());
+        SimRequest image = check(read.result());
         long price = SimPricing.priceMicroUsd(image);
         if (!account.charge(price)) {
           throw new SimRejection(402, new JsonObject().put("error", "Insufficient credits")
@@ -79,21 +77,21 @@ final class AsyncGenerationHandler implements Handler<RoutingContext> {
         async.generations.put(new SimGenerations.Generation(id, account.fingerprint(), created, "pending", null));
         account.finish(call, 200, 0, System.currentTimeMillis());
         ImageCallHandler.sendJson(request.response(), 200, new JsonObject().put("generation_id", id), null);
-        complete(id, created, account, image, read.result(), price, baseUrl, webhookUrl);
+        complete(id, created, account, image, price, baseUrl, webhookUrl);
       } catch (SimRejection rejection) {
         account.finish(call, rejection.status, 0, System.currentTimeMillis());
         ImageCallHandler.sendJson(request.response(), rejection.status, rejection.body, null);
+      } catch (RuntimeException bug) {
+        // a simulator bug answers 500, as on the sync routes, never a hang
+        account.finish(call, 500, 0, System.currentTimeMillis());
+        ImageCallHandler.sendJson(request.response(), 500,
+            new JsonObject().put("error", "simulator error: " + bug), null);
       }
     });
   }
 
-  private ImageRequest check(RequestBodyReader.Body body) {
-    ImageRequest image;
-    try {
-      image = RequestSchema.check(endpoint, body.fields(), body.files());
-    } catch (InvalidRequestException e) {
-      throw SimRejection.of(400, e.getMessage());
-    }
+  private SimRequest check(RequestBodyReader.Body body) {
+    SimRequest image = IdeogramContract.check(endpoint, body.fields(), body.files());
     String prompt = image.prompt().toLowerCase(Locale.ROOT);
     if (options.flaggedWords().stream().anyMatch(word -> prompt.contains(word.toLowerCase(Locale.ROOT)))) {
       throw SimRejection.of(422, ImageCallHandler.SAFETY_ERROR);
@@ -101,8 +99,8 @@ final class AsyncGenerationHandler implements Handler<RoutingContext> {
     return image;
   }
 
-  private void complete(String id, String created, SimAccount account, ImageRequest image,
-      RequestBodyReader.Body body, long price, String baseUrl, String webhookUrl) {
+  private void complete(String id, String created, SimAccount account, SimRequest image, long price,
+      String baseUrl, String webhookUrl) {
     SimAsyncKnobs knobs = async.knobs();
     long delayMs = knobs.latencyMs() != null ? knobs.latencyMs()
         : SimLatency.delayMs(image, options.timeScale(), SimulatorKnobs.NONE);
@@ -112,7 +110,7 @@ final class AsyncGenerationHandler implements Handler<RoutingContext> {
       if (failed) {
         account.refund(price);
       } else {
-        data = ImageResponses.images(image, body.fields(), baseUrl, urls, 0, System.currentTimeMillis())
+        data = ImageResponses.images(image, baseUrl, urls, 0, System.currentTimeMillis())
             .getJsonArray("data");
       }
       SimGenerations.Generation done =

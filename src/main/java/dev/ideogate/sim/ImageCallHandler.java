@@ -1,9 +1,6 @@
 package dev.ideogate.sim;
 
 import dev.ideogate.upstream.Endpoint;
-import dev.ideogate.upstream.ImageRequest;
-import dev.ideogate.upstream.InvalidRequestException;
-import dev.ideogate.upstream.RequestSchema;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -16,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -48,7 +44,7 @@ final class ImageCallHandler implements Handler<RoutingContext> {
   }
 
   /** What an admitted, valid, paid-for call carries to its answer. */
-  private record Accepted(ImageRequest request, Map<String, Object> fields, long priceMicroUsd) {}
+  private record Accepted(SimRequest request, long priceMicroUsd) {}
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -81,12 +77,7 @@ final class ImageCallHandler implements Handler<RoutingContext> {
   }
 
   private Accepted accept(SimAccount account, RequestBodyReader.Body body) {
-    ImageRequest request;
-    try {
-      request = RequestSchema.check(endpoint, body.fields(), body.files());
-    } catch (InvalidRequestException e) {
-      throw SimRejection.of(400, e.getMessage());
-    }
+    SimRequest request = IdeogramContract.check(endpoint, body.fields(), body.files());
     String prompt = request.prompt().toLowerCase(Locale.ROOT);
     if (flaggedWords.stream().anyMatch(prompt::contains)) {
       throw SimRejection.of(422, SAFETY_ERROR);
@@ -98,7 +89,7 @@ final class ImageCallHandler implements Handler<RoutingContext> {
               + usd(account.creditsMicroUsd()) + " USD left.")
           .put("reject_reason", "insufficient_funds"));
     }
-    return new Accepted(request, body.fields(), price);
+    return new Accepted(request, price);
   }
 
   private Future<Accepted> delay(Accepted accepted, SimulatorKnobs knobs) {
@@ -130,7 +121,7 @@ final class ImageCallHandler implements Handler<RoutingContext> {
       return;
     }
     JsonObject body = endpoint == Endpoint.DESCRIBE ? ImageResponses.describe()
-        : ImageResponses.images(accepted.request(), accepted.fields(), baseUrl(request), urls, knobs.unsafeRate(),
+        : ImageResponses.images(accepted.request(), baseUrl(request), urls, knobs.unsafeRate(),
             System.currentTimeMillis());
     int images = endpoint == Endpoint.DESCRIBE ? 0 : body.getJsonArray("data").size();
     if (knobs.slowResponseMs() != null && knobs.slowResponseMs() > 0) {

@@ -1,8 +1,6 @@
 package dev.ideogate.sim;
 
 import dev.ideogate.upstream.Endpoint;
-import dev.ideogate.upstream.ImageRequest;
-import dev.ideogate.upstream.RequestSchema;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -40,10 +38,10 @@ final class ImageResponses {
    * @param baseUrl scheme and authority the client reached the simulator at
    * @param unsafeRate share of images returned unsafe, with a null url
    */
-  static JsonObject images(ImageRequest request, Map<String, Object> fields, String baseUrl,
-      SignedImageUrls urls, double unsafeRate, long nowMs) {
+  static JsonObject images(SimRequest request, String baseUrl, SignedImageUrls urls, double unsafeRate,
+      long nowMs) {
     Endpoint endpoint = request.endpoint();
-    String resolution = resolution(fields);
+    String resolution = resolution(request);
     String upscaled = upscaledResolution(request, resolution);
     JsonArray data = new JsonArray();
     for (int i = 0; i < request.numImages(); i++) {
@@ -53,7 +51,8 @@ final class ImageResponses {
           .put("prompt", request.prompt())
           .put("resolution", resolution)
           .put("is_image_safe", safe)
-          .put("seed", seed(fields));
+          .put("seed", request.seed() != null ? request.seed()
+              : ThreadLocalRandom.current().nextLong(IdeogramContract.MAX_SEED + 1));
       if (upscaled != null) {
         item.put("upscaled_resolution", upscaled);
       }
@@ -70,11 +69,13 @@ final class ImageResponses {
   }
 
   /** RESOLUTION_W_H or WxH as sent, else the size of the aspect ratio (ASPECT_W_H or WxH), else 1024x1024. */
-  static String resolution(Map<String, Object> fields) {
-    if (fields.get("resolution") instanceof String resolution) {
+  static String resolution(SimRequest request) {
+    String resolution = request.resolution();
+    String aspect = request.aspectRatio();
+    if (resolution != null) {
       return resolution.startsWith("RESOLUTION_") ? resolution.substring(11).replace('_', 'x') : resolution;
     }
-    if (fields.get("aspect_ratio") instanceof String aspect) {
+    if (aspect != null) {
       String ratio = aspect.startsWith("ASPECT_") ? aspect.substring(7).replace('_', 'x') : aspect;
       return SIZE_BY_ASPECT.getOrDefault(ratio, DEFAULT_SIZE);
     }
@@ -82,7 +83,7 @@ final class ImageResponses {
   }
 
   /** Upscale doubles the size; generate-transparent multiplies it by its factor (X1 keeps it, no field). */
-  private static String upscaledResolution(ImageRequest request, String resolution) {
+  private static String upscaledResolution(SimRequest request, String resolution) {
     int factor = request.endpoint() == Endpoint.UPSCALE ? 2
         : request.upscaleFactor() == null ? 1 : Integer.parseInt(request.upscaleFactor().substring(1));
     if (factor == 1) {
@@ -90,17 +91,5 @@ final class ImageResponses {
     }
     String[] sides = resolution.split("x");
     return Integer.parseInt(sides[0]) * factor + "x" + Integer.parseInt(sides[1]) * factor;
-  }
-
-  private static long seed(Map<String, Object> fields) {
-    Object seed = fields.get("seed");
-    if (seed != null) {
-      try {
-        return Long.parseLong(seed.toString().trim());
-      } catch (NumberFormatException e) {
-        // validated already; an integral 42.0 falls through to a random seed
-      }
-    }
-    return ThreadLocalRandom.current().nextLong(RequestSchema.MAX_SEED + 1);
   }
 }

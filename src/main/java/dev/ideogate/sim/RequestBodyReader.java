@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ideogate.upstream.Endpoint;
-import dev.ideogate.upstream.FilePart;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -17,19 +16,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads a request body into the logical fields and files {@link dev.ideogate.upstream.RequestSchema} checks:
- * JSON or multipart as the endpoint allows, {@code image_request} unwrapped for /generate, /remix and /upscale.
- * Uploads are streamed: only their size and first bytes are kept.
+ * Reads a request body into the logical fields and files {@link IdeogramContract} checks: JSON or multipart as
+ * the endpoint allows, {@code image_request} unwrapped for /generate, /remix and /upscale. Uploads are streamed:
+ * only their size and first bytes are kept. Text parts are held whole up to {@link #MAX_TEXT_PART_BYTES}; a
+ * body beyond the reader's limits is a 400 that says so, never a 500.
  */
 final class RequestBodyReader {
   /** File fields of Ideogram's v1 endpoints; any other part is text, even when sent with a file name. */
   private static final Set<String> FILE_FIELDS = Set.of("image_file", "mask", "image", "images",
       "style_reference_images", "character_reference_images", "character_reference_images_mask");
   private static final Set<Endpoint> WRAPPED = Set.of(Endpoint.GENERATE, Endpoint.REMIX, Endpoint.UPSCALE);
-  private static final int MAX_TEXT_PART_BYTES = 1024 * 1024;
+  /** Far above a 10,000-character prompt, even JSON-escaped (12 bytes per character) with every other field. */
+  static final int MAX_TEXT_PART_BYTES = 1024 * 1024;
+  static final int MAX_PARTS = 1_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Body(Map<String, Object> fields, List<FilePart> files) {}
+  record Body(Map<String, Object> fields, List<SimFile> files) {}
 
   private RequestBodyReader() {}
 
@@ -54,47 +56,67 @@ final class RequestBodyReader {
 
   private static Future<Body> readMultipart(HttpServerRequest request, Endpoint endpoint) {
     request.setExpectMultipart(true);
-    List<FilePart> files = new ArrayList<>();
+    List<SimFile> files = new ArrayList<>();
     Map<String, Object> fields = new LinkedHashMap<>();
+    List<String> oversized = new ArrayList<>();
     request.uploadHandler(upload -> {
       if (FILE_FIELDS.contains(upload.name())) {
         streamFile(upload, files);
       } else {
-        bufferText(upload, fields);
+        bufferText(upload, fields, oversized);
       }
     });
-    return request.end().map(done -> {
+    return request.end().recover(RequestBodyReader::unreadable).map(done -> {
+      if (!oversized.isEmpty()) {
+        throw tooLarge(oversized.get(0));
+      }
       request.formAttributes().forEach(entry -> addValue(fields, entry.getKey(), entry.getValue()));
       Map<String, Object> logical = WRAPPED.contains(endpoint) ? unwrapTextPart(fields) : fields;
       return new Body(logical, files);
     });
   }
 
-  private static void streamFile(HttpServerFileUpload upload, List<FilePart> files) {
-    Buffer head = Buffer.buffer(FilePart.HEAD_BYTES);
+  /**
+   * The multipart decoder refused the body (a text part over {@link #MAX_TEXT_PART_BYTES}, more than
+   * {@link #MAX_PARTS} parts, a malformed part): Ideogram's answer to invalid input is 400 (ideogram-api.md §5).
+   */
+  private static Future<Void> unreadable(Throwable cause) {
+    return Future.failedFuture(SimRejection.of(400, "the multipart body could not be read (each text part at most "
+        + MAX_TEXT_PART_BYTES + " bytes, at most " + MAX_PARTS + " parts): " + cause.getMessage()));
+  }
+
+  private static SimRejection tooLarge(String field) {
+    return SimRejection.of(400, field + " is longer than " + MAX_TEXT_PART_BYTES + " bytes");
+  }
+
+  private static void streamFile(HttpServerFileUpload upload, List<SimFile> files) {
+    Buffer head = Buffer.buffer(SimFile.HEAD_BYTES);
     long[] size = {0};
     upload.handler(chunk -> {
       size[0] += chunk.length();
-      int missing = FilePart.HEAD_BYTES - head.length();
+      int missing = SimFile.HEAD_BYTES - head.length();
       if (missing > 0) {
         head.appendBuffer(chunk, 0, Math.min(missing, chunk.length()));
       }
     });
     upload.endHandler(v -> files.add(
-        new FilePart(upload.name(), upload.filename(), upload.contentType(), size[0], head.getBytes())));
+        new SimFile(upload.name(), upload.filename(), upload.contentType(), size[0], head.getBytes())));
   }
 
-  private static void bufferText(HttpServerFileUpload upload, Map<String, Object> fields) {
+  /** A text part sent with a file name; one over the limit is refused after the body, never cut short. */
+  private static void bufferText(HttpServerFileUpload upload, Map<String, Object> fields, List<String> oversized) {
     Buffer text = Buffer.buffer();
     upload.handler(chunk -> {
       if (text.length() + chunk.length() <= MAX_TEXT_PART_BYTES) {
         text.appendBuffer(chunk);
+      } else if (!oversized.contains(upload.name())) {
+        oversized.add(upload.name());
       }
     });
     upload.endHandler(v -> addValue(fields, upload.name(), text.toString()));
   }
 
-  /** A repeated part becomes a list, as RequestSchema expects. */
+  /** A repeated part becomes a list, as IdeogramContract reads it. */
   @SuppressWarnings("unchecked")
   private static void addValue(Map<String, Object> fields, String name, String value) {
     Object previous = fields.get(name);

@@ -1,6 +1,5 @@
 package dev.ideogate.sim;
 
-import dev.ideogate.upstream.ImageRequest;
 import java.util.Map;
 
 /**
@@ -19,14 +18,14 @@ final class SimLatency {
   private SimLatency() {}
 
   /** The delay to simulate: the knob's exact latencyMs when set, else the nominal latency × timeScale. */
-  static long delayMs(ImageRequest request, double timeScale, SimulatorKnobs knobs) {
+  static long delayMs(SimRequest request, double timeScale, SimulatorKnobs knobs) {
     if (knobs.latencyMs() != null) {
       return knobs.latencyMs();
     }
     return Math.round(nominalMs(request) * timeScale);
   }
 
-  static long nominalMs(ImageRequest request) {
+  static long nominalMs(SimRequest request) {
     switch (request.endpoint().family()) {
       case LEGACY:
         return LEGACY_BY_MODEL_MS.getOrDefault(request.model(), 6_000L);

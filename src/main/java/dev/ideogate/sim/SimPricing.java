@@ -1,6 +1,5 @@
 package dev.ideogate.sim;
 
-import dev.ideogate.upstream.ImageRequest;
 import java.util.Map;
 
 /**
@@ -28,12 +27,12 @@ final class SimPricing {
 
   private SimPricing() {}
 
-  static long priceMicroUsd(ImageRequest request) {
+  static long priceMicroUsd(SimRequest request) {
     long unit = unitMicroUsd(request);
     return request.endpoint().perInput() ? unit : unit * request.numImages();
   }
 
-  static long unitMicroUsd(ImageRequest request) {
+  static long unitMicroUsd(SimRequest request) {
     String speed = request.renderingSpeed() == null ? "DEFAULT" : request.renderingSpeed();
     switch (request.endpoint().family()) {
       case LEGACY:

@@ -4,6 +4,7 @@ import dev.ideogate.upstream.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
@@ -35,7 +36,13 @@ final class SimulatorVerticle extends VerticleBase {
     new SimulatorAdminRoutes(accounts).mount(router);
     router.route().last().handler(ctx -> ImageCallHandler.sendJson(ctx.response(), 404,
         new JsonObject().put("error", "Not Found"), null));
-    server = vertx.createHttpServer().requestHandler(router);
+    // multipart text parts (a 10,000-character prompt is up to 120 KB once JSON-escaped) are bounded by the
+    // reader's own limit, not by Vert.x's 8 KiB default, which would fail the decoding and answer 500
+    server = vertx.createHttpServer(new HttpServerOptions()
+            .setMaxFormAttributeSize(RequestBodyReader.MAX_TEXT_PART_BYTES)
+            .setMaxFormFields(RequestBodyReader.MAX_PARTS)
+            .setMaxFormBufferedBytes(RequestBodyReader.MAX_TEXT_PART_BYTES))
+        .requestHandler(router);
     return server.listen(options.port(), options.host());
   }
 

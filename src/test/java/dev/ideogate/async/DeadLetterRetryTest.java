@@ -41,7 +41,7 @@ class DeadLetterRetryTest {
   @Test
   void redisQueueRequeuesADeadLetterOnce() {
     String prefix = "dlr" + UUID.randomUUID();
-    retriesOnce(new RedisDeliveryQueue(connector, prefix, "replica-a", 60_000, new DeliveryStats()));
+    retriesOnce(new RedisDeliveryQueue(connector, prefix, "replica-a", 60_000, new DeliveryStats(), java.time.Clock.systemUTC()));
   }
 
   @Test
@@ -52,7 +52,7 @@ class DeadLetterRetryTest {
   @Test
   void twoConcurrentRetriesOfOneDeadLetterQueueItOnce() {
     String prefix = "dlr" + UUID.randomUUID();
-    DeliveryQueue queue = new RedisDeliveryQueue(connector, prefix, "replica-a", 60_000, new DeliveryStats());
+    DeliveryQueue queue = new RedisDeliveryQueue(connector, prefix, "replica-a", 60_000, new DeliveryStats(), java.time.Clock.systemUTC());
     deadLetter(queue, "dlv_twice");
 
     List<Boolean> outcomes = Http.await(Future.all(queue.retryDeadLetter("dlv_twice"),

@@ -2,12 +2,11 @@ package dev.ideogate.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ideogate.upstream.Endpoint;
-import dev.ideogate.upstream.ImageRequest;
 import org.junit.jupiter.api.Test;
 
 class SimLatencyTest {
-  private static ImageRequest request(Endpoint endpoint, String model, String speed) {
-    return new ImageRequest(endpoint, model, null, speed, 1, "p", false, null);
+  private static SimRequest request(Endpoint endpoint, String model, String speed) {
+    return SimRequest.plain(endpoint, model, speed);
   }
 
   @Test

@@ -2,13 +2,12 @@ package dev.ideogate.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ideogate.upstream.Endpoint;
-import dev.ideogate.upstream.ImageRequest;
 import org.junit.jupiter.api.Test;
 
 class SimPricingTest {
-  private static ImageRequest request(Endpoint endpoint, String model, String speed, int images, boolean character,
+  private static SimRequest request(Endpoint endpoint, String model, String speed, int images, boolean character,
       String factor) {
-    return new ImageRequest(endpoint, model, null, speed, images, "p", character, factor);
+    return SimRequest.plain(endpoint, model, speed).withImages(images, character, factor);
   }
 
   @Test

@@ -102,6 +102,37 @@ class SimulatorRoutesTest {
   }
 
   @Test
+  void takesATenThousandCharacterPromptInAJsonPartAFlatPartAndAJsonBody() {
+    String prompt = "🦊".repeat(10_000);
+    String escaped = "\\ud83e\\udd8a".repeat(10_000);
+    HttpResponse<Buffer> remix = http.postForm("/remix", KEY, pngPart(MultipartForm.create()
+        .attribute("image_request", "{\"prompt\":\"" + escaped + "\"}"), "image_file"));
+    assertEquals(200, remix.statusCode(), remix.bodyAsString());
+    assertEquals(prompt, remix.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("prompt"));
+    HttpResponse<Buffer> flat = http.postForm("/v1/ideogram-v3/remix", KEY,
+        pngPart(MultipartForm.create().attribute("prompt", prompt), "image"));
+    assertEquals(200, flat.statusCode(), flat.bodyAsString());
+    assertEquals(prompt, flat.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("prompt"));
+    HttpResponse<Buffer> json = http.postJson("/v1/ideogram-v4/generate", KEY,
+        new JsonObject().put("text_prompt", prompt));
+    assertEquals(200, json.statusCode(), json.bodyAsString());
+  }
+
+  @Test
+  void refusesATextPartOverTheReadersLimitWithA400NotA500() {
+    String huge = "n".repeat(RequestBodyReader.MAX_TEXT_PART_BYTES + 1);
+    HttpResponse<Buffer> asAttribute = http.postForm("/v1/ideogram-v3/remix", KEY, pngPart(MultipartForm.create()
+        .attribute("prompt", "p").attribute("negative_prompt", huge), "image"));
+    assertEquals(400, asAttribute.statusCode(), asAttribute.bodyAsString());
+    assertTrue(asAttribute.bodyAsJsonObject().getString("error").startsWith("the multipart body could not be read"));
+    HttpResponse<Buffer> asNamedPart = http.postForm("/v1/ideogram-v3/remix", KEY, pngPart(MultipartForm.create()
+        .attribute("prompt", "p").textFileUpload("negative_prompt", "n.txt", Buffer.buffer(huge), "text/plain"),
+        "image"));
+    assertEquals(400, asNamedPart.statusCode(), asNamedPart.bodyAsString());
+    assertEquals("negative_prompt is longer than 1048576 bytes", asNamedPart.bodyAsJsonObject().getString("error"));
+  }
+
+  @Test
   void flatMultipartRoutesRequireTheirFiles() {
     HttpResponse<Buffer> edit = http.postForm("/v1/ideogram-v3/edit", KEY,
         pngPart(pngPart(MultipartForm.create().attribute("prompt", "add a hat"), "image"), "mask"));
