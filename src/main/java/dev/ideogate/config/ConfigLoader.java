@@ -72,6 +72,7 @@ public final class ConfigLoader {
     ConfigSection auditSection = root.child("audit");
     GatewayConfig.Audit audit = new GatewayConfig.Audit(auditSection.bool("includePrompts", false));
     auditSection.rejectUnknownKeys();
+    GatewayConfig.Tracing tracing = tracing(root.child("tracing"));
     ConfigSection securitySection = root.child("security");
     GatewayConfig.Security security = new GatewayConfig.Security(
         securitySection.integer("rotateAfterDays", 90, 1, 3650), TeamReader.rateLimit(securitySection, "keyRateLimit"));
@@ -84,8 +85,8 @@ public final class ConfigLoader {
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new GatewayConfig(environment, server, redis, upstream, budgets, policies, prices, audit, security,
-        teams, adminKeys);
+    return new GatewayConfig(environment, server, redis, upstream, budgets, policies, prices, audit, tracing,
+        security, teams, adminKeys);
   }
 
   /**
@@ -225,6 +226,31 @@ public final class ConfigLoader {
     }
     s.rejectUnknownKeys();
     return new GatewayConfig.Upstream(baseUrl, maxInFlight, timeout, retry, permitLease, permitHeartbeat);
+  }
+
+  private static GatewayConfig.Tracing tracing(ConfigSection s) {
+    GatewayConfig.Tracing off = GatewayConfig.Tracing.OFF;
+    boolean enabled = s.bool("enabled", off.enabled());
+    String endpoint = s.string("otlpEndpoint", off.otlpEndpoint());
+    if (!isHttpUrl(endpoint)) {
+      s.error("otlpEndpoint", "must be an http or https URL, got '" + endpoint + "'");
+    }
+    String ratioText = s.string("sampleRatio", Double.toString(off.sampleRatio()));
+    double ratio = off.sampleRatio();
+    try {
+      ratio = Double.parseDouble(ratioText.trim());
+      if (!(ratio >= 0 && ratio <= 1)) {
+        s.error("sampleRatio", "must be between 0 and 1, got " + ratioText);
+      }
+    } catch (NumberFormatException e) {
+      s.error("sampleRatio", "must be a number between 0 and 1, got '" + ratioText + "'");
+    }
+    String serviceName = s.string("serviceName", off.serviceName());
+    if (serviceName.isBlank()) {
+      s.error("serviceName", "must not be empty");
+    }
+    s.rejectUnknownKeys();
+    return new GatewayConfig.Tracing(enabled, endpoint, ratio, serviceName);
   }
 
   private static GatewayConfig.Redis redis(ConfigSection s, Duration upstreamTimeout) {

@@ -18,6 +18,7 @@ public record GatewayConfig(
     Map<String, List<String>> contentPolicies,
     Map<String, Long> priceOverridesMicroUsd,
     Audit audit,
+    Tracing tracing,
     Security security,
     Map<String, TeamConfig> teams,
     List<AdminKey> adminKeys) {
@@ -92,6 +93,18 @@ public record GatewayConfig(
   public record Budgets(ZoneId timezone) {}
 
   public record Audit(boolean includePrompts) {}
+
+  /**
+   * OpenTelemetry traces (ARCHITECTURE.md §9). Trace context is read, propagated upstream and logged whatever
+   * {@code enabled} says; {@code enabled} only decides whether spans are recorded and exported.
+   *
+   * @param otlpEndpoint the collector's OTLP/HTTP traces URL
+   * @param sampleRatio share of new traces (no sampled parent) that are recorded, 0..1; a caller's sampled
+   *     {@code traceparent} is always followed
+   */
+  public record Tracing(boolean enabled, String otlpEndpoint, double sampleRatio, String serviceName) {
+    public static final Tracing OFF = new Tracing(false, "http://localhost:4318/v1/traces", 1.0, "ideogate");
+  }
 
   /** @param keyRateLimit the request-rate limit of every client key on its own; NONE = only the team's limit */
   public record Security(int rotateAfterDays, TeamConfig.RateLimit keyRateLimit) {

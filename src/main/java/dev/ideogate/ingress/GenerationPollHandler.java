@@ -8,6 +8,7 @@ import dev.ideogate.async.GenerationSettler;
 import dev.ideogate.async.Reconciler;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.policy.ClientKeys.Principal;
+import dev.ideogate.tracing.RequestTrace;
 import dev.ideogate.upstream.GenerationClient;
 import dev.ideogate.upstream.UpstreamResponse;
 import io.vertx.core.Future;
@@ -44,7 +45,7 @@ public final class GenerationPollHandler implements Handler<RoutingContext> {
           if (team == null || !team.id().equals(principal.team())) {
             return Future.failedFuture(notFound());
           }
-          return upstream.poll(team.upstreamKey(), id)
+          return upstream.poll(team.upstreamKey(), id, RequestTrace.of(ctx).upstreamCall())
               .recover(e -> Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_ERROR,
                   "Ideogram did not answer the poll")))
               .compose(response -> settleIfFinal(generation, response));

@@ -17,6 +17,7 @@ import dev.ideogate.policy.ClientKeys.Principal;
 import dev.ideogate.policy.ContentPolicy;
 import dev.ideogate.policy.PiiDetector;
 import dev.ideogate.policy.TeamPolicy;
+import dev.ideogate.tracing.RequestTrace;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import dev.ideogate.upstream.InvalidRequestException;
@@ -67,8 +68,11 @@ public final class ImageHandler implements Handler<RoutingContext> {
     }
     BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
     TeamConfig team = admitted.team();
+    RequestTrace trace = RequestTrace.of(ctx);
+    trace.begin(RequestTrace.RESERVE);
     ledger.reserve(new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd()), window,
             admitted.quote().worstCaseMicroUsd())
+        .andThen(reserved -> trace.end(RequestTrace.RESERVE, reserved))
         .compose(hold -> dispatchAndAccount(ctx, admitted, hold))
         .onSuccess(outcome -> respond(ctx, outcome))
         .onFailure(ctx::fail);
@@ -95,7 +99,10 @@ public final class ImageHandler implements Handler<RoutingContext> {
     checkContent(current, team, request.prompt());
     Quote quote = current.pricing().quote(request);
     String query = ctx.request().query();
-    return new Admitted(team, request, quote, new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey()));
+    RequestTrace trace = RequestTrace.of(ctx);
+    trace.admitted(team.id(), endpoint.path(), request.model());
+    return new Admitted(team, request, quote,
+        new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey(), trace.upstreamCall()));
   }
 
   private void checkContent(GatewaySettings current, TeamConfig team, String prompt) {
@@ -117,17 +124,28 @@ public final class ImageHandler implements Handler<RoutingContext> {
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
         team.maxQueueWait().toMillis(), admitted.call());
     Accounting accounting = new Accounting(ledger, admitted.quote(), hold, ctx.get(RequestIdHandler.KEY));
+    RequestTrace trace = RequestTrace.of(ctx);
+    return dispatch(ctx, dispatcher, job).transform(dispatched -> {
+      trace.begin(RequestTrace.SETTLE);
+      return accounting.account(dispatched).andThen(settled -> trace.end(RequestTrace.SETTLE, settled));
+    });
+  }
+
+  /**
+   * Dispatches the job of a reserved request, sync or async: not at all when the client left while the budget was
+   * being reserved (nothing sent, nothing owed: {@link Cancelled}), cancelled when it leaves while queued; the
+   * upstream status and queue wait recorded for the audit, on errors too.
+   */
+  static Future<DispatchResult> dispatch(RoutingContext ctx, DispatcherVerticle dispatcher, DispatchJob job) {
     if (ctx.response().closed()) {
-      // gone while the budget was being reserved: nothing sent, nothing owed
-      return accounting.account(Future.failedFuture(Cancelled.INSTANCE));
+      return Future.failedFuture(Cancelled.INSTANCE);
     }
     ctx.response().closeHandler(v -> dispatcher.cancel(job));
-    return dispatcher.dispatch(job)
-        .onSuccess(result -> { // audited on errors too
-          ctx.put("upstream_status", result.response().status());
-          ctx.put("queue_wait_ms", result.queueWaitMs());
-        })
-        .transform(accounting::account);
+    RequestTrace.of(ctx).queued();
+    return dispatcher.dispatch(job).onSuccess(result -> { // audited on errors too
+      ctx.put("upstream_status", result.response().status());
+      ctx.put("queue_wait_ms", result.queueWaitMs());
+    });
   }
 
   private void respond(RoutingContext ctx, Accounting.Outcome outcome) {

@@ -5,6 +5,7 @@ import dev.ideogate.api.GatewayException;
 import dev.ideogate.async.AsyncServices;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.dispatch.DispatcherVerticle;
+import dev.ideogate.tracing.RequestTrace;
 import dev.ideogate.upstream.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -64,6 +65,7 @@ public final class IngressVerticle extends VerticleBase {
     for (Endpoint endpoint : Endpoint.values()) {
       router.route(endpoint.path())
           .handler(ctx -> allowOnly(ctx, HttpMethod.POST))
+          .handler(IngressVerticle::beginAuthPolicy)
           .handler(new AuthHandler(settings, endpoint.scope()))
           .handler(new RateLimitHandler(settings, guards.rateLimits()))
           .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis()))
@@ -98,6 +100,12 @@ public final class IngressVerticle extends VerticleBase {
       return;
     }
     ctx.request().pause();
+    ctx.next();
+  }
+
+  /** The trace's auth/policy phase runs from here to a priced request (ImageHandler#admit). */
+  private static void beginAuthPolicy(RoutingContext ctx) {
+    RequestTrace.of(ctx).begin(RequestTrace.AUTH_POLICY);
     ctx.next();
   }
 

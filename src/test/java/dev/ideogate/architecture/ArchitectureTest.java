@@ -45,6 +45,7 @@ class ArchitectureTest {
         .layer("policy").definedBy("dev.ideogate.policy..")
         .layer("async").definedBy("dev.ideogate.async..")
         .layer("ops").definedBy("dev.ideogate.ops..")
+        .layer("tracing").definedBy("dev.ideogate.tracing..")
         .layer("ingress").definedBy("dev.ideogate.ingress..")
         .layer("dashboard").definedBy("dev.ideogate.dashboard..")
         .layer("sim").definedBy("dev.ideogate.sim..")
@@ -55,16 +56,17 @@ class ArchitectureTest {
         .whereLayer("dashboard").mayOnlyBeAccessedByLayers("wiring")
         .whereLayer("ingress").mayOnlyBeAccessedByLayers("dashboard", "wiring", "cli")
         .whereLayer("ops").mayOnlyBeAccessedByLayers("ingress", "dashboard", "wiring", "cli")
+        .whereLayer("tracing").mayOnlyBeAccessedByLayers("ingress", "dashboard", "wiring", "cli")
         .whereLayer("async").mayOnlyBeAccessedByLayers("ingress", "ops", "dashboard", "wiring", "cli")
         .whereLayer("budget").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "dashboard", "wiring", "cli")
         .whereLayer("dispatch").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "dashboard", "wiring", "cli")
         .whereLayer("policy").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "dashboard", "wiring", "cli")
         .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "wiring", "cli")
-        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "ingress",
-            "dashboard", "sim", "wiring", "cli")
+        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "tracing",
+            "ingress", "dashboard", "sim", "wiring", "cli")
         .whereLayer("sim").mayOnlyBeAccessedByLayers("wiring", "cli")
         .whereLayer("config").mayOnlyBeAccessedByLayers("upstream", "redis", "budget", "dispatch", "policy", "async",
-            "ops", "ingress", "dashboard", "wiring", "cli");
+            "ops", "tracing", "ingress", "dashboard", "wiring", "cli");
   }
 
   @Test
@@ -79,6 +81,14 @@ class ArchitectureTest {
             "dev.ideogate.upstream..", "dev.ideogate.redis..", "dev.ideogate.budget..", "dev.ideogate.dispatch..",
             "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
             "dev.ideogate.dashboard..", "dev.ideogate.sim..", "dev.ideogate.cli..")
+        .check(MAIN);
+  }
+
+  /** OpenTelemetry stays in its package: lower layers carry trace context as plain data (upstream.CallTrace). */
+  @Test
+  void onlyTheTracingPackageUsesOpenTelemetry() {
+    noClasses().that().resideOutsideOfPackage("dev.ideogate.tracing..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.opentelemetry..")
         .check(MAIN);
   }
 

@@ -90,6 +90,8 @@ public class ConfigLoaderTest {
     assertEquals(Set.of("strict", "moderate", "permissive"), config.contentPolicies().keySet());
     assertEquals(Map.of(), config.priceOverridesMicroUsd());
     assertFalse(config.audit().includePrompts());
+    assertEquals(GatewayConfig.Tracing.OFF, config.tracing());
+    assertFalse(config.tracing().enabled(), "no span leaves the process unless tracing is enabled");
     assertEquals(90, config.security().rotateAfterDays());
     assertEquals(List.of(), config.adminKeys());
     TeamConfig team = config.team("marketing");
@@ -110,6 +112,40 @@ public class ConfigLoaderTest {
     assertEquals(6_850_000L, config.team("marketing").dailyBudgetMicroUsd());
     assertEquals(OptionalLong.of(100_000_001L), config.team("marketing").monthlyBudgetMicroUsd());
     assertEquals(Map.of("V_2", 80_000L, "V3_DEFAULT", 60_000L, "TINY", 100_000L), config.priceOverridesMicroUsd());
+  }
+
+  @Test
+  void readsTheTracingSection() {
+    GatewayConfig config = parse(MINIMAL + """
+        tracing:
+          enabled: true
+          otlpEndpoint: "http://otel-collector.observability:4318/v1/traces"
+          sampleRatio: 0.25
+          serviceName: ideogate-prod
+        """);
+
+    assertEquals(new GatewayConfig.Tracing(true, "http://otel-collector.observability:4318/v1/traces", 0.25,
+        "ideogate-prod"), config.tracing());
+  }
+
+  @Test
+  void rejectsABadTracingSectionLineByLine() {
+    List<String> errors = errorsOf(MINIMAL + """
+        tracing:
+          enabled: maybe
+          otlpEndpoint: "otel-collector:4317"
+          sampleRatio: 1.5
+          serviceName: ""
+          exporter: jaeger
+        """);
+
+    assertEquals(List.of("tracing.enabled: expected true or false, got 'maybe'",
+        "tracing.otlpEndpoint: must be an http or https URL, got 'otel-collector:4317'",
+        "tracing.sampleRatio: must be between 0 and 1, got 1.5",
+        "tracing.serviceName: must not be empty",
+        "tracing.exporter: unknown key"), errors);
+    assertEquals(List.of("tracing.sampleRatio: must be a number between 0 and 1, got 'half'"),
+        errorsOf(MINIMAL + "tracing: { sampleRatio: half }\n"));
   }
 
   @Test

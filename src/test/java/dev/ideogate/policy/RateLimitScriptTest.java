@@ -8,7 +8,6 @@ import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import dev.ideogate.testing.SecurityFixture;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +24,11 @@ class RateLimitScriptTest {
     server = RedisServer.start();
     vertx = Vertx.vertx();
     redis = new RedisConnector(vertx, RedisSettings.standalone(server.url()));
+    // the first command opens the pool's connection: on a loaded machine that alone may outlast the timeout
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!SecurityFixture.await(redis.ping().transform(ar -> io.vertx.core.Future.succeededFuture(ar.succeeded())))) {
+      assertTrue(System.nanoTime() < deadline, "Redis did not answer within 10 s");
+    }
   }
 
   @AfterAll
@@ -40,7 +44,7 @@ class RateLimitScriptTest {
 
   @Test
   void admitsExactlyTheBurstThenRefusesWithTheTruth() {
-    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix(), false, Clock.systemUTC());
+    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix());
     List<RateLimitStore.Bucket> buckets =
         List.of(new RateLimitStore.Bucket("alpha", "t:alpha", new RateLimiter.Rate(6, 10)));
     for (int i = 0; i < 10; i++) {
@@ -60,7 +64,7 @@ class RateLimitScriptTest {
   @Test
   void aRefusalByTheTeamLeavesTheKeyBucketUntouched() {
     String prefix = prefix();
-    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix, false, Clock.systemUTC());
+    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix);
     RateLimitStore.Bucket key = new RateLimitStore.Bucket("beta", "k:beta-key", new RateLimiter.Rate(600, 100));
     RateLimitStore.Bucket team = new RateLimitStore.Bucket("beta", "t:beta", new RateLimiter.Rate(60, 1));
     assertTrue(SecurityFixture.await(store.acquire(List.of(key, team))).admitted());
@@ -77,7 +81,7 @@ class RateLimitScriptTest {
   @Test
   void keysExpireOnceTheBucketIsFullAgain() {
     String prefix = prefix();
-    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix, false, Clock.systemUTC());
+    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix);
     SecurityFixture.await(store.acquire(
         List.of(new RateLimitStore.Bucket("gamma", "t:gamma", new RateLimiter.Rate(60, 1)))));
     long ttl = SecurityFixture.await(redis.send("PTTL", prefix + ":{t:gamma}:rate:t:gamma")).asLong();
@@ -90,7 +94,7 @@ class RateLimitScriptTest {
     Vertx local = Vertx.vertx();
     RedisConnector connector = new RedisConnector(local, RedisSettings.standalone(owned.url()).withCommandTimeoutMs(300));
     try {
-      RedisRateLimitStore store = new RedisRateLimitStore(connector, prefix(), false, Clock.systemUTC());
+      RedisRateLimitStore store = new RedisRateLimitStore(connector, prefix());
       List<RateLimitStore.Bucket> buckets =
           List.of(new RateLimitStore.Bucket("alpha", "t:alpha", new RateLimiter.Rate(60, 10)));
       assertTrue(SecurityFixture.await(store.acquire(buckets)).admitted());
@@ -101,26 +105,6 @@ class RateLimitScriptTest {
       assertTrue(failure instanceof dev.ideogate.api.GatewayException, String.valueOf(failure));
       assertEquals("budget_store_unavailable", ((dev.ideogate.api.GatewayException) failure).error().code());
       assertTrue(ms < 1000, ms + " ms");
-    } finally {
-      SecurityFixture.await(connector.close());
-      SecurityFixture.await(local.close());
-      owned.close();
-    }
-  }
-
-  @Test
-  void failOpenFallsBackToTheReplicasOwnLimit() {
-    RedisServer owned = RedisServer.startOwned();
-    Vertx local = Vertx.vertx();
-    RedisConnector connector = new RedisConnector(local, RedisSettings.standalone(owned.url()).withCommandTimeoutMs(300));
-    try {
-      RedisRateLimitStore store = new RedisRateLimitStore(connector, prefix(), true, Clock.systemUTC());
-      owned.stop();
-      List<RateLimitStore.Bucket> buckets =
-          List.of(new RateLimitStore.Bucket("alpha", "t:alpha", new RateLimiter.Rate(60, 2)));
-      assertTrue(SecurityFixture.await(store.acquire(buckets)).admitted());
-      assertTrue(SecurityFixture.await(store.acquire(buckets)).admitted());
-      assertFalse(SecurityFixture.await(store.acquire(buckets)).admitted());
     } finally {
       SecurityFixture.await(connector.close());
       SecurityFixture.await(local.close());
