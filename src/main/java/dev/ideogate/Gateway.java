@@ -8,6 +8,7 @@ import dev.ideogate.dashboard.Dashboard;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.ingress.AsyncRoutes;
+import dev.ideogate.ingress.ClientEventLoops;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
 import dev.ideogate.ingress.KeyAdminRoutes;
@@ -51,6 +52,7 @@ public final class Gateway {
   private final GracefulDrain drain;
   private final List<String> deployments = new ArrayList<>();
   private final GatewayMetrics metrics = new GatewayMetrics();
+  private final ClientEventLoops clientLoops = new ClientEventLoops();
   private final BudgetGauges budgetGauges;
   private final RequestObserver requestObserver;
   private long budgetGaugeTimer = -1;
@@ -129,12 +131,13 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::current, stores.ledger(), dispatcher, options.clock(),
-                  drain::draining, this::countActive, port, stores.guards(), async, asyncRoutes),
+                  drain::draining, this::countActive, port, stores.guards(), async, asyncRoutes, clientLoops),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })
         .compose(id -> {
           deployments.add(id);
-          OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, requestObserver::auditAdmin);
+          OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, clientLoops::ping,
+              requestObserver::auditAdmin);
           KeyAdminRoutes keyAdmin = stores.adminRoutes(settings::current);
           Dashboard dashboard = new Dashboard(settings::current, stores.ledger(), options.clock(), keyAdmin,
               async.deliveries(), dispatcher, metrics.registry());

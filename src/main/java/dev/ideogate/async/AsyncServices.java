@@ -46,11 +46,12 @@ public final class AsyncServices {
     this.stats = stats;
     this.clock = clock;
     this.upstream = new GenerationClient(vertx, config.upstream().baseUrl(), 10_000);
-    this.jwks = new JwksCache(upstream, 1_000);
+    this.jwks = new JwksCache(upstream, 1_000, 600_000); // a withdrawn key stops verifying within 10 min
     this.alerts = new BudgetAlerts(vertx, ledger, store, deliveries, currentConfig, clock, timing.alertScanMs());
     this.settler = new GenerationSettler(store, ledger, deliveries, currentConfig, alerts, clock::millis);
     this.reconciler = new Reconciler(vertx, store, upstream, settler, currentConfig, timing, replica, clock);
-    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats, clock);
+    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats, clock,
+        () -> currentConfig.get().environment());
     String base = config.server().publicBaseUrl();
     this.callbackUrl = base == null || base.isBlank() ? ""
         : (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CALLBACK_PATH;

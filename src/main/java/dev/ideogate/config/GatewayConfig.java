@@ -114,7 +114,16 @@ public record GatewayConfig(
   }
 
   /** A management-port key (scope admin), not bound to a team. */
-  public record AdminKey(String id, String sha256) {}
+  /**
+   * An admin key of the management port.
+   *
+   * @param expiresAt refused from this instant on (like a client key's); null never expires
+   */
+  public record AdminKey(String id, String sha256, java.time.Instant expiresAt) {
+    public AdminKey(String id, String sha256) {
+      this(id, sha256, null);
+    }
+  }
 
   public TeamConfig team(String id) {
     return teams.get(id);

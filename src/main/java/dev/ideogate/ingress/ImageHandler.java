@@ -88,12 +88,20 @@ public final class ImageHandler implements Handler<RoutingContext> {
     Buffer body = ctx.get(BodyReader.KEY);
     String contentType = ctx.request().getHeader("Content-Type");
     BodyParser.Parsed parsed = parser.parse(endpoint, contentType, body.getBytes());
+    long maxFileBytes = current.config().server().maxFileBytes();
+    for (var file : parsed.files()) {
+      if (file.sizeBytes() > maxFileBytes) {
+        throw new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, file.field() + " is " + file.sizeBytes()
+            + " bytes; this gateway takes files of at most " + maxFileBytes + " bytes (server.maxFileBytes)");
+      }
+    }
     ImageRequest request;
     try {
       request = RequestSchema.check(endpoint, parsed.fields(), parsed.files());
     } catch (InvalidRequestException e) {
       throw new GatewayException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
+    TeamPolicy.checkPrompt(request.prompt()); // limits before work: nothing keeps or scans an oversized prompt
     ctx.put("image_request", request);
     TeamPolicy.check(team, request);
     checkContent(current, team, request.prompt());

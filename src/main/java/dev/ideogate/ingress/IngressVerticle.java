@@ -35,15 +35,18 @@ public final class IngressVerticle extends VerticleBase {
   private final AsyncServices async;
   private final AsyncRoutes asyncRoutes;
   private final IngressGuards guards;
+  private final ClientEventLoops loops;
 
   /**
    * @param guards rate limits and key usage counters shared by all instances
    * @param async async generations and webhooks
    * @param asyncRoutes the callback and poll routes, shared by all instances
+   * @param loops where this instance registers its event loop for the liveness probe
    */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,
-      AsyncServices async, AsyncRoutes asyncRoutes) {
+      AsyncServices async, AsyncRoutes asyncRoutes, ClientEventLoops loops) {
+    this.loops = loops;
     this.guards = guards;
     this.async = async;
     this.asyncRoutes = asyncRoutes;
@@ -58,6 +61,7 @@ public final class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    loops.register(context);
     var server0 = settings.get().config().server();
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler()).handler(observer).handler(this::refuseWhileDraining);
@@ -76,7 +80,7 @@ public final class IngressVerticle extends VerticleBase {
         .handler(ctx -> allowOnly(ctx, HttpMethod.GET))
         .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
         .handler(new UsageHandler(settings, ledger, clock, false));
-    asyncRoutes.mountClientRoutes(router);
+    asyncRoutes.mountClientRoutes(router, guards, dispatcher);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such route " + sanitize(ctx.request().path())
             + ": the gateway serves only the Ideogram API paths and /v1/usage")));
@@ -90,6 +94,12 @@ public final class IngressVerticle extends VerticleBase {
         .setIdleTimeout((int) server0.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
     return HardenedServer.listen(vertx, options, server0, router, InvalidRequests::render);
+  }
+
+  @Override
+  public Future<?> stop() {
+    loops.unregister(context);
+    return Future.succeededFuture();
   }
 
   private void refuseWhileDraining(RoutingContext ctx) {

@@ -1,8 +1,8 @@
 package dev.ideogate.async;
 
-import static dev.ideogate.async.AsyncCluster.await;
+import static dev.ideogate.testing.Await.await;
 import static dev.ideogate.async.AsyncCluster.v4;
-import static dev.ideogate.async.AsyncCluster.waitUntil;
+import static dev.ideogate.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -10,6 +10,7 @@ import dev.ideogate.budget.TeamUsage;
 import dev.ideogate.sim.SimulatorKnobs;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +47,7 @@ class AsyncAccountingTest {
     HttpResponse<Buffer> accepted = await(cluster.submit(0, "alpha", v4("a fox", 1, "TURBO"), null));
     assertEquals(200, accepted.statusCode(), accepted.bodyAsString());
     assertNotNull(accepted.bodyAsJsonObject().getString("generation_id"));
-    waitUntil("the callback settles the hold", 10_000, () -> cluster.usage(0, "alpha").heldMicroUsd() == 0
+    until("the callback settles the hold", Duration.ofMillis(10_000), () -> cluster.usage(0, "alpha").heldMicroUsd() == 0
         && cluster.usage(0, "alpha").spentDayMicroUsd() > before.spentDayMicroUsd());
     TeamUsage after = cluster.usage(0, "alpha");
     assertEquals(ONE_TURBO, after.spentDayMicroUsd() - before.spentDayMicroUsd());

@@ -1,6 +1,7 @@
 package dev.ideogate.budget;
 
 import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -24,13 +25,13 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
 
   @AfterAll
   static void stopRedis() {
-    Await.result(vertx.close());
+    Await.await(vertx.close());
     redis.close();
   }
 
   @AfterEach
   void closeLedgers() {
-    ledgers.forEach(ledger -> Await.result(ledger.close()));
+    ledgers.forEach(ledger -> Await.await(ledger.close()));
   }
 
   @Override

@@ -2,8 +2,8 @@ package dev.ideogate.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.LocalDate;
@@ -33,14 +33,14 @@ class RedisLedgerLatencyTest {
         long[] settleNs = new long[WARMUP + MEASURED];
         Promise<Void> done = Promise.promise();
         vertx.runOnContext(v -> step(ledger, team, 0, reserveNs, settleNs, done));
-        Await.result(done.future());
+        Await.await(done.future());
 
         System.out.printf("ledger latency over %d sequential calls on local Redis: reserve %s, settle %s%n",
             MEASURED, percentiles(reserveNs), percentiles(settleNs));
-        assertEquals(MEASURED * 40_000L, Await.result(ledger.usage(team, NOV_26)).spentDayMicroUsd()
+        assertEquals(MEASURED * 40_000L, Await.await(ledger.usage(team, NOV_26)).spentDayMicroUsd()
             - WARMUP * 40_000L);
       } finally {
-        Await.result(vertx.close());
+        Await.await(vertx.close());
       }
     }
   }

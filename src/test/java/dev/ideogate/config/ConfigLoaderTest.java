@@ -338,6 +338,51 @@ public class ConfigLoaderTest {
   }
 
   @Test
+  void prodRefusesNoRedisPlaintextAndHttpNamingEachSetting() {
+    List<String> noRedis = errorsOf("environment: prod\nupstream: { baseUrl: 'http://ideogram.internal' }\n" + MINIMAL);
+    assertEquals(3, noRedis.size(), noRedis::toString);
+    assertTrue(noRedis.get(0).startsWith("redis.url: required in prod"), noRedis::toString);
+    assertTrue(noRedis.get(1).startsWith("server.tls: required in prod"), noRedis::toString);
+    assertTrue(noRedis.get(2).startsWith("upstream.baseUrl: must use https:// in prod"), noRedis::toString);
+
+    List<String> plainRedis = errorsOf("environment: prod\nredis: { url: 'redis://r:6379' }\n"
+        + "server: { tls: { certFile: /c.pem, keyFile: /k.pem } }\n" + MINIMAL);
+    assertEquals("redis.url: must use rediss:// (TLS) in prod (set security.tlsTerminatedByMesh: true if a"
+        + " service mesh encrypts this hop), got redis://", plainRedis.get(plainRedis.size() - 1));
+    assertTrue(plainRedis.stream().noneMatch(e -> e.startsWith("server.tls: required")), plainRedis::toString);
+
+    assertEquals("prod", parse("environment: prod\nredis: { url: 'redis://r:6379' }\n"
+        + "upstream: { baseUrl: 'http://egress' }\nsecurity: { tlsTerminatedByMesh: true }\n" + MINIMAL).environment());
+    assertEquals("prod", parse("environment: prod\nredis: { singleReplica: true }\n"
+        + "security: { tlsTerminatedByMesh: true }\n" + MINIMAL).environment());
+    assertEquals("staging", parse("environment: staging\n" + MINIMAL).environment(), "the guards are prod's");
+  }
+
+  @Test
+  void refusesUnknownCategoriesNamingThem() {
+    List<String> errors = errorsOf(MINIMAL + "contentPolicies:\n  launch-embargo: { politics: ['(?i)\\bfoo\\b'] }\n"
+        + "  mine: ['self-harm:(?i)\\bcut\\b', 'violence:(?i)\\bgore\\b']\n");
+
+    assertEquals(2, errors.size(), errors::toString);
+    assertTrue(errors.get(0).startsWith("contentPolicies.launch-embargo.politics: unknown content category 'politics'"),
+        errors::toString);
+    assertTrue(errors.get(1).startsWith("contentPolicies.mine[0]: unknown content category 'self-harm'"),
+        errors::toString);
+    assertTrue(errors.get(1).contains("self_harm"), "the message lists the known categories: " + errors);
+  }
+
+  @Test
+  void refusesPatternsRe2CannotRunNamingThem() {
+    List<String> errors = errorsOf(MINIMAL + "contentPolicies: { mine: ['brand:acme(?!corp)', '(\\w+) \\1'] }\n");
+
+    assertEquals(2, errors.size(), errors::toString);
+    assertTrue(errors.get(0).startsWith("contentPolicies.mine[0]: invalid regex 'acme(?!corp)' for RE2"),
+        errors::toString);
+    assertTrue(errors.get(1).startsWith("contentPolicies.mine[1]: invalid regex '(\\w+) \\1' for RE2"),
+        errors::toString);
+  }
+
+  @Test
   void rejectsAnInvalidRegexInAPolicy() {
     List<String> errors = errorsOf(MINIMAL + "contentPolicies: { mine: ['brand:(unclosed'] }\n");
 

@@ -11,6 +11,7 @@ import dev.ideogate.async.DeliveryQueue;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.policy.ClientKeys;
 import dev.ideogate.testing.GatewayHarness;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.Http;
 import dev.ideogate.testing.RedisServer;
 import dev.ideogate.testing.TestConfig;
@@ -60,7 +61,7 @@ class DashboardBrowserTest {
     TestConfig.SECRETS.add(WEBHOOK_SECRET);
     redis = RedisServer.start();
     harness = GatewayHarness.fastSimulator();
-    receiver = Http.await(harness.clientVertx.createHttpServer().requestHandler(request -> {
+    receiver = Await.await(harness.clientVertx.createHttpServer().requestHandler(request -> {
       received.add(String.valueOf(request.getHeader("Ideogate-Delivery-Id")));
       request.response().setStatusCode(200).end();
     }).listen(0, "127.0.0.1"));
@@ -83,7 +84,7 @@ class DashboardBrowserTest {
       browser.close();
     }
     if (receiver != null) {
-      Http.await(receiver.close());
+      Await.await(receiver.close());
     }
     harness.close();
     redis.close();
@@ -105,7 +106,7 @@ class DashboardBrowserTest {
         "every configured lane is listed, idle ones too");
     browser.driver.executeScript("window.notReloaded = true");
 
-    Http.Reply generated = Http.await(harness.http.postJson(gateway.port(), "/generate",
+    Http.Reply generated = Await.await(harness.http.postJson(gateway.port(), "/generate",
         TestConfig.clientKey("beta"), Http.generate("a lighthouse at dusk", "V_2_TURBO", 2)));
     assertEquals(200, generated.status(), generated.toString());
 
@@ -197,7 +198,7 @@ class DashboardBrowserTest {
     Delivery third = Delivery.first("dlv_gen_dashboard1", "alpha", receiverUrl, "generation.completed",
         "{\"status\":\"completed\"}", CLOCK.millis()).next().next();
     // a dead letter as the worker leaves it after its last failed attempt
-    Http.await(gateway.async().deliveries().deadLetter(new DeliveryQueue.Taken(third, "0-1"),
+    Await.await(gateway.async().deliveries().deadLetter(new DeliveryQueue.Taken(third, "0-1"),
         "receiver answered 500"));
 
     signIn(ADMIN_KEY);
@@ -261,7 +262,7 @@ class DashboardBrowserTest {
   }
 
   private static int apiStatus(String team) {
-    return Http.await(harness.http.get(gateway.port(), "/v1/usage", TestConfig.clientKey(team))).status();
+    return Await.await(harness.http.get(gateway.port(), "/v1/usage", TestConfig.clientKey(team))).status();
   }
 
   /** The status of a request with that session cookie, redirects not followed. */
