@@ -70,6 +70,11 @@ final class FailOpenLedger implements BudgetLedger, AsyncHoldLedger {
   }
 
   @Override
+  public boolean storeDown() {
+    return shared.storeDown();
+  }
+
+  @Override
   public Future<Void> ping() {
     return shared.ping();
   }

@@ -115,6 +115,7 @@ public final class Gateway {
         stores.deliveries(), stores.deliveryStats(), stores.replica(), options.clock(), options.async());
     this.asyncRoutes = new AsyncRoutes(settings::current, async);
     async.alerts().onFired(metrics::budgetAlert);
+    metrics.webhookDeliveries(async.deliveryStats());
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Options options) {
@@ -248,7 +249,7 @@ public final class Gateway {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
     return chain.compose(v -> async.stop()).compose(v -> stores.close())
-        .compose(v -> ownsTracing ? tracing.close(vertx) : Future.succeededFuture());
+        .compose(v -> ownsTracing ? tracing.close(vertx) : Future.succeededFuture()).andThen(v -> metrics.close());
   }
 
   /** A port free right now on this host, other than {@code taken}. */
