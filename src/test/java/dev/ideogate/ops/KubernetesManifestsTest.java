@@ -183,7 +183,9 @@ class KubernetesManifestsTest {
         assertEquals(KEY_DIR + "/" + team, teams.path(team).path("upstreamKeyFile").asText(), overlay + " " + team);
         write(keys.resolve(team), "ideogram-test-key-" + team + "\n");
       });
-      Map<String, String> env = Map.of("REDIS_URL", "redis://redis:6379", "IDEOGATE_ENVIRONMENT", overlay);
+      // the overlay's own env: prod declares a mesh (its deployment patch), which the prod guards require
+      Map<String, String> env = Map.of("REDIS_URL", "redis://redis:6379", "IDEOGATE_ENVIRONMENT", overlay,
+          "IDEOGATE_TLS_TERMINATED_BY_MESH", meshDeclared(overlay));
       GatewayConfig config = ConfigLoader.parse(yaml.replace(KEY_DIR + "/", keys + "/"), env::get);
       assertEquals(overlay, config.environment());
       Map<String, Long> daily = new TreeMap<>();
@@ -191,6 +193,17 @@ class KubernetesManifestsTest {
       budgets.put(overlay, daily);
     }
     assertEquals(3, new java.util.HashSet<>(budgets.values()).size(), "overlays share one config: " + budgets);
+  }
+
+  /** The value the overlay's deployment patch gives IDEOGATE_TLS_TERMINATED_BY_MESH, "false" when it sets none. */
+  private static String meshDeclared(String overlay) throws IOException {
+    Path patch = K8S.resolve("overlays/" + overlay + "/deployment-patch.yaml");
+    if (!Files.exists(patch)) {
+      return "false";
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("name: IDEOGATE_TLS_TERMINATED_BY_MESH\\s+value: \"?(true|false)\"?").matcher(Files.readString(patch));
+    return m.find() ? m.group(1) : "false";
   }
 
   /** A config change applied with `kubectl apply -k` rolls the pods: the generated ConfigMap's name has its hash. */
