@@ -1,22 +1,27 @@
 package dev.ideogate.tracing;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import com.fasterxml.jackson.core.JsonGenerator;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.ContextInternal;
-import java.io.IOException;
-import net.logstash.logback.composite.AbstractJsonProvider;
+import java.util.Objects;
+import org.slf4j.MDC;
+import org.slf4j.Marker;
 
 /**
  * Adds {@code trace_id} and {@code span_id} to every JSON log and audit line written while a traced request is
  * being served (ARCHITECTURE.md §9). Vert.x has no thread-local request context: each HTTP request runs on its own
  * duplicated Vert.x context, which follows the request through its callbacks, so the trace is kept in that
- * context's local data and read back here. Lines written elsewhere (dispatcher loop, timers) carry no trace id.
- * Declared as a {@code <provider>} of the LogstashEncoder in logback.xml; the console appender is synchronous, so
- * this runs on the thread that logged.
+ * context's local data. Lines are encoded later on the logging thread of an {@code AsyncAppender} (logback.xml:
+ * event loops never write a line themselves), where no Vert.x context exists; so this turbo filter, which logback
+ * runs on the calling thread before each line is created, copies the current trace into the thread's MDC (and
+ * clears it when there is none). The event snapshots the MDC when the async appender queues it, and the encoder's
+ * MDC provider writes the two fields. Lines written elsewhere (dispatcher loop, timers) carry no trace id.
  */
-public final class TraceLogFields extends AbstractJsonProvider<ILoggingEvent> {
+public final class TraceLogFields extends TurboFilter {
   public static final String TRACE_ID = "trace_id";
   public static final String SPAN_ID = "span_id";
   private static final Object LOCAL_KEY = TraceLogFields.class;
@@ -38,11 +43,27 @@ public final class TraceLogFields extends AbstractJsonProvider<ILoggingEvent> {
   }
 
   @Override
-  public void writeTo(JsonGenerator generator, ILoggingEvent event) throws IOException {
+  public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
     RequestTrace trace = current();
     if (trace != null && trace.spanContext().isValid()) {
-      generator.writeStringField(TRACE_ID, trace.traceId());
-      generator.writeStringField(SPAN_ID, trace.spanId());
+      put(TRACE_ID, trace.traceId());
+      put(SPAN_ID, trace.spanId());
+    } else {
+      put(TRACE_ID, null);
+      put(SPAN_ID, null);
+    }
+    return FilterReply.NEUTRAL;
+  }
+
+  /** Writes only on change: each MDC write makes logback copy the thread's map for the next event. */
+  private static void put(String key, String value) {
+    if (Objects.equals(MDC.get(key), value)) {
+      return;
+    }
+    if (value == null) {
+      MDC.remove(key);
+    } else {
+      MDC.put(key, value);
     }
   }
 }

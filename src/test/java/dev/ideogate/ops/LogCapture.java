@@ -1,6 +1,7 @@
 package dev.ideogate.ops;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Captures every log and audit line of the JVM while open, encoded exactly as production does: the encoder is
  * taken from {@code src/main/resources/logback.xml} (LogstashEncoder with the {@link SecretMasker}), so what a
- * test reads here is what stdout would carry in a pod.
+ * test reads here is what stdout would carry in a pod. It appends synchronously on the logging thread (a test reads
+ * lines as soon as they are logged); trace ids come from the event's MDC, as on the production async path.
  */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Encoder<ILoggingEvent> encoder = productionEncoder();
@@ -50,7 +52,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     } catch (Exception e) {
       throw new AssertionError("logback.xml does not load: " + e, e);
     }
-    var appender = (OutputStreamAppender<ILoggingEvent>) production.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("JSON");
+    var async = (AsyncAppender) production.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
+    var appender = (OutputStreamAppender<ILoggingEvent>) async.getAppender("JSON");
     return appender.getEncoder();
   }
 
