@@ -31,6 +31,9 @@ class IdeogateBenchmark {
       tables.addAll(announce(overhead.run()));
       summary.overhead(overhead);
     }
+    if (options.runs("sidebyside")) {
+      tables.addAll(announce(new SideBySideScenario(options).run()));
+    }
     if (options.runs("lanes")) {
       LaneScenario lanes = new LaneScenario(options);
       tables.addAll(announce(lanes.run()));
