@@ -112,7 +112,7 @@ public final class Gateway {
     this.laneGauges = new LaneGauges(metrics, dispatcher, settings::config);
     metrics.beforeScrape(laneGauges::refresh);
     this.async = new AsyncServices(vertx, config, settings::config, stores.ledger(), stores.asyncStore(),
-        stores.deliveries(), stores.deliveryStats(), stores.replica(), options.clock(), options.async());
+        stores.deliveries(), stores.deliveryStats(), stores.replica(), options.clock(), options.async(), dispatcher);
     this.bodies = new BufferedBodies(config.server().maxBufferedBodyBytes(), config.server().maxConcurrentUploadsPerKey());
     metrics.bufferedBodies(bodies::bytes, bodies::uploads);
     this.asyncRoutes = new AsyncRoutes(settings::current, async, bodies);
