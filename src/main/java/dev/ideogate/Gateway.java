@@ -4,6 +4,7 @@ import dev.ideogate.async.AsyncServices;
 import dev.ideogate.async.AsyncSettings;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.config.GatewayConfig;
+import dev.ideogate.dashboard.Dashboard;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.ingress.AsyncRoutes;
@@ -11,6 +12,7 @@ import dev.ideogate.ingress.BufferedBodies;
 import dev.ideogate.ingress.ClientEventLoops;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
+import dev.ideogate.ingress.KeyAdminRoutes;
 import dev.ideogate.ingress.ManagementVerticle;
 import dev.ideogate.ingress.OpsRoutes;
 import dev.ideogate.ingress.RequestIdHandler;
@@ -117,6 +119,7 @@ public final class Gateway {
     metrics.bufferedBodies(bodies::bytes, bodies::uploads);
     this.asyncRoutes = new AsyncRoutes(settings::current, async, bodies);
     async.alerts().onFired(metrics::budgetAlert);
+    metrics.webhookDeliveries(async.deliveryStats());
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Options options) {
@@ -140,10 +143,14 @@ public final class Gateway {
           deployments.add(id);
           OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, clientLoops::ping,
               requestObserver::auditAdmin);
+          KeyAdminRoutes keyAdmin = stores.adminRoutes(settings::current);
+          Dashboard dashboard = new Dashboard(settings::current, stores.ledger(), options.clock(), keyAdmin,
+              async.deliveries(), dispatcher, metrics.registry());
           return vertx.deployVerticle(new ManagementVerticle(settings::current, stores.ledger(), options.clock(),
               drain::draining, managementPort, ops, router -> {
-                stores.adminRoutes(settings::current).mount(router);
+                keyAdmin.mount(router);
                 asyncRoutes.mountManagementRoutes(router);
+                dashboard.mount(router);
               }));
         })
         .compose(id -> {
@@ -246,7 +253,7 @@ public final class Gateway {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
     return chain.compose(v -> async.stop()).compose(v -> stores.close())
-        .compose(v -> ownsTracing ? tracing.close(vertx) : Future.succeededFuture());
+        .compose(v -> ownsTracing ? tracing.close(vertx) : Future.succeededFuture()).andThen(v -> metrics.close());
   }
 
   /** A port free right now on this host, other than {@code taken}. */

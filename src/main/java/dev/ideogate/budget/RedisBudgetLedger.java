@@ -8,6 +8,7 @@ import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import dev.ideogate.redis.Reply;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -130,6 +131,31 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
         : unavailable(outcome.cause()));
   }
 
+  /** One MGET of the team's day counters (one slot), spend keys then image keys. */
+  @Override
+  public Future<List<DaySpend>> spentByDay(String team, List<String> days) {
+    if (days.size() > MAX_DAYS_READ) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "at most " + MAX_DAYS_READ + " days per read, asked for " + days.size()));
+    }
+    if (days.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<String> dayKeys = new ArrayList<>(days.size() * 2);
+    days.forEach(day -> dayKeys.add(keys.spentDay(team, day)));
+    days.forEach(day -> dayKeys.add(keys.imagesDay(team, day)));
+    return redis.send("MGET", dayKeys).transform(outcome -> {
+      if (outcome.failed()) {
+        return unavailable(outcome.cause());
+      }
+      List<DaySpend> spent = new ArrayList<>(days.size());
+      for (int i = 0; i < days.size(); i++) {
+        spent.add(new DaySpend(days.get(i), longAt(outcome.result(), i), longAt(outcome.result(), days.size() + i)));
+      }
+      return answered(Future.succeededFuture(spent));
+    });
+  }
+
   @Override
   public Future<Void> ping() {
     return redis.ping().recover(err -> Future.failedFuture(storeUnavailable()));
@@ -164,6 +190,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
       LOG.info("budget store answers again: budgets are enforced across all replicas");
     }
     return outcome;
+  }
+
+  @Override
+  public boolean storeDown() {
+    return storeDown.get();
   }
 
   private <T> Future<T> unavailable(Throwable cause) {

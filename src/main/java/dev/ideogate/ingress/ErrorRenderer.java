@@ -51,7 +51,7 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       body.put("retry_after_s", error.retryAfterS());
       response.putHeader("Retry-After", Long.toString(error.retryAfterS()));
     }
-    ctx.put("error_code", error.error().code());
+    RequestFacts.of(ctx).failed(error.error().code());
     boolean close = "close".equalsIgnoreCase(response.headers().get("Connection"));
     response.setStatusCode(error.error().status())
         .putHeader("Content-Type", "application/json")

@@ -102,7 +102,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
       throw new GatewayException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
     TeamPolicy.checkPrompt(request.prompt()); // limits before work: nothing keeps or scans an oversized prompt
-    ctx.put("image_request", request);
+    RequestFacts.of(ctx).parsed(request);
     TeamPolicy.check(team, request);
     checkContent(current, team, request.prompt());
     Quote quote = current.pricing().quote(request);
@@ -151,14 +151,12 @@ public final class ImageHandler implements Handler<RoutingContext> {
     ctx.response().closeHandler(v -> dispatcher.cancel(job));
     RequestTrace.of(ctx).queued();
     return dispatcher.dispatch(job).onSuccess(result -> { // audited on errors too
-      ctx.put("upstream_status", result.response().status());
-      ctx.put("queue_wait_ms", result.queueWaitMs());
+      RequestFacts.of(ctx).dispatched(result.response().status(), result.queueWaitMs());
     });
   }
 
   private void respond(RoutingContext ctx, Accounting.Outcome outcome) {
-    ctx.put("cost_micro_usd", outcome.chargedMicroUsd());
-    ctx.put("images", outcome.images());
+    RequestFacts.of(ctx).charged(outcome.chargedMicroUsd(), outcome.images());
     if (ctx.response().closed()) {
       return;
     }
