@@ -2,6 +2,7 @@ package dev.ideogate.ingress;
 
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
+import dev.ideogate.policy.ClientKeys.Principal;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,7 +37,8 @@ public final class BodyReader implements Handler<RoutingContext> {
       fail(ctx, tooLarge());
       return;
     }
-    BufferedBodies.Claim claim = held.claim(ctx.get("client_key_id"));
+    Principal principal = ctx.get(AuthHandler.KEY); // null on the callback route: no client key
+    BufferedBodies.Claim claim = held.claim(principal == null ? null : principal.keyId());
     ctx.addEndHandler(ended -> claim.release());
     GatewayException refused = refusal(claim.growTo(declared));
     if (refused != null) {
