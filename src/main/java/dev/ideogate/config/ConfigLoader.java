@@ -158,18 +158,24 @@ public final class ConfigLoader {
         s.duration("drainGrace", Duration.ofSeconds(30)),
         s.string("publicBaseUrl", ""),
         s.has("headerTimeout") ? s.duration("headerTimeout", Duration.ofSeconds(10)) : null,
-        tls(s));
+        tls(s),
+        s.number("maxBufferedBodyBytes", GatewayConfig.Server.DEFAULT_MAX_BUFFERED_BODY_BYTES, 1, Long.MAX_VALUE),
+        s.integer("maxConcurrentUploadsPerKey", GatewayConfig.Server.DEFAULT_MAX_CONCURRENT_UPLOADS_PER_KEY, 1,
+            100_000));
     if (server.headerTimeout() == null) {
       server = new GatewayConfig.Server(server.host(), server.port(), server.managementPort(), server.maxBodyBytes(),
           server.maxFileBytes(), server.maxParts(), server.maxHeaderBytes(), server.idleTimeout(),
           server.requestReadTimeout(), server.drainGrace(), server.publicBaseUrl(), server.requestReadTimeout(),
-          server.tls());
+          server.tls(), server.maxBufferedBodyBytes(), server.maxConcurrentUploadsPerKey());
     }
     if (server.port() != 0 && server.port() == server.managementPort()) {
       s.error("managementPort", "must differ from port");
     }
     if (server.maxFileBytes() > server.maxBodyBytes()) {
       s.error("maxFileBytes", "must not exceed maxBodyBytes");
+    }
+    if (server.maxBufferedBodyBytes() < server.maxBodyBytes()) {
+      s.error("maxBufferedBodyBytes", "must be at least maxBodyBytes, or no maximal body could ever be read");
     }
     if (server.host().isBlank()) {
       s.error("host", "must not be empty");

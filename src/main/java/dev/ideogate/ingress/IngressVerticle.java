@@ -36,17 +36,20 @@ public final class IngressVerticle extends VerticleBase {
   private final AsyncRoutes asyncRoutes;
   private final IngressGuards guards;
   private final ClientEventLoops loops;
+  private final BufferedBodies bodies;
 
   /**
    * @param guards rate limits and key usage counters shared by all instances
    * @param async async generations and webhooks
    * @param asyncRoutes the callback and poll routes, shared by all instances
    * @param loops where this instance registers its event loop for the liveness probe
+   * @param bodies the replica's account of buffered request bodies, shared by all instances
    */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,
-      AsyncServices async, AsyncRoutes asyncRoutes, ClientEventLoops loops) {
+      AsyncServices async, AsyncRoutes asyncRoutes, ClientEventLoops loops, BufferedBodies bodies) {
     this.loops = loops;
+    this.bodies = bodies;
     this.guards = guards;
     this.async = async;
     this.asyncRoutes = asyncRoutes;
@@ -72,7 +75,7 @@ public final class IngressVerticle extends VerticleBase {
           .handler(IngressVerticle::beginAuthPolicy)
           .handler(new AuthHandler(settings, endpoint.scope()))
           .handler(new RateLimitHandler(settings, guards.rateLimits()))
-          .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis()))
+          .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis(), bodies))
           .handler(endpoint.async() ? new AsyncImageHandler(endpoint, settings, ledger, dispatcher, clock, async)
               : new ImageHandler(endpoint, settings, ledger, dispatcher, clock));
     }
