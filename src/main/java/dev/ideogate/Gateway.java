@@ -141,7 +141,7 @@ public final class Gateway {
               requestObserver::auditAdmin);
           KeyAdminRoutes keyAdmin = stores.adminRoutes(settings::current);
           Dashboard dashboard = new Dashboard(settings::current, stores.ledger(), options.clock(), keyAdmin,
-              async.deliveries(), dispatcher, metrics.registry());
+              async.deliveries(), dispatcher, metrics.registry(), stores.sessions());
           return vertx.deployVerticle(new ManagementVerticle(settings::current, stores.ledger(), options.clock(),
               drain::draining, managementPort, ops, router -> {
                 keyAdmin.mount(router);

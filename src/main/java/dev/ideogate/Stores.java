@@ -22,12 +22,15 @@ import dev.ideogate.ops.GatewayMetrics;
 import dev.ideogate.policy.InMemoryKeyUsageStore;
 import dev.ideogate.policy.InMemoryRateLimitStore;
 import dev.ideogate.policy.InMemoryRevocationStore;
+import dev.ideogate.policy.InMemorySessionStore;
 import dev.ideogate.policy.KeyUsageStore;
 import dev.ideogate.policy.RateLimitStore;
 import dev.ideogate.policy.RedisKeyUsageStore;
 import dev.ideogate.policy.RedisRateLimitStore;
 import dev.ideogate.policy.RedisRevocationStore;
+import dev.ideogate.policy.RedisSessionStore;
 import dev.ideogate.policy.RevocationStore;
+import dev.ideogate.policy.SessionStore;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
@@ -61,6 +64,7 @@ public final class Stores {
   private final RevocationStore revocations;
   private final AsyncStore asyncStore;
   private final DeliveryQueue deliveries;
+  private final SessionStore sessions;
   private final DeliveryStats deliveryStats = new DeliveryStats();
   private final String replica = "replica-" + UUID.randomUUID();
 
@@ -78,6 +82,8 @@ public final class Stores {
       this.revocations = new InMemoryRevocationStore();
       this.asyncStore = new InMemoryAsyncStore(clock::millis, timing.recordTtlMs());
       this.deliveries = new InMemoryDeliveryQueue(clock::millis);
+      this.sessions = new InMemorySessionStore(clock, SessionStore.IDLE, SessionStore.LIFETIME,
+          InMemorySessionStore.MAX_SESSIONS);
       return;
     }
     RedisSettings settings = RedisSettings.of(redisConfig);
@@ -105,6 +111,7 @@ public final class Stores {
     this.asyncStore = new RedisAsyncStore(redis, prefix, timing.recordTtlMs());
     this.deliveries = new RedisDeliveryQueue(redis, prefix, replica, timing.reclaimIdleMs(), deliveryStats,
         clock);
+    this.sessions = new RedisSessionStore(redis, prefix, clock, SessionStore.IDLE, SessionStore.LIFETIME);
   }
 
   /** The stores of {@code config}; fail-open state is reported to {@code metrics}. */
@@ -148,6 +155,11 @@ public final class Stores {
 
   public DeliveryQueue deliveries() {
     return deliveries;
+  }
+
+  /** The dashboard's sign-in sessions. */
+  public SessionStore sessions() {
+    return sessions;
   }
 
   public DeliveryStats deliveryStats() {

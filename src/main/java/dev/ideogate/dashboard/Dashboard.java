@@ -15,6 +15,7 @@ import dev.ideogate.ingress.RequestIdHandler;
 import dev.ideogate.ingress.UsageHandler;
 import dev.ideogate.ops.AuditLog;
 import dev.ideogate.policy.KeyReport;
+import dev.ideogate.policy.SessionStore;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +32,6 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -52,10 +52,8 @@ import java.util.function.Supplier;
 public final class Dashboard {
   static final String COOKIE = "ideogate_dashboard";
   static final String PATH = "/dashboard";
-  /** A session ends after this long without a page (live refresh counts) and at most this long after sign-in. */
-  static final Duration IDLE = Duration.ofMinutes(30);
-  static final Duration LIFETIME = Duration.ofHours(8);
-  static final int MAX_SESSIONS = 10_000;
+  /** Where a request's session (or none) is put by {@link #loadSession} for the handlers after it. */
+  private static final String SESSION = "dashboard.session";
   static final int CHART_DAYS = 30;
   private static final int MAX_DEAD_LETTERS_SHOWN = 100;
   private static final String SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
@@ -68,11 +66,11 @@ public final class Dashboard {
   private final DeliveryQueue deliveries;
   private final DispatcherVerticle dispatcher;
   private final MeterRegistry metrics;
-  private final Sessions sessions;
+  private final SessionStore sessions;
   private final Map<String, String> assets = new LinkedHashMap<>();
 
   public Dashboard(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock, KeyAdminRoutes keys,
-      DeliveryQueue deliveries, DispatcherVerticle dispatcher, MeterRegistry metrics) {
+      DeliveryQueue deliveries, DispatcherVerticle dispatcher, MeterRegistry metrics, SessionStore sessions) {
     this.settings = settings;
     this.ledger = ledger;
     this.clock = clock;
@@ -80,7 +78,7 @@ public final class Dashboard {
     this.deliveries = deliveries;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
-    this.sessions = new Sessions(clock, IDLE, LIFETIME, MAX_SESSIONS);
+    this.sessions = sessions;
     assets.put("dashboard.css", resource("dashboard/dashboard.css"));
     assets.put("live.js", resource("dashboard/live.js"));
   }
@@ -90,6 +88,7 @@ public final class Dashboard {
     router.route(PATH + "*").handler(Dashboard::securityHeaders);
     router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(4096));
     router.get(PATH + "/static/:name").handler(this::asset);
+    router.route(PATH + "*").handler(this::loadSession);
     router.get(PATH + "/").handler(this::home); // Vert.x matches /dashboard too
     router.get(PATH + "/login").handler(this::loginPage);
     router.post(PATH + "/login").handler(this::signIn);
@@ -106,16 +105,33 @@ public final class Dashboard {
 
   // --- who is looking
 
+  /**
+   * Reads the cookie's session once per request (from Redis when shared, ARCHITECTURE.md §7) before the page
+   * handlers, which then decide synchronously. A store that does not answer reads as signed out.
+   */
+  private void loadSession(RoutingContext ctx) {
+    Cookie cookie = ctx.request().getCookie(COOKIE);
+    sessions.touch(cookie == null ? null : cookie.getValue()).onComplete(done -> {
+      ctx.put(SESSION, done.succeeded() ? done.result() : Optional.empty());
+      ctx.next();
+    });
+  }
+
+  private static Optional<SessionStore.Session> session(RoutingContext ctx) {
+    Optional<SessionStore.Session> session = ctx.get(SESSION);
+    return session == null ? Optional.empty() : session;
+  }
+
   /** The signed-in viewer, or null: no cookie, an expired session, or a key no longer active or allowed. */
   private Pages.Viewer viewer(RoutingContext ctx) {
-    Cookie cookie = ctx.request().getCookie(COOKIE);
-    Optional<Sessions.Session> session = sessions.touch(cookie == null ? null : cookie.getValue());
+    Optional<SessionStore.Session> session = session(ctx);
     if (session.isEmpty()) {
       return null;
     }
     KeyReport.Row key = keyRow(session.get().keyId());
     if (key == null || !"active".equals(key.state()) || !allowed(key)) {
       sessions.end(session.get().id()); // revoked, expired or removed by a reload: the session ends now
+      ctx.put(SESSION, Optional.empty());
       return null;
     }
     return new Pages.Viewer(key.id(), key.team(), session.get().csrf());
@@ -158,8 +174,7 @@ public final class Dashboard {
     if (viewer == null) {
       return null;
     }
-    Cookie cookie = ctx.request().getCookie(COOKIE);
-    Optional<Sessions.Session> session = sessions.touch(cookie == null ? null : cookie.getValue());
+    Optional<SessionStore.Session> session = session(ctx);
     if (session.isEmpty() || !session.get().csrfMatches(ctx.request().getFormAttribute("csrf"))) {
       page(ctx, 403, "Form expired", viewer, false, Pages.message("Form expired",
           "That form was not sent from this session's pages. Go back, reload the page and try again."));
@@ -200,11 +215,16 @@ public final class Dashboard {
     if (old != null) {
       sessions.end(old.getValue()); // a fresh id at every sign-in: no session fixation
     }
-    Sessions.Session session = sessions.start(key.id());
-    ctx.response().addCookie(cookie(session.id(), current.config()));
-    AuditLog.admin(ctx.get(RequestIdHandler.KEY), "dashboard.sign_in", key.id(), "success", "ok",
-        Map.of("team", key.team() == null ? "" : key.team()));
-    redirect(ctx, PATH + "/");
+    sessions.start(key.id(), key.team()).onComplete(started -> {
+      if (started.failed()) {
+        unavailable(ctx, null, started.cause());
+        return;
+      }
+      ctx.response().addCookie(cookie(started.result().id(), current.config()));
+      AuditLog.admin(ctx.get(RequestIdHandler.KEY), "dashboard.sign_in", key.id(), "success", "ok",
+          Map.of("team", key.team() == null ? "" : key.team()));
+      redirect(ctx, PATH + "/");
+    });
   }
 
   private void signOut(RoutingContext ctx) {
