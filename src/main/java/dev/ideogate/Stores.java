@@ -19,6 +19,9 @@ import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressGuards;
 import dev.ideogate.ingress.KeyAdminRoutes;
 import dev.ideogate.ops.GatewayMetrics;
+import dev.ideogate.ops.LocalReplicaRegistry;
+import dev.ideogate.ops.RedisReplicaRegistry;
+import dev.ideogate.ops.ReplicaRegistry;
 import dev.ideogate.policy.InMemoryKeyUsageStore;
 import dev.ideogate.policy.InMemoryRateLimitStore;
 import dev.ideogate.policy.InMemoryRevocationStore;
@@ -65,6 +68,7 @@ public final class Stores {
   private final AsyncStore asyncStore;
   private final DeliveryQueue deliveries;
   private final SessionStore sessions;
+  private final ReplicaRegistry replicas;
   private final DeliveryStats deliveryStats = new DeliveryStats();
   private final String replica = "replica-" + UUID.randomUUID();
 
@@ -84,6 +88,7 @@ public final class Stores {
       this.deliveries = new InMemoryDeliveryQueue(clock::millis);
       this.sessions = new InMemorySessionStore(clock, SessionStore.IDLE, SessionStore.LIFETIME,
           InMemorySessionStore.MAX_SESSIONS);
+      this.replicas = new LocalReplicaRegistry(replica, clock);
       return;
     }
     RedisSettings settings = RedisSettings.of(redisConfig);
@@ -112,6 +117,7 @@ public final class Stores {
     this.deliveries = new RedisDeliveryQueue(redis, prefix, replica, timing.reclaimIdleMs(), deliveryStats,
         clock);
     this.sessions = new RedisSessionStore(redis, prefix, clock, SessionStore.IDLE, SessionStore.LIFETIME);
+    this.replicas = new RedisReplicaRegistry(vertx, redis, prefix, replica);
   }
 
   /** The stores of {@code config}; fail-open state is reported to {@code metrics}. */
@@ -162,6 +168,11 @@ public final class Stores {
     return sessions;
   }
 
+  /** The replicas seen alive (heartbeats), for the dashboard. */
+  public ReplicaRegistry replicas() {
+    return replicas;
+  }
+
   public DeliveryStats deliveryStats() {
     return deliveryStats;
   }
@@ -183,7 +194,8 @@ public final class Stores {
 
   /** Closes the stores, then the one connection pool. */
   Future<Void> close() {
-    return Future.join(ledger.close(), permits.close(), rateLimits.close(), revocations.close())
+    return Future.join(ledger.close(), permits.close(), rateLimits.close(), revocations.close(),
+            replicas.close())
         .<Void>mapEmpty().recover(e -> Future.succeededFuture())
         .compose(v -> redis == null ? Future.succeededFuture() : redis.close());
   }

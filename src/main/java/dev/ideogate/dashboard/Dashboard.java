@@ -14,6 +14,7 @@ import dev.ideogate.ingress.KeyAdminRoutes;
 import dev.ideogate.ingress.RequestIdHandler;
 import dev.ideogate.ingress.UsageHandler;
 import dev.ideogate.ops.AuditLog;
+import dev.ideogate.ops.ReplicaRegistry;
 import dev.ideogate.policy.KeyReport;
 import dev.ideogate.policy.SessionStore;
 import dev.ideogate.upstream.Endpoint;
@@ -67,10 +68,12 @@ public final class Dashboard {
   private final DispatcherVerticle dispatcher;
   private final MeterRegistry metrics;
   private final SessionStore sessions;
+  private final ReplicaRegistry replicas;
   private final Map<String, String> assets = new LinkedHashMap<>();
 
   public Dashboard(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock, KeyAdminRoutes keys,
-      DeliveryQueue deliveries, DispatcherVerticle dispatcher, MeterRegistry metrics, SessionStore sessions) {
+      DeliveryQueue deliveries, DispatcherVerticle dispatcher, MeterRegistry metrics, SessionStore sessions,
+      ReplicaRegistry replicas) {
     this.settings = settings;
     this.ledger = ledger;
     this.clock = clock;
@@ -79,6 +82,7 @@ public final class Dashboard {
     this.dispatcher = dispatcher;
     this.metrics = metrics;
     this.sessions = sessions;
+    this.replicas = replicas;
     assets.put("dashboard.css", resource("dashboard/dashboard.css"));
     assets.put("live.js", resource("dashboard/live.js"));
   }
@@ -256,7 +260,8 @@ public final class Dashboard {
     Future<List<TeamUsage>> usages = UsageHandler.read(ledger, config, clock, teams);
     Future<List<LaneView>> cluster = dispatcher.clusterLanes()
         .recover(e -> Future.succeededFuture(List.copyOf(dispatcher.lanes())));
-    Future.all(usages, cluster).onComplete(done -> {
+    Future<List<ReplicaRegistry.Seen>> seen = replicas.live();
+    Future.all(usages, cluster, seen).onComplete(done -> {
       if (done.failed()) {
         unavailable(ctx, viewer, done.cause());
         return;
@@ -272,7 +277,7 @@ public final class Dashboard {
                 team.monthlyBudgetMicroUsd().getAsLong(), thresholds) : List.of()));
       }
       page(ctx, 200, "Overview", viewer, true, Pages.overview(lines, lanes(config, cluster.result()),
-          config.upstream().maxInFlightPerKey(), config.budgets().timezone()));
+          config.upstream().maxInFlightPerKey(), seen.result(), config.budgets().timezone()));
     });
   }
 

@@ -29,12 +29,17 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two replicas on one Redis behind one Service: a dashboard session started on one is good on the other, and ends on
- * both when its key is revoked (ARCHITECTURE.md §7, the session hashes).
+ * both when its key is revoked (ARCHITECTURE.md §7, the session hashes); the overview lists the replicas whose
+ * heartbeat is fresh.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardReplicasTest {
   private static final String ADMIN_KEY = "igk_dev_replicasAdminKey0123456789abcdefXYZ";
   private static final String PREFIX = "dashrep" + System.nanoTime();
@@ -66,6 +71,7 @@ class DashboardReplicasTest {
   }
 
   @Test
+  @Order(1)
   void aSessionStartedOnOneReplicaIsGoodOnTheOtherAndEndsOnBothWhenItsKeyIsRevoked() {
     String cookie = signIn(replicaA, TestConfig.clientKey("gamma"));
     assertEquals(200, page(replicaA, "/dashboard/teams/gamma", cookie).statusCode());
@@ -101,6 +107,26 @@ class DashboardReplicasTest {
       assertEquals("/dashboard/login",
           page(replica, "/dashboard/teams/gamma", cookie).headers().firstValue("Location").orElse(""));
     }
+  }
+
+  @Test
+  @Order(2)
+  void theOverviewListsTheLiveReplicasAndDropsOneThatDied() throws InterruptedException {
+    String admin = signIn(replicaB, ADMIN_KEY);
+    HttpResponse<String> overview = page(replicaA, "/dashboard/overview", admin);
+    assertEquals(200, overview.statusCode());
+    assertEquals(2, replicaRows(overview.body()), "both replicas write heartbeats");
+
+    harness.kill(replicaB);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (replicaRows(page(replicaA, "/dashboard/overview", admin).body()) != 1) {
+      assertTrue(System.nanoTime() < deadline, "a killed replica is still listed after 15 s");
+      Thread.sleep(100);
+    }
+  }
+
+  private static int replicaRows(String html) {
+    return html.split("<tr class=\"replica\">", -1).length - 1;
   }
 
   /** Signs in on that replica's form; the session cookie as a {@code Cookie} header value. */
