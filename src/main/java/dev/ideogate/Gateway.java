@@ -142,7 +142,7 @@ public final class Gateway {
           KeyAdminRoutes keyAdmin = stores.adminRoutes(settings::current);
           Dashboard dashboard = new Dashboard(settings::current, stores.ledger(), options.clock(), keyAdmin,
               async.deliveries(), dispatcher, metrics.registry(), stores.sessions(),
-              stores.replicas());
+              stores.replicas(), stores.rateLimits());
           return vertx.deployVerticle(new ManagementVerticle(settings::current, stores.ledger(), options.clock(),
               drain::draining, managementPort, ops, router -> {
                 keyAdmin.mount(router);

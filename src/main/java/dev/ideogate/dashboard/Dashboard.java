@@ -1,6 +1,7 @@
 package dev.ideogate.dashboard;
 
 import dev.ideogate.api.GatewayException;
+import dev.ideogate.api.Sha256;
 import dev.ideogate.async.AlertThresholds;
 import dev.ideogate.async.DeliveryQueue;
 import dev.ideogate.budget.BudgetLedger;
@@ -16,6 +17,8 @@ import dev.ideogate.ingress.UsageHandler;
 import dev.ideogate.ops.AuditLog;
 import dev.ideogate.ops.ReplicaRegistry;
 import dev.ideogate.policy.KeyReport;
+import dev.ideogate.policy.RateLimitStore;
+import dev.ideogate.policy.RateLimiter;
 import dev.ideogate.policy.SessionStore;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.KeyFingerprint;
@@ -55,6 +58,12 @@ public final class Dashboard {
   static final String PATH = "/dashboard";
   /** Where a request's session (or none) is put by {@link #loadSession} for the handlers after it. */
   private static final String SESSION = "dashboard.session";
+  /**
+   * Sign-in attempts per client address: enough for a person who mistypes, too few to guess keys. The buckets live
+   * in the rate-limit store (shared by every replica with Redis) under a pseudo-team no team id can be.
+   */
+  static final RateLimiter.Rate SIGN_IN_RATE = new RateLimiter.Rate(10, 10);
+  private static final String SIGN_IN_BUCKETS = "~dashboard";
   static final int CHART_DAYS = 30;
   private static final int MAX_DEAD_LETTERS_SHOWN = 100;
   private static final String SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
@@ -69,11 +78,12 @@ public final class Dashboard {
   private final MeterRegistry metrics;
   private final SessionStore sessions;
   private final ReplicaRegistry replicas;
+  private final RateLimitStore rateLimits;
   private final Map<String, String> assets = new LinkedHashMap<>();
 
   public Dashboard(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock, KeyAdminRoutes keys,
       DeliveryQueue deliveries, DispatcherVerticle dispatcher, MeterRegistry metrics, SessionStore sessions,
-      ReplicaRegistry replicas) {
+      ReplicaRegistry replicas, RateLimitStore rateLimits) {
     this.settings = settings;
     this.ledger = ledger;
     this.clock = clock;
@@ -83,6 +93,7 @@ public final class Dashboard {
     this.metrics = metrics;
     this.sessions = sessions;
     this.replicas = replicas;
+    this.rateLimits = rateLimits;
     assets.put("dashboard.css", resource("dashboard/dashboard.css"));
     assets.put("live.js", resource("dashboard/live.js"));
   }
@@ -204,7 +215,30 @@ public final class Dashboard {
     page(ctx, 200, "Sign in", null, false, Pages.login(null));
   }
 
+  /** Sign-in, after the client address's attempt bucket admits it; refused attempts get a 429 page. */
   private void signIn(RoutingContext ctx) {
+    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    RateLimitStore.Bucket bucket = new RateLimitStore.Bucket(SIGN_IN_BUCKETS, "s:" + addressHash(address),
+        SIGN_IN_RATE);
+    rateLimits.acquire(List.of(bucket)).onComplete(done -> {
+      // A rate-limit store that does not answer does not lock admins out: the key check below still applies.
+      if (done.succeeded() && !done.result().admitted()) {
+        long retryAfterS = Math.max(1, (done.result().retryAfterUs() + 999_999) / 1_000_000);
+        ctx.response().putHeader("Retry-After", Long.toString(retryAfterS));
+        page(ctx, 429, "Sign in", null, false, Pages.login("Too many sign-in attempts from your address. Try again"
+            + " in " + retryAfterS + " s."));
+        return;
+      }
+      authenticate(ctx);
+    });
+  }
+
+  /** The client address in bucket names: hashed, so Redis holds no address. */
+  private static String addressHash(String address) {
+    return Sha256.hex(address).substring(0, 24);
+  }
+
+  private void authenticate(RoutingContext ctx) {
     String presented = ctx.request().getFormAttribute("key");
     GatewaySettings current = settings.get();
     var principal = current.clientKeys().authenticate(presented == null ? null : presented.trim());

@@ -1,14 +1,12 @@
 package dev.ideogate.policy;
 
+import dev.ideogate.api.Sha256;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -39,12 +37,7 @@ public final class RedisSessionStore implements SessionStore {
 
   /** The hash of session {@code id}. */
   String key(String id) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
-      return keyPrefix + ":{dash:s:" + HexFormat.of().formatHex(digest) + "}";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return keyPrefix + ":{dash:s:" + Sha256.hex(id) + "}";
   }
 
   @Override
@@ -64,7 +57,7 @@ public final class RedisSessionStore implements SessionStore {
       return Future.succeededFuture(Optional.empty());
     }
     String key = key(id);
-    List<String> args = new java.util.ArrayList<>(FIELDS.size() + 1);
+    List<String> args = new ArrayList<>(FIELDS.size() + 1);
     args.add(key);
     args.addAll(FIELDS);
     return redis.send("HMGET", args).compose(reply -> {

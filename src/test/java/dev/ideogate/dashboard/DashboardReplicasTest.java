@@ -125,19 +125,44 @@ class DashboardReplicasTest {
     }
   }
 
+  @Test
+  @Order(3)
+  void signInAttemptsFromOneAddressAreLimitedAcrossReplicas() {
+    // Earlier tests signed in twice from 127.0.0.1 (one per replica, sharing the bucket); GCRA has refilled one
+    // attempt per 6 s since, so the refusal comes at the 9th or 10th attempt here, never after the 10th.
+    int refusedAt = -1;
+    for (int attempt = 1; attempt <= Dashboard.SIGN_IN_RATE.burst() && refusedAt < 0; attempt++) {
+      HttpResponse<String> reply = postSignIn(replicaA, "igk_dev_notAKeyAtAll" + attempt);
+      if (reply.statusCode() == 429) {
+        refusedAt = attempt;
+        assertTrue(reply.body().contains("Too many sign-in attempts"), reply.body());
+        assertTrue(Long.parseLong(reply.headers().firstValue("Retry-After").orElse("0")) >= 1);
+      } else {
+        assertEquals(401, reply.statusCode(), "a wrong key before the limit is simply not accepted");
+      }
+    }
+    assertTrue(refusedAt > 0, "more than 10 attempts in a minute were all answered");
+    assertTrue(refusedAt > 1, "the first attempts are answered 401: " + refusedAt);
+    assertEquals(429, postSignIn(replicaA, ADMIN_KEY).statusCode(), "even the right key waits: no guessing race");
+  }
+
   private static int replicaRows(String html) {
     return html.split("<tr class=\"replica\">", -1).length - 1;
   }
 
   /** Signs in on that replica's form; the session cookie as a {@code Cookie} header value. */
   private static String signIn(Gateway replica, String key) {
-    HttpResponse<String> reply = send(HttpRequest.newBuilder(uri(replica, "/dashboard/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("key=" + URLEncoder.encode(key, StandardCharsets.UTF_8))));
+    HttpResponse<String> reply = postSignIn(replica, key);
     assertEquals(303, reply.statusCode(), reply.body());
     String setCookie = reply.headers().firstValue("Set-Cookie").orElse("");
     assertTrue(setCookie.startsWith(Dashboard.COOKIE + "="), setCookie);
     return setCookie.substring(0, setCookie.indexOf(';'));
+  }
+
+  private static HttpResponse<String> postSignIn(Gateway replica, String key) {
+    return send(HttpRequest.newBuilder(uri(replica, "/dashboard/login"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("key=" + URLEncoder.encode(key, StandardCharsets.UTF_8))));
   }
 
   /** That page with that cookie, redirects not followed. */
