@@ -3,6 +3,11 @@ package dev.ideogate;
 import dev.ideogate.api.SecretMasker;
 import dev.ideogate.async.AsyncServices;
 import dev.ideogate.async.AsyncSettings;
+import dev.ideogate.async.Delivery;
+import dev.ideogate.batch.Batch;
+import dev.ideogate.batch.BatchServices;
+import dev.ideogate.batch.DirectoryObjectStore;
+import dev.ideogate.batch.InMemoryBatchStore;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.InMemoryBudgetLedger;
 import dev.ideogate.budget.RedisBudgetLedger;
@@ -13,12 +18,15 @@ import dev.ideogate.dispatch.LocalPermitStore;
 import dev.ideogate.dispatch.PermitStore;
 import dev.ideogate.dispatch.RedisPermitStore;
 import dev.ideogate.ingress.AsyncRoutes;
+import dev.ideogate.ingress.BatchLineExecutor;
+import dev.ideogate.ingress.BatchRoutes;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
 import dev.ideogate.ingress.ManagementVerticle;
 import dev.ideogate.ingress.OpsRoutes;
 import dev.ideogate.ingress.RequestObserver;
 import dev.ideogate.ops.AuditLog;
+import dev.ideogate.ops.BatchReporting;
 import dev.ideogate.ops.BudgetGauges;
 import dev.ideogate.ops.GatewayMetrics;
 import dev.ideogate.ops.LaneGauges;
@@ -31,6 +39,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +69,9 @@ public final class Gateway {
   private final DispatcherVerticle dispatcher;
   private final AsyncServices async;
   private final AsyncRoutes asyncRoutes;
+  private final BatchServices batches;
+  private final BatchLineExecutor batchLines;
+  private final BatchRoutes batchRoutes;
   private final Clock clock;
   private final KeySecurity keySecurity;
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -118,6 +130,12 @@ public final class Gateway {
         options.async());
     this.asyncRoutes = new AsyncRoutes(settings::get, async);
     async.alerts().onFired(metrics::budgetAlert);
+    this.batches = new BatchServices(vertx, new InMemoryBatchStore(),
+        new DirectoryObjectStore(vertx, Path.of(config.batches().imageDir())), config.batches(), clock);
+    this.batchLines = new BatchLineExecutor(vertx, settings::get, ledger, dispatcher,
+        keySecurity.guards().rateLimits(), clock);
+    this.batchRoutes = new BatchRoutes(settings::get, batches.store(), batches.objects(), batches.urls(), batchLines,
+        keySecurity.guards().rateLimits(), clock);
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Options options) {
@@ -134,7 +152,7 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::get, ledger, dispatcher, options.clock(), draining::get,
-                  this::countActive, port, keySecurity.guards(), async, asyncRoutes),
+                  this::countActive, port, keySecurity.guards(), async, asyncRoutes, batchRoutes),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })
         .compose(id -> {
@@ -151,6 +169,7 @@ public final class Gateway {
           budgetGaugeTimer = vertx.setPeriodic(1, BUDGET_GAUGE_PERIOD_MS, t -> budgetGauges.refresh());
           laneGaugeTimer = vertx.setPeriodic(1, LANE_GAUGE_PERIOD_MS, t -> laneGauges.poll());
           async.start();
+          batches.start(batchLines, new BatchReporting(metrics.registry(), this::batchFinished));
           return keySecurity.revocations().start(this::applyRevoked);
         });
   }
@@ -197,6 +216,22 @@ public final class Gateway {
   /** Revokes a key on every replica (what {@code POST /admin/keys/{id}/revoke} does, without the audit line). */
   public Future<Void> revoke(String keyId) {
     return keySecurity.revocations().revoke(keyId);
+  }
+
+  /** Batch jobs of this replica (issue 18). */
+  public BatchServices batches() {
+    return batches;
+  }
+
+  /** A finished batch with a completion webhook: one signed delivery, like an async result (ARCHITECTURE.md §11). */
+  private void batchFinished(Batch batch) {
+    if (batch.webhookUrl().isEmpty()) {
+      return;
+    }
+    String body = batch.toJson(clock.millis()).put("event", "batch.completed").encode();
+    async.deliveries().enqueue(Delivery.first("dlv_batch_" + batch.id(), batch.team(), batch.webhookUrl(),
+            "batch.completed", body, clock.millis()))
+        .onFailure(e -> LOG.warn("completion webhook of batch {} not enqueued: {}", batch.id(), e.toString()));
   }
 
   /** The ingress observer: counts the request as active until its end, and records it in metrics and audit. */
@@ -253,11 +288,12 @@ public final class Gateway {
    */
   public Future<Void> drainAndStop(Duration grace) {
     draining.set(true);
+    batches.stopClaiming();
     long deadline = System.currentTimeMillis() + grace.toMillis();
     Promise<Void> idle = Promise.promise();
     vertx.setPeriodic(50, id -> {
       boolean lanesIdle = dispatcher.lanes().stream().allMatch(l -> l.inFlight() == 0 && l.queued() == 0);
-      if (active.get() == 0 && lanesIdle || System.currentTimeMillis() >= deadline) {
+      if (active.get() == 0 && lanesIdle && batches.running() == 0 || System.currentTimeMillis() >= deadline) {
         vertx.cancelTimer(id);
         idle.tryComplete();
       }
@@ -278,7 +314,8 @@ public final class Gateway {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.compose(v -> async.stop()).compose(v -> ledger.close()).compose(v -> permits.close())
+    batches.stopClaiming();
+    return chain.compose(v -> batches.close()).compose(v -> async.stop()).compose(v -> ledger.close()).compose(v -> permits.close())
         .compose(v -> keySecurity.close());
   }
 

@@ -79,13 +79,14 @@ public final class ConfigLoader {
     TeamReader teamReader = new TeamReader(Math.max(1, upstream.maxInFlightPerKey()), policies.keySet());
     Map<String, TeamConfig> teams = teamReader.teams(root.child("teams"));
     List<GatewayConfig.AdminKey> adminKeys = teamReader.adminKeys(root.sections("adminKeys"));
+    GatewayConfig.Batches batches = batches(root.child("batches"));
     root.rejectUnknownKeys();
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
     return new GatewayConfig(environment, server, redis, upstream, budgets, policies, prices, audit, security,
-        teams, adminKeys);
+        teams, adminKeys, batches);
   }
 
   /**
@@ -170,6 +171,36 @@ public final class ConfigLoader {
     }
     s.rejectUnknownKeys();
     return server;
+  }
+
+  /** {@code batches:} (ARCHITECTURE.md §11); every key optional. */
+  private static GatewayConfig.Batches batches(ConfigSection s) {
+    GatewayConfig.Batches d = GatewayConfig.Batches.DEFAULTS;
+    var batches = new GatewayConfig.Batches(
+        s.integer("maxLines", d.maxLines(), 1, 1_000_000),
+        s.integer("maxOpenPerTeam", d.maxOpenPerTeam(), 1, 10_000),
+        s.number("maxBodyBytes", d.maxBodyBytes(), 1, Integer.MAX_VALUE),
+        s.duration("defaultRetention", d.defaultRetention()),
+        s.duration("maxRetention", d.maxRetention()),
+        s.integer("linesPerReplica", d.linesPerReplica(), 1, 1000),
+        s.duration("lineLease", d.lineLease()),
+        s.string("imageDir", d.imageDir()),
+        s.duration("resultUrlTtl", d.resultUrlTtl()),
+        s.string("urlSecret", d.urlSecret()));
+    if (batches.defaultRetention().compareTo(batches.maxRetention()) > 0) {
+      s.error("defaultRetention", "must not exceed maxRetention");
+    }
+    if (batches.lineLease().toMillis() < 1000) {
+      s.error("lineLease", "must be at least 1s");
+    }
+    if (!batches.urlSecret().isEmpty() && batches.urlSecret().length() < 16) {
+      s.error("urlSecret", "must be at least 16 characters");
+    }
+    if (batches.imageDir().isBlank()) {
+      s.error("imageDir", "must not be empty");
+    }
+    s.rejectUnknownKeys();
+    return batches;
   }
 
   /** {@code server.tls: {certFile, keyFile, checkInterval?}}; absent = plain HTTP. */

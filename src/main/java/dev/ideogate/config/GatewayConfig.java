@@ -20,7 +20,16 @@ public record GatewayConfig(
     Audit audit,
     Security security,
     Map<String, TeamConfig> teams,
-    List<AdminKey> adminKeys) {
+    List<AdminKey> adminKeys,
+    Batches batches) {
+
+  /** Without a {@code batches:} section: the defaults of {@link Batches#DEFAULTS}. */
+  public GatewayConfig(String environment, Server server, Redis redis, Upstream upstream, Budgets budgets,
+      Map<String, List<String>> contentPolicies, Map<String, Long> priceOverridesMicroUsd, Audit audit,
+      Security security, Map<String, TeamConfig> teams, List<AdminKey> adminKeys) {
+    this(environment, server, redis, upstream, budgets, contentPolicies, priceOverridesMicroUsd, audit, security,
+        teams, adminKeys, Batches.DEFAULTS);
+  }
 
   public record Server(
       String host,
@@ -97,6 +106,34 @@ public record GatewayConfig(
   public record Security(int rotateAfterDays, TeamConfig.RateLimit keyRateLimit) {
     public Security(int rotateAfterDays) {
       this(rotateAfterDays, TeamConfig.RateLimit.NONE);
+    }
+  }
+
+  /**
+   * Batch jobs (ARCHITECTURE.md §11).
+   *
+   * @param maxLines lines one batch may hold
+   * @param maxOpenPerTeam batches of one team not yet finished
+   * @param maxBodyBytes the JSONL body (or file part) of {@code POST /v1/batches}
+   * @param defaultRetention how long a finished batch and its images are kept when the submitter does not say
+   * @param maxRetention the longest retention a submitter may ask for
+   * @param linesPerReplica lines one replica runs at once (every batch, every team)
+   * @param lineLease how long a claimed line stays with its replica before another replica takes it over
+   * @param imageDir the directory of the default object store
+   * @param resultUrlTtl how long a signed result URL stays valid
+   * @param urlSecret the key signing result URLs, the same on every replica; empty = a random key per process
+   *     (one replica only: its URLs die with it)
+   */
+  public record Batches(int maxLines, int maxOpenPerTeam, long maxBodyBytes, Duration defaultRetention,
+      Duration maxRetention, int linesPerReplica, Duration lineLease, String imageDir, Duration resultUrlTtl,
+      String urlSecret) {
+    public static final Batches DEFAULTS = new Batches(10_000, 5, 33_554_432L, Duration.ofDays(7),
+        Duration.ofDays(30), 8, Duration.ofMinutes(5), "ideogate-images", Duration.ofDays(1), "");
+
+    @Override
+    public String toString() {
+      return "Batches[maxLines=" + maxLines + ", maxOpenPerTeam=" + maxOpenPerTeam + ", urlSecret=" + (urlSecret
+          .isEmpty() ? "" : "***") + "]";
     }
   }
 

@@ -83,18 +83,27 @@ public final class ImageHandler implements Handler<RoutingContext> {
     }
     Buffer body = ctx.get(BodyReader.KEY);
     String contentType = ctx.request().getHeader("Content-Type");
+    ImageRequest request = validate(contentType, body);
+    ctx.put("image_request", request);
+    return admit(current, team, request, contentType, body, ctx.request().query());
+  }
+
+  /** The body read against Ideogram's contract for this endpoint ({@link RequestSchema}); 400 when it breaks it. */
+  ImageRequest validate(String contentType, Buffer body) {
     BodyParser.Parsed parsed = parser.parse(endpoint, contentType, body.getBytes());
-    ImageRequest request;
     try {
-      request = RequestSchema.check(endpoint, parsed.fields(), parsed.files());
+      return RequestSchema.check(endpoint, parsed.fields(), parsed.files());
     } catch (InvalidRequestException e) {
       throw new GatewayException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
-    ctx.put("image_request", request);
+  }
+
+  /** The team's policy and content policy on a valid request, then its price (batch lines come here too). */
+  Admitted admit(GatewaySettings current, TeamConfig team, ImageRequest request, String contentType, Buffer body,
+      String query) {
     TeamPolicy.check(team, request);
     checkContent(current, team, request.prompt());
     Quote quote = current.pricing().quote(request);
-    String query = ctx.request().query();
     return new Admitted(team, request, quote, new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey()));
   }
 

@@ -34,16 +34,19 @@ public final class IngressVerticle extends VerticleBase {
   private final AsyncServices async;
   private final AsyncRoutes asyncRoutes;
   private final IngressGuards guards;
+  private final BatchRoutes batchRoutes;
 
   /**
    * @param guards rate limits and key usage counters shared by all instances
    * @param async async generations and webhooks
    * @param asyncRoutes the callback and poll routes, shared by all instances
+   * @param batchRoutes the batch routes (ARCHITECTURE.md §11), shared by all instances
    */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,
-      AsyncServices async, AsyncRoutes asyncRoutes) {
+      AsyncServices async, AsyncRoutes asyncRoutes, BatchRoutes batchRoutes) {
     this.guards = guards;
+    this.batchRoutes = batchRoutes;
     this.async = async;
     this.asyncRoutes = asyncRoutes;
     this.settings = settings;
@@ -75,9 +78,10 @@ public final class IngressVerticle extends VerticleBase {
         .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
         .handler(new UsageHandler(settings, ledger, clock, false));
     asyncRoutes.mountClientRoutes(router);
+    batchRoutes.mount(router);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such route " + sanitize(ctx.request().path())
-            + ": the gateway serves only the Ideogram API paths and /v1/usage")));
+            + ": the gateway serves only the Ideogram API paths, /v1/batches and /v1/usage")));
     router.route().failureHandler(new ErrorRenderer());
 
     HttpServerOptions options = new HttpServerOptions()

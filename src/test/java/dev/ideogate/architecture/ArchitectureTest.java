@@ -37,6 +37,7 @@ class ArchitectureTest {
         .layer("dispatch").definedBy("dev.ideogate.dispatch..")
         .layer("policy").definedBy("dev.ideogate.policy..")
         .layer("async").definedBy("dev.ideogate.async..")
+        .layer("batch").definedBy("dev.ideogate.batch..")
         .layer("ops").definedBy("dev.ideogate.ops..")
         .layer("ingress").definedBy("dev.ideogate.ingress..")
         .layer("sim").definedBy("dev.ideogate.sim..")
@@ -47,14 +48,15 @@ class ArchitectureTest {
         .whereLayer("ingress").mayOnlyBeAccessedByLayers("wiring", "cli")
         .whereLayer("ops").mayOnlyBeAccessedByLayers("ingress", "wiring", "cli")
         .whereLayer("async").mayOnlyBeAccessedByLayers("ingress", "ops", "wiring", "cli")
+        .whereLayer("batch").mayOnlyBeAccessedByLayers("ingress", "ops", "wiring", "cli")
         .whereLayer("budget").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
         .whereLayer("dispatch").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
         .whereLayer("policy").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
-        .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "wiring", "cli")
-        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "ingress",
+        .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops", "wiring", "cli")
+        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops", "ingress",
             "sim", "wiring", "cli")
         .whereLayer("sim").mayOnlyBeAccessedByLayers("wiring", "cli")
-        .whereLayer("config").mayOnlyBeAccessedByLayers("upstream", "redis", "budget", "dispatch", "policy", "async",
+        .whereLayer("config").mayOnlyBeAccessedByLayers("upstream", "redis", "budget", "dispatch", "policy", "async", "batch",
             "ops", "ingress", "wiring", "cli");
   }
 
@@ -68,7 +70,7 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("dev.ideogate.api..")
         .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.ideogate", "dev.ideogate.config..",
             "dev.ideogate.upstream..", "dev.ideogate.redis..", "dev.ideogate.budget..", "dev.ideogate.dispatch..",
-            "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
+            "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.batch..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
             "dev.ideogate.sim..", "dev.ideogate.cli..")
         .check(MAIN);
   }
