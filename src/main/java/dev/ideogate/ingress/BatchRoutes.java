@@ -3,7 +3,6 @@ package dev.ideogate.ingress;
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.api.MicroUsd;
-import dev.ideogate.async.WebhookUrlPolicy;
 import dev.ideogate.batch.Batch;
 import dev.ideogate.batch.BatchFile;
 import dev.ideogate.batch.BatchLine;
@@ -112,7 +111,8 @@ public final class BatchRoutes {
     try {
       team = team(ctx, current);
       OnBudget onBudget = onBudget(ctx.queryParams().get("on_budget"));
-      String webhook = webhook(ctx.queryParams().get("webhook_url"), current, team);
+      String webhook = AsyncImageHandler.checkedWebhook(ctx.queryParams().get("webhook_url"), current, team,
+          "GET /v1/batches/{id}");
       long retentionMs = retention(ctx.queryParams().get("retention"), limits).toMillis();
       accepted = validLines(current, team, jsonl(ctx, current), limits.maxLines());
       batch = new Batch("batch_" + randomHex(12), team.id(), BatchState.RUNNING, onBudget, webhook, clock.millis(),
@@ -272,20 +272,6 @@ public final class BatchRoutes {
       case "fail" -> OnBudget.FAIL;
       default -> throw new GatewayException(ErrorCode.INVALID_REQUEST, "on_budget must be pause or fail");
     };
-  }
-
-  private static String webhook(String url, GatewaySettings current, TeamConfig team) {
-    if (url == null || url.isEmpty()) {
-      return "";
-    }
-    WebhookUrlPolicy.refusal(url, current.config().environment()).ifPresent(reason -> {
-      throw new GatewayException(ErrorCode.INVALID_REQUEST, reason);
-    });
-    if (!team.hasWebhookSecret()) {
-      throw new GatewayException(ErrorCode.INVALID_REQUEST, "team " + team.id() + " has no webhookSecret configured,"
-          + " so Ideogate cannot sign the completion webhook; poll GET /v1/batches/{id} instead");
-    }
-    return url;
   }
 
   private static Duration retention(String value, GatewayConfig.Batches limits) {
