@@ -18,6 +18,9 @@ wave of 429s (calls sent under the old limit) lowers the limit once, not once pe
 Like AimdLimit, plus a ceiling: after a decrease from L, increases stop at L − 1 for ceiling_hold_ms, so a key
 whose real limit is below the configured one settles just under it instead of drawing a 429 every few dozen calls.
 The hash expires after a day without 429s or raises; the lane then starts again from the configured cap.
+
+Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
+replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
 ]]
 local lane_limit_key = KEYS[1]
 local outcome = ARGV[1]

@@ -13,6 +13,9 @@ Output:
   {0, epoch, taken, effective, expires_in}   refused; expires_in = ms until the earliest lease expires (≥ 1)
   epoch is the lane's AIMD epoch, to report with a 429 of a call made under this permit.
 Invariant: a permit is admitted only while fewer than min(max_in_flight, effective limit) live leases are held.
+
+Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
+replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
 ]]
 local permits_key = KEYS[1]
 local lane_limit_key = KEYS[2]

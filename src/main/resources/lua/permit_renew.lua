@@ -9,6 +9,9 @@ Output:
   1 when the lease was live and now expires lease_ms from now, 0 when it had already expired or been released
   (an expired lease is never revived: its slot may already be someone else's)
 Invariant: only a live lease is extended; the key never expires before its latest lease.
+
+Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
+replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
 ]]
 local permits_key = KEYS[1]
 local permit_id = ARGV[1]

@@ -13,6 +13,9 @@ Output:
   fewest requests left; retry_after_us is 0 when admitted; reset_us is when that bucket is full again.
 Invariant: a bucket's tat never runs more than burst·interval ahead of Redis TIME, and a refused request
 writes nothing, so no bucket ever admits more than burst + elapsed/interval requests.
+
+Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
+replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
 ]]
 local tat_a_key = KEYS[1]
 local tat_b_key = KEYS[2]

@@ -2,11 +2,11 @@
 reserve: hold a request's worst-case cost against its team's daily and monthly budget.
 
 Input:
-  KEYS[1] spent_day      string int, µUSD settled in the request's day    <p>:{t:<team>}:spent:d:<YYYY-MM-DD>
-  KEYS[2] spent_month    string int, µUSD settled in the request's month  <p>:{t:<team>}:spent:m:<YYYY-MM>
-  KEYS[3] held           string int, µUSD held by the team's requests in flight
-  KEYS[4] holds          zset, hold id → lease expiry (ms since epoch, Redis TIME)
-  KEYS[5] holds_amt      hash, hold id → "<amount µUSD>|<spent_day key>|<spent_month key>"
+  KEYS[1] held           string int, µUSD held by the team's requests in flight
+  KEYS[2] holds          zset, hold id → lease expiry (ms since epoch, Redis TIME)
+  KEYS[3] holds_amt      hash, hold id → "<amount µUSD>|<spent_day key>|<spent_month key>"
+  KEYS[4] spent_day      string int, µUSD settled in the request's day    <p>:{t:<team>}:spent:d:<YYYY-MM-DD>
+  KEYS[5] spent_month    string int, µUSD settled in the request's month  <p>:{t:<team>}:spent:m:<YYYY-MM>
   KEYS[6] holds_expired  string int, count of holds charged because their lease ran out
   ARGV[1] hold_id        caller-made UUID; a retried reserve with the same id holds nothing more
   ARGV[2] amount         µUSD to hold, ≥ 0
@@ -20,12 +20,15 @@ Invariant: after every admission, spent(window) + held ≤ limit for the day and
 
 Expired holds are charged to the spent keys recorded with them (their own windows). Those keys are not in
 KEYS but carry the same {t:<team>} hash tag, so they live in this script's cluster slot.
+
+Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
+replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
 ]]
-local spent_day_key = KEYS[1]
-local spent_month_key = KEYS[2]
-local held_key = KEYS[3]
-local holds_key = KEYS[4]
-local holds_amt_key = KEYS[5]
+local held_key = KEYS[1]
+local holds_key = KEYS[2]
+local holds_amt_key = KEYS[3]
+local spent_day_key = KEYS[4]
+local spent_month_key = KEYS[5]
 local holds_expired_key = KEYS[6]
 local hold_id = ARGV[1]
 local amount = tonumber(ARGV[2])

@@ -2,11 +2,11 @@
 settle: charge what a request really cost to the windows it was reserved in, and drop its hold.
 
 Input:
-  KEYS[1] spent_day      string int, µUSD settled in the hold's day    <p>:{t:<team>}:spent:d:<YYYY-MM-DD>
-  KEYS[2] spent_month    string int, µUSD settled in the hold's month  <p>:{t:<team>}:spent:m:<YYYY-MM>
-  KEYS[3] held           string int, µUSD held by the team's requests in flight
-  KEYS[4] holds          zset, hold id → lease expiry (ms)
-  KEYS[5] holds_amt      hash, hold id → "<amount µUSD>|<spent_day key>|<spent_month key>"
+  KEYS[1] held           string int, µUSD held by the team's requests in flight
+  KEYS[2] holds          zset, hold id → lease expiry (ms)
+  KEYS[3] holds_amt      hash, hold id → "<amount µUSD>|<spent_day key>|<spent_month key>"
+  KEYS[4] spent_day      string int, µUSD settled in the hold's day    <p>:{t:<team>}:spent:d:<YYYY-MM-DD>
+  KEYS[5] spent_month    string int, µUSD settled in the hold's month  <p>:{t:<team>}:spent:m:<YYYY-MM>
   KEYS[6] images_day     string int, images settled in the hold's day
   KEYS[7] images_month   string int, images settled in the hold's month
   ARGV[1] hold_id
@@ -19,11 +19,11 @@ Output:
                          expired); remaining = µUSD still reservable in the tightest window (≥ 0)
 Invariant: a hold is charged at most once, and never more than it held, so spent + held never grows here.
 ]]
-local spent_day_key = KEYS[1]
-local spent_month_key = KEYS[2]
-local held_key = KEYS[3]
-local holds_key = KEYS[4]
-local holds_amt_key = KEYS[5]
+local held_key = KEYS[1]
+local holds_key = KEYS[2]
+local holds_amt_key = KEYS[3]
+local spent_day_key = KEYS[4]
+local spent_month_key = KEYS[5]
 local images_day_key = KEYS[6]
 local images_month_key = KEYS[7]
 local hold_id = ARGV[1]

@@ -8,6 +8,9 @@ Input:
 Output:
   the number of entries moved
 Invariant: a due retry is either in the zset or on the stream, never both and never lost.
+
+Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
+replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
 ]]
 local retry_key = KEYS[1]
 local stream_key = KEYS[2]

@@ -15,6 +15,9 @@ Input:
 Output:
   1
 Invariant: a failed entry leaves the stream in the same step as its next attempt (or dead letter) is recorded.
+
+Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
+replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
 ]]
 local stream_key = KEYS[1]
 local retry_key = KEYS[2]

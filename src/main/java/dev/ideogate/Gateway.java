@@ -111,8 +111,8 @@ public final class Gateway {
     this.settings = new AtomicReference<>(GatewaySettings.compile(config, options.clock(), Set.of()));
     this.keySecurity = KeySecurity.create(vertx, config, options.clock());
     this.ledger = config.redis().enabled()
-        ? RedisBudgetLedger.create(vertx, config.redis())
-        : new InMemoryBudgetLedger(System::currentTimeMillis, config.redis().holdLease().toMillis());
+        ? RedisBudgetLedger.create(vertx, config.redis(), clock)
+        : new InMemoryBudgetLedger(clock::millis, config.redis().holdLease().toMillis());
     var upstream = config.upstream();
     // Permits: Redis leases shared by every replica (renewed by heartbeat), else one replica's counters.
     this.permits = config.redis().enabled() ? RedisPermitStore.create(vertx, config) : new LocalPermitStore();
@@ -121,7 +121,7 @@ public final class Gateway {
         upstream.retry().baseDelay().toMillis(), upstream.retry().maxDelay().toMillis(), heartbeatMs, 1_000);
     int connections = Math.max(16, upstream.maxInFlightPerKey() * Math.max(1, config.teams().size()));
     this.dispatcher = new DispatcherVerticle(permits, lanes,
-        v -> new IdeogramClient(v, upstream.baseUrl(), upstream.timeout(), connections), metrics);
+        v -> new IdeogramClient(v, upstream.baseUrl(), upstream.timeout(), connections), metrics, clock);
     this.budgetGauges = new BudgetGauges(metrics.registry(), () -> settings.get().config(), ledger, clock);
     this.requestObserver = new RequestObserver(settings::get, metrics);
     this.laneGauges = new LaneGauges(metrics, dispatcher, () -> settings.get().config());

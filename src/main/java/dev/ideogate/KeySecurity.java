@@ -29,12 +29,12 @@ record KeySecurity(RateLimitStore rateLimits, KeyUsageStore keyUsage, Revocation
 
   static KeySecurity create(Vertx vertx, GatewayConfig config, Clock clock) {
     if (!config.redis().enabled()) {
-      return new KeySecurity(InMemoryRateLimitStore.systemClock(), new InMemoryKeyUsageStore(clock),
+      return new KeySecurity(InMemoryRateLimitStore.of(clock), new InMemoryKeyUsageStore(clock),
           new InMemoryRevocationStore(), null, clock);
     }
     RedisSettings settings = RedisSettings.of(config.redis());
     RedisConnector redis = new RedisConnector(vertx, settings);
-    return new KeySecurity(new RedisRateLimitStore(redis, settings.keyPrefix(), settings.failOpen()),
+    return new KeySecurity(new RedisRateLimitStore(redis, settings.keyPrefix(), settings.failOpen(), clock),
         new RedisKeyUsageStore(redis, settings.keyPrefix(), clock),
         new RedisRevocationStore(vertx, redis, settings), redis, clock);
   }

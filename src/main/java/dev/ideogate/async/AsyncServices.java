@@ -34,16 +34,18 @@ public final class AsyncServices {
   private final DeliveryWorker worker;
   private final DeliveryStats stats = new DeliveryStats();
   private final String callbackUrl;
+  private final Clock clock;
 
   public AsyncServices(Vertx vertx, GatewayConfig config, Supplier<GatewayConfig> currentConfig, BudgetLedger ledger,
       Clock clock, AsyncSettings timing) {
     this.timing = timing;
+    this.clock = clock;
     String replica = "replica-" + UUID.randomUUID();
     if (config.redis().enabled()) {
       this.redis = new RedisConnector(vertx, RedisSettings.of(config.redis()));
       this.store = new RedisAsyncStore(redis, config.redis().keyPrefix(), timing.recordTtlMs());
       this.deliveries = new RedisDeliveryQueue(redis, config.redis().keyPrefix(), replica, timing.reclaimIdleMs(),
-          stats);
+          stats, clock);
     } else {
       this.redis = null;
       this.store = new InMemoryAsyncStore(clock::millis, timing.recordTtlMs());
@@ -53,8 +55,8 @@ public final class AsyncServices {
     this.jwks = new JwksCache(upstream, 1_000);
     this.alerts = new BudgetAlerts(vertx, ledger, store, deliveries, currentConfig, clock, timing.alertScanMs());
     this.settler = new GenerationSettler(store, ledger, deliveries, currentConfig, alerts, clock::millis);
-    this.reconciler = new Reconciler(vertx, store, upstream, settler, currentConfig, timing, replica);
-    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats);
+    this.reconciler = new Reconciler(vertx, store, upstream, settler, currentConfig, timing, replica, clock);
+    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats, clock);
     String base = config.server().publicBaseUrl();
     this.callbackUrl = base == null || base.isBlank() ? ""
         : (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CALLBACK_PATH;
@@ -105,6 +107,10 @@ public final class AsyncServices {
 
   public Reconciler reconciler() {
     return reconciler;
+  }
+
+  public Clock clock() {
+    return clock;
   }
 
   public JwksCache jwks() {

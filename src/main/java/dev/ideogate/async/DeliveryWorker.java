@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -28,12 +29,14 @@ public final class DeliveryWorker {
   private final Function<String, TeamConfig> teams;
   private final AsyncSettings settings;
   private final DeliveryStats stats;
+  private final Clock clock;
   private final WebClient client;
   private volatile boolean stopped;
   private long timerId = -1;
 
   public DeliveryWorker(Vertx vertx, DeliveryQueue queue, Function<String, TeamConfig> teams, AsyncSettings settings,
-      DeliveryStats stats) {
+      DeliveryStats stats, Clock clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.queue = queue;
     this.teams = teams;
@@ -89,7 +92,7 @@ public final class DeliveryWorker {
       return queue.deadLetter(taken, "team " + delivery.team() + " has no webhook secret configured");
     }
     byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
-    long nowS = System.currentTimeMillis() / 1000;
+    long nowS = clock.millis() / 1000;
     stats.attempts.incrementAndGet();
     return client.postAbs(delivery.url())
         .timeout(settings.deliveryTimeoutMs())
@@ -102,7 +105,7 @@ public final class DeliveryWorker {
         .transform(result -> {
           if (result.succeeded() && result.result().statusCode() / 100 == 2) {
             stats.delivered.incrementAndGet();
-            stats.recordLatency(System.currentTimeMillis() - delivery.enqueuedAtMs());
+            stats.recordLatency(clock.millis() - delivery.enqueuedAtMs());
             return queue.delivered(taken);
           }
           String reason = result.succeeded() ? "receiver answered " + result.result().statusCode()

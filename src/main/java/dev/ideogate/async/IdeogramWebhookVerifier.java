@@ -1,9 +1,9 @@
 package dev.ideogate.async;
 
+import dev.ideogate.api.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
@@ -69,12 +69,8 @@ public final class IdeogramWebhookVerifier {
   }
 
   public static byte[] message(String generationId, String userId, String timestamp, byte[] body) {
-    try {
-      String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-      return (generationId + "\n" + userId + "\n" + timestamp + "\n" + hash).getBytes(StandardCharsets.UTF_8);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    String hash = Sha256.hex(body);
+    return (generationId + "\n" + userId + "\n" + timestamp + "\n" + hash).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The public key of an OKP/Ed25519 JWK's {@code x} (base64url of the raw 32 bytes). */

@@ -22,6 +22,7 @@ public final class JwksCache {
   private final GenerationClient upstream;
   private final long minRefetchMs;
   private volatile Map<String, PublicKey> keys = Map.of();
+  // System.nanoTime() / 1e6 of the last fetch: the refetch limit is a duration, not a time of day.
   private volatile long fetchedAtMs = Long.MIN_VALUE / 2;
   private Future<Map<String, PublicKey>> inFlight;
 
@@ -39,10 +40,11 @@ public final class JwksCache {
     if (inFlight != null) {
       return inFlight;
     }
-    if (System.currentTimeMillis() - fetchedAtMs < minRefetchMs) {
+    long nowMs = System.nanoTime() / 1_000_000;
+    if (nowMs - fetchedAtMs < minRefetchMs) {
       return Future.succeededFuture(current);
     }
-    fetchedAtMs = System.currentTimeMillis();
+    fetchedAtMs = nowMs;
     inFlight = upstream.jwks().map(JwksCache::parse)
         .onSuccess(parsed -> keys = parsed)
         .recover(e -> {

@@ -7,6 +7,7 @@ import dev.ideogate.upstream.UpstreamResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -32,13 +33,15 @@ public final class Reconciler {
   private final Supplier<GatewayConfig> settings;
   private final AsyncSettings timing;
   private final String owner;
+  private final Clock clock;
   /** Generations this replica settled by polling (tests and the fault report read it). */
   public final AtomicLong settled = new AtomicLong();
   private long timerId = -1;
   private boolean running;
 
   public Reconciler(Vertx vertx, AsyncStore store, GenerationClient upstream, GenerationSettler settler,
-      Supplier<GatewayConfig> settings, AsyncSettings timing, String owner) {
+      Supplier<GatewayConfig> settings, AsyncSettings timing, String owner, Clock clock) {
+    this.clock = clock;
     this.vertx = vertx;
     this.store = store;
     this.upstream = upstream;
@@ -63,7 +66,7 @@ public final class Reconciler {
       return;
     }
     running = true;
-    store.due(System.currentTimeMillis(), BATCH)
+    store.due(clock.millis(), BATCH)
         .compose(ids -> Future.join(ids.stream().map(this::reconcile).toList()))
         .onComplete(done -> running = false);
   }
@@ -121,6 +124,6 @@ public final class Reconciler {
   }
 
   private Future<Void> postpone(AsyncGeneration generation) {
-    return store.postpone(generation.generationId(), System.currentTimeMillis() + timing.reconcileAfterMs() / 2);
+    return store.postpone(generation.generationId(), clock.millis() + timing.reconcileAfterMs() / 2);
   }
 }

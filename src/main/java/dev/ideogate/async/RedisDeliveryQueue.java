@@ -1,10 +1,10 @@
 package dev.ideogate.async;
 
-import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Response;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,17 +26,19 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
   private final AsyncKeys keys;
   private final String consumer;
   private final long reclaimIdleMs;
-  private final LuaScript begin = LuaScript.load("webhook_begin");
-  private final LuaScript ack = LuaScript.load("webhook_ack");
-  private final LuaScript retry = LuaScript.load("webhook_retry");
-  private final LuaScript moveDue = LuaScript.load("webhook_move_due");
+  private final WebhookBeginScript begin = new WebhookBeginScript();
+  private final WebhookAckScript ack = new WebhookAckScript();
+  private final WebhookRetryScript retry = new WebhookRetryScript();
+  private final WebhookMoveDueScript moveDue = new WebhookMoveDueScript();
   private final DeliveryStats stats;
+  private final Clock clock;
   private volatile boolean groupReady;
   private long lastReclaimMs;
 
   public RedisDeliveryQueue(RedisConnector redis, String keyPrefix, String consumer, long reclaimIdleMs,
-      DeliveryStats stats) {
+      DeliveryStats stats, Clock clock) {
     this.stats = stats;
+    this.clock = clock;
     this.redis = redis;
     this.keys = new AsyncKeys(keyPrefix);
     this.consumer = consumer;
@@ -45,13 +47,13 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
 
   @Override
   public Future<Void> enqueue(Delivery delivery) {
-    return redis.call(api -> api.xadd(List.of(keys.stream(), "*", "d", delivery.toJson()))).mapEmpty();
+    return redis.send("XADD", keys.stream(), "*", "d", delivery.toJson()).mapEmpty();
   }
 
   @Override
   public Future<List<Taken>> take(int max) {
     return ensureGroup()
-        .compose(v -> moveDue.run(redis, List.of(keys.retry(), keys.stream()), List.of(Integer.toString(max))))
+        .compose(v -> moveDue.run(redis, new WebhookMoveDueScript.Args(keys.retry(), keys.stream(), max)))
         .compose(v -> reclaim(max))
         .compose(reclaimed -> reclaimed.size() >= max ? Future.succeededFuture(reclaimed)
             : readNew(max - reclaimed.size()).map(fresh -> {
@@ -65,7 +67,7 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
     if (groupReady) {
       return Future.succeededFuture();
     }
-    return redis.call(api -> api.xgroup(List.of("CREATE", keys.stream(), GROUP, "0", "MKSTREAM")))
+    return redis.send("XGROUP", "CREATE", keys.stream(), GROUP, "0", "MKSTREAM")
         .<Void>mapEmpty()
         .recover(e -> e.getMessage() != null && e.getMessage().startsWith("BUSYGROUP")
             ? Future.succeededFuture() : Future.failedFuture(e))
@@ -74,14 +76,14 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
 
   /** XAUTOCLAIM at most every reclaimIdleMs / 4: entries idle that long belong to a replica that is gone. */
   private Future<List<Taken>> reclaim(int max) {
-    long now = System.currentTimeMillis();
+    long now = clock.millis();
     if (now - lastReclaimMs < reclaimIdleMs / 4) {
       return Future.succeededFuture(List.of());
     }
     lastReclaimMs = now;
-    return redis.call(api -> api.xautoclaim(List.of(keys.stream(), GROUP, consumer, Long.toString(reclaimIdleMs),
-            "0-0", "COUNT", Integer.toString(max))))
-        .map(reply -> entries(reply == null || reply.size() < 2 ? null : reply.get(1)))
+    return redis.send("XAUTOCLAIM", keys.stream(), GROUP, consumer, Long.toString(reclaimIdleMs), "0-0", "COUNT",
+            Integer.toString(max))
+        .map(reply -> entries(reply.get(1)))
         .onSuccess(taken -> {
           if (!taken.isEmpty()) {
             stats.reclaimed.addAndGet(taken.size());
@@ -91,30 +93,23 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
   }
 
   private Future<List<Taken>> readNew(int max) {
-    return redis.call(api -> api.xreadgroup(List.of("GROUP", GROUP, consumer, "COUNT", Integer.toString(max),
-            "STREAMS", keys.stream(), ">")))
+    return redis.send("XREADGROUP", "GROUP", GROUP, consumer, "COUNT", Integer.toString(max), "STREAMS",
+            keys.stream(), ">")
         .map(reply -> {
-          if (reply == null) {
-            return List.of();
-          }
           // RESP3 answers a map stream → entries; RESP2 an array of [stream, entries]
-          Response entries = reply.isMap() ? reply.get(keys.stream()) : reply.get(0).get(1);
-          return entries(entries);
+          return entries(reply.isMap() ? reply.get(keys.stream()) : reply.get(0).get(1));
         });
   }
 
-  private static List<Taken> entries(Response entries) {
+  private static List<Taken> entries(Reply entries) {
     List<Taken> taken = new ArrayList<>();
-    if (entries == null) {
-      return taken;
-    }
-    for (Response entry : entries) {
-      if (entry == null || entry.size() < 2 || entry.get(1) == null) {
+    for (Reply entry : entries.asList()) {
+      if (entry.size() < 2 || entry.get(1).isNil()) {
         continue; // deleted while pending
       }
-      String id = entry.get(0).toString();
-      Response fields = entry.get(1);
-      String json = fields.isMap() ? fields.get("d").toString() : fieldOf(fields, "d");
+      String id = entry.get(0).asString();
+      Reply fields = entry.get(1);
+      String json = fields.isMap() ? fields.get("d").asString() : fieldOf(fields, "d");
       if (json != null) {
         taken.add(new Taken(Delivery.fromJson(json), id));
       }
@@ -122,10 +117,10 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
     return taken;
   }
 
-  private static String fieldOf(Response flat, String name) {
+  private static String fieldOf(Reply flat, String name) {
     for (int i = 0; i + 1 < flat.size(); i += 2) {
-      if (name.equals(flat.get(i).toString())) {
-        return flat.get(i + 1).toString();
+      if (name.equals(flat.get(i).asString())) {
+        return flat.get(i + 1).asString();
       }
     }
     return null;
@@ -134,12 +129,7 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
   @Override
   public Future<Begin> begin(Taken taken, long lockMs) {
     String id = taken.delivery().deliveryId();
-    return begin.run(redis, List.of(keys.done(id), keys.lock(id)), List.of(consumer, Long.toString(lockMs)))
-        .map(r -> switch (r.toString()) {
-          case "go" -> Begin.GO;
-          case "done" -> Begin.DONE;
-          default -> Begin.BUSY;
-        });
+    return begin.run(redis, new WebhookBeginScript.Args(keys.done(id), keys.lock(id), consumer, lockMs));
   }
 
   @Override
@@ -154,8 +144,9 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
 
   private Future<Void> ackEntry(Taken taken, boolean markDone) {
     String id = taken.delivery().deliveryId();
-    return ack.run(redis, List.of(keys.stream(), keys.done(id), keys.lock(id)),
-        List.of(GROUP, taken.entryId(), markDone ? "1" : "0", Long.toString(DONE_TTL_S))).mapEmpty();
+    return ack.run(redis,
+        new WebhookAckScript.Args(keys.stream(), keys.done(id), keys.lock(id), GROUP, taken.entryId(), markDone,
+            DONE_TTL_S));
   }
 
   @Override
@@ -170,31 +161,30 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
 
   @Override
   public Future<Void> deadLetter(Taken taken, String reason) {
-    String json = DeliveryQueue.deadLetterJson(taken.delivery(), reason, System.currentTimeMillis()).encode();
+    String json = DeliveryQueue.deadLetterJson(taken.delivery(), reason, clock.millis()).encode();
     return failed(taken, json, 0, true);
   }
 
   private Future<Void> failed(Taken taken, String json, long delayMs, boolean dead) {
     String id = taken.delivery().deliveryId();
-    return retry.run(redis, List.of(keys.stream(), keys.retry(), keys.dead(), keys.lock(id)),
-        List.of(GROUP, taken.entryId(), json, Long.toString(delayMs), dead ? "1" : "0", Integer.toString(MAX_DEAD)))
-        .mapEmpty();
+    return retry.run(redis, new WebhookRetryScript.Args(keys.stream(), keys.retry(), keys.dead(), keys.lock(id), GROUP,
+        taken.entryId(), json, delayMs, dead, MAX_DEAD));
   }
 
   @Override
   public Future<List<JsonObject>> deadLetters(int max) {
-    return redis.call(api -> api.lrange(keys.dead(), "0", Integer.toString(max - 1)))
-        .map(r -> RedisAsyncStore.strings(r).stream().map(JsonObject::new).toList());
+    return redis.send("LRANGE", keys.dead(), "0", Integer.toString(max - 1))
+        .map(r -> r.asStrings().stream().map(JsonObject::new).toList());
   }
 
   @Override
   public Future<JsonObject> depth() {
-    Future<Response> queued = redis.call(api -> api.xlen(keys.stream()));
-    Future<Response> scheduled = redis.call(api -> api.zcard(keys.retry()));
-    Future<Response> dead = redis.call(api -> api.llen(keys.dead()));
+    Future<Reply> queued = redis.send("XLEN", keys.stream());
+    Future<Reply> scheduled = redis.send("ZCARD", keys.retry());
+    Future<Reply> dead = redis.send("LLEN", keys.dead());
     return Future.all(queued, scheduled, dead).map(all -> new JsonObject()
-        .put("queued", queued.result().toLong())
-        .put("retry_scheduled", scheduled.result().toLong())
-        .put("dead_letters", dead.result().toLong()));
+        .put("queued", queued.result().asLong())
+        .put("retry_scheduled", scheduled.result().asLong())
+        .put("dead_letters", dead.result().asLong()));
   }
 }

@@ -20,11 +20,6 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
   private final String holdIdPrefix;
   private final Map<String, TeamState> teams = new HashMap<>();
 
-  /** A ledger on the system clock. */
-  public InMemoryBudgetLedger(long holdLeaseMs) {
-    this(System::currentTimeMillis, holdLeaseMs);
-  }
-
   /** @param clockMs milliseconds since the epoch; tests move it to expire leases */
   public InMemoryBudgetLedger(LongSupplier clockMs, long holdLeaseMs) {
     this(clockMs, holdLeaseMs, "");

@@ -8,7 +8,8 @@ import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.Reply;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -43,7 +44,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
   private final Map<String, TeamBudget> latestBudgets = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
 
-  public RedisBudgetLedger(Vertx vertx, RedisSettings settings, long holdLeaseMs) {
+  public RedisBudgetLedger(Vertx vertx, RedisSettings settings, long holdLeaseMs, Clock clock) {
     if (holdLeaseMs <= 0) {
       throw new IllegalArgumentException("hold lease must be > 0 ms, got " + holdLeaseMs);
     }
@@ -51,15 +52,15 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
     this.keys = new BudgetKeys(settings.keyPrefix());
     this.holdLeaseMs = holdLeaseMs;
     this.fallback = settings.failOpen()
-        ? new InMemoryBudgetLedger(System::currentTimeMillis, holdLeaseMs, LOCAL_HOLD_PREFIX)
+        ? new InMemoryBudgetLedger(clock::millis, holdLeaseMs, LOCAL_HOLD_PREFIX)
         : null;
     for (LuaScript lua : List.of(reserveScript.lua(), settleScript.lua(), releaseScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
   }
 
-  public static RedisBudgetLedger create(Vertx vertx, GatewayConfig.Redis config) {
-    return new RedisBudgetLedger(vertx, RedisSettings.of(config), config.holdLease().toMillis());
+  public static RedisBudgetLedger create(Vertx vertx, GatewayConfig.Redis config, Clock clock) {
+    return new RedisBudgetLedger(vertx, RedisSettings.of(config), config.holdLease().toMillis(), clock);
   }
 
   @Override
@@ -131,7 +132,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
         keys.imagesMonth(id, window.month()),
         keys.held(id),
         keys.holdsExpired(id));
-    return redis.call(api -> api.mget(usageKeys)).transform(outcome -> outcome.succeeded()
+    return redis.send("MGET", usageKeys).transform(outcome -> outcome.succeeded()
         ? answered(Future.succeededFuture(toUsage(team, window, outcome.result())))
         : unavailable(outcome.cause(), null));
   }
@@ -155,15 +156,14 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
         result.remainingMicroUsd()));
   }
 
-  private static TeamUsage toUsage(TeamBudget team, BudgetWindow window, Response values) {
+  private static TeamUsage toUsage(TeamBudget team, BudgetWindow window, Reply values) {
     return new TeamUsage(team.team(), window.day(), team.dailyLimitMicroUsd(), longAt(values, 0), longAt(values, 1),
         window.month(), team.monthlyLimitMicroUsd(), longAt(values, 2), longAt(values, 3), longAt(values, 4),
         longAt(values, 5));
   }
 
-  private static long longAt(Response values, int index) {
-    Response value = values.get(index);
-    return value == null ? 0 : value.toLong();
+  private static long longAt(Reply values, int index) {
+    return values.get(index).asLong();
   }
 
   private <T> Future<T> answered(Future<T> outcome) {

@@ -26,6 +26,6 @@ final class ReleaseScript {
         keys.held(args.team()), keys.holds(args.team()), keys.holdAmounts(args.team()));
     return script
         .run(redis, keyList, List.of(args.holdId()))
-        .map(reply -> reply.toInteger() == 1 ? Result.RELEASED : Result.ALREADY_GONE);
+        .map(reply -> reply.asInt() == 1 ? Result.RELEASED : Result.ALREADY_GONE);
   }
 }

@@ -3,7 +3,7 @@ package dev.ideogate.budget;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.Reply;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -58,11 +58,11 @@ final class ReserveScript {
 
   Future<Result> run(RedisConnector redis, BudgetKeys keys, Args args) {
     List<String> keyList = List.of(
-        keys.spentDay(args.team(), args.window().day()),
-        keys.spentMonth(args.team(), args.window().month()),
         keys.held(args.team()),
         keys.holds(args.team()),
         keys.holdAmounts(args.team()),
+        keys.spentDay(args.team(), args.window().day()),
+        keys.spentMonth(args.team(), args.window().month()),
         keys.holdsExpired(args.team()));
     List<String> argList = List.of(
         args.holdId(),
@@ -73,13 +73,13 @@ final class ReserveScript {
     return script.run(redis, keyList, argList).map(ReserveScript::parse);
   }
 
-  private static Result parse(Response reply) {
-    if (reply.get(0).toInteger() == 1) {
-      return new Result(null, reply.get(1).toLong());
+  private static Result parse(Reply reply) {
+    if (reply.get(0).asInt() == 1) {
+      return new Result(null, reply.get(1).asLong());
     }
-    BudgetRefusal.Window window = "month".equals(reply.get(1).toString())
+    BudgetRefusal.Window window = "month".equals(reply.get(1).asString())
         ? BudgetRefusal.Window.MONTH
         : BudgetRefusal.Window.DAY;
-    return new Result(window, reply.get(2).toLong());
+    return new Result(window, reply.get(2).asLong());
   }
 }

@@ -3,7 +3,7 @@ package dev.ideogate.budget;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.Reply;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -34,11 +34,11 @@ final class SettleScript {
 
   Future<Settlement> run(RedisConnector redis, BudgetKeys keys, Args args) {
     List<String> keyList = List.of(
-        keys.spentDay(args.team(), args.window().day()),
-        keys.spentMonth(args.team(), args.window().month()),
         keys.held(args.team()),
         keys.holds(args.team()),
         keys.holdAmounts(args.team()),
+        keys.spentDay(args.team(), args.window().day()),
+        keys.spentMonth(args.team(), args.window().month()),
         keys.imagesDay(args.team(), args.window().day()),
         keys.imagesMonth(args.team(), args.window().month()));
     List<String> argList = List.of(
@@ -50,7 +50,7 @@ final class SettleScript {
     return script.run(redis, keyList, argList).map(SettleScript::parse);
   }
 
-  private static Settlement parse(Response reply) {
-    return new Settlement(reply.get(0).toLong(), reply.get(1).toLong());
+  private static Settlement parse(Reply reply) {
+    return new Settlement(reply.get(0).asLong(), reply.get(1).asLong());
   }
 }

@@ -3,7 +3,7 @@ package dev.ideogate.dispatch;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.Reply;
 import java.util.List;
 
 /** Java side of {@code lua/permit_acquire.lua}: the only code that knows its KEYS/ARGV order and its reply shape. */
@@ -42,8 +42,8 @@ final class AcquirePermitScript {
     return script.run(redis, keyList, argList).map(AcquirePermitScript::parse);
   }
 
-  private static Result parse(Response reply) {
-    return new Result(reply.get(0).toInteger() == 1, reply.get(1).toLong(), reply.get(2).toInteger(),
-        reply.get(3).toInteger(), reply.get(4).toLong());
+  private static Result parse(Reply reply) {
+    return new Result(reply.get(0).asInt() == 1, reply.get(1).asLong(), reply.get(2).asInt(),
+        reply.get(3).asInt(), reply.get(4).asLong());
   }
 }

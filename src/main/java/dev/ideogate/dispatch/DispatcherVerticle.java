@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +24,17 @@ public final class DispatcherVerticle extends VerticleBase {
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
   private IdeogramClient client;
   private final ClientFactory clientFactory;
+  private final Clock clock;
 
   /** Builds the upstream client on this verticle's own event loop. */
   public interface ClientFactory {
     IdeogramClient create(Vertx vertx);
   }
 
-  public DispatcherVerticle(PermitStore store, LaneSettings settings, ClientFactory clientFactory, DispatchEvents events) {
+  /** @param clock the wall clock, for HTTP-date Retry-After headers */
+  public DispatcherVerticle(PermitStore store, LaneSettings settings, ClientFactory clientFactory, DispatchEvents events,
+      Clock clock) {
+    this.clock = clock;
     this.store = store;
     this.settings = settings;
     this.clientFactory = clientFactory;
@@ -93,7 +98,7 @@ public final class DispatcherVerticle extends VerticleBase {
   public record LaneView(String lane, int inFlight, int limit, int queued) {}
 
   private Lane lane(String name) {
-    return lanes.computeIfAbsent(name, n -> new Lane(n, vertx, store, client, settings, events));
+    return lanes.computeIfAbsent(name, n -> new Lane(n, vertx, store, client, settings, events, clock));
   }
 
   private static <T> Future<T> onCaller(Future<T> future) {

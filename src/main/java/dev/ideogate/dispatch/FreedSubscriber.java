@@ -3,12 +3,8 @@ package dev.ideogate.dispatch;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.PubSubConnection;
+import dev.ideogate.redis.RedisSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +28,12 @@ final class FreedSubscriber {
   private static final long MAX_RETRY_MS = 5_000;
 
   private final Vertx vertx;
-  private final Redis client;
+  private final RedisSettings settings;
   private final Map<String, List<Wake>> wakesByChannel = new ConcurrentHashMap<>();
   private final Map<String, ExpiryTimer> expiryTimers = new ConcurrentHashMap<>();
   // Connection state is touched only on the context of the first subscriber (home).
   private Context home;
-  private RedisConnection connection;
+  private PubSubConnection connection;
   private boolean connecting;
   private boolean closed;
   private long retryMs = MIN_RETRY_MS;
@@ -48,11 +44,12 @@ final class FreedSubscriber {
     }
   }
 
-  private record ExpiryTimer(long timerId, long dueAtMs) {}
+  // dueAtNs is System.nanoTime(): only compared with other wake-ups of this replica
+  private record ExpiryTimer(long timerId, long dueAtNs) {}
 
-  FreedSubscriber(Vertx vertx, RedisOptions options) {
+  FreedSubscriber(Vertx vertx, RedisSettings settings) {
     this.vertx = vertx;
-    this.client = Redis.createClient(vertx, new RedisOptions(options).setMaxPoolSize(1));
+    this.settings = settings;
   }
 
   /** Runs {@code wake} on the caller's context whenever a message arrives on {@code channel}. */
@@ -67,7 +64,7 @@ final class FreedSubscriber {
     }
     home.runOnContext(v -> {
       if (connection != null && firstForChannel) {
-        connection.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).onFailure(this::lost);
+        connection.subscribe(List.of(channel)).onFailure(this::lost);
       } else if (connection == null) {
         connect();
       }
@@ -76,9 +73,9 @@ final class FreedSubscriber {
 
   /** Wakes the channel's lanes in {@code delayMs} unless a wake-up is already due sooner. */
   void wakeAfter(String channel, long delayMs) {
-    long dueAtMs = System.currentTimeMillis() + delayMs;
+    long dueAtNs = System.nanoTime() + delayMs * 1_000_000L;
     expiryTimers.compute(channel, (c, current) -> {
-      if (current != null && current.dueAtMs() <= dueAtMs) {
+      if (current != null && current.dueAtNs() - dueAtNs <= 0) {
         return current;
       }
       if (current != null) {
@@ -88,7 +85,7 @@ final class FreedSubscriber {
         expiryTimers.remove(c);
         wake(c);
       });
-      return new ExpiryTimer(id, dueAtMs);
+      return new ExpiryTimer(id, dueAtNs);
     });
   }
 
@@ -99,14 +96,15 @@ final class FreedSubscriber {
       context = home;
     }
     if (context == null) {
-      return client.close();
+      closed = true;
+      return Future.succeededFuture();
     }
     return Future.<Void>future(p -> context.runOnContext(v -> {
       closed = true;
-      RedisConnection open = connection;
+      PubSubConnection open = connection;
       connection = null;
       (open == null ? Future.<Void>succeededFuture() : open.close()).onComplete(ar -> p.complete());
-    })).compose(v -> client.close());
+    }));
   }
 
   private void connect() {
@@ -114,35 +112,24 @@ final class FreedSubscriber {
       return;
     }
     connecting = true;
-    client.connect().onComplete(ar -> {
+    PubSubConnection.open(vertx, settings, (channel, payload) -> wake(channel), this::lost).onComplete(ar -> {
       connecting = false;
       if (ar.failed()) {
         retryLater(ar.cause());
         return;
       }
-      RedisConnection conn = ar.result();
+      PubSubConnection conn = ar.result();
       if (closed) {
         conn.close();
         return;
       }
       connection = conn;
-      conn.handler(this::message);
-      conn.exceptionHandler(this::lost);
-      conn.endHandler(v -> lost(null));
       List<String> channels = new ArrayList<>(wakesByChannel.keySet());
-      Request subscribe = Request.cmd(Command.SUBSCRIBE);
-      channels.forEach(subscribe::arg);
-      conn.send(subscribe).onSuccess(r -> {
+      conn.subscribe(channels).onSuccess(r -> {
         retryMs = MIN_RETRY_MS;
         channels.forEach(this::wake); // releases published while we were not listening
       }).onFailure(this::lost);
     });
-  }
-
-  private void message(Response push) {
-    if (push.size() >= 3 && "message".equals(push.get(0).toString())) {
-      wake(push.get(1).toString());
-    }
   }
 
   private void wake(String channel) {
@@ -153,7 +140,7 @@ final class FreedSubscriber {
     if (closed || connection == null) {
       return;
     }
-    RedisConnection dropped = connection;
+    PubSubConnection dropped = connection;
     connection = null;
     dropped.close();
     retryLater(cause);

@@ -7,7 +7,7 @@ import dev.ideogate.upstream.UpstreamFailure;
 import dev.ideogate.upstream.UpstreamResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -31,13 +31,16 @@ final class Lane {
   private final Map<String, Integer> teamCaps = new HashMap<>();
   private int limit; // the lane's effective (AIMD) limit, as the store last answered it
   private final CompletionRate completions;
+  private final Clock clock;
   private int inFlight;
   private boolean acquiring;
   private boolean wokenWhileAcquiring; // a freed permit announced during an acquire: try again at once
   private long safetyPollTimer = -1;
   private long successesAtCap;
 
-  Lane(String name, Vertx vertx, PermitStore store, IdeogramClient client, LaneSettings settings, DispatchEvents events) {
+  Lane(String name, Vertx vertx, PermitStore store, IdeogramClient client, LaneSettings settings, DispatchEvents events,
+      Clock clock) {
+    this.clock = clock;
     this.name = name;
     this.vertx = vertx;
     this.store = store;
@@ -45,7 +48,7 @@ final class Lane {
     this.settings = settings;
     this.events = events;
     this.limit = settings.maxInFlight();
-    this.completions = new CompletionRate(30_000, System::currentTimeMillis);
+    this.completions = new CompletionRate(30_000, Lane::monotonicMs);
     store.onFreed(name, this::pump);
   }
 
@@ -87,7 +90,7 @@ final class Lane {
       return;
     }
     job.state = DispatchJob.State.QUEUED;
-    job.enqueuedAtMs = System.currentTimeMillis();
+    job.enqueuedAtMs = monotonicMs();
     job.timerId = vertx.setTimer(Math.max(1, job.maxQueueWaitMs()), id -> queueTimeout(job));
     pump();
   }
@@ -166,7 +169,7 @@ final class Lane {
     }
     if (permit == null) {
       queue.offerFirst(job.team(), job, job.batch()); // the whole deployment is at the limit: wait for a freed permit
-      if (job.attempts == 0 && System.currentTimeMillis() - job.enqueuedAtMs >= job.maxQueueWaitMs()) {
+      if (job.attempts == 0 && monotonicMs() - job.enqueuedAtMs >= job.maxQueueWaitMs()) {
         queueTimeout(job); // its timer fired while it was out of the queue for this acquire
       }
       if (woken) {
@@ -182,7 +185,7 @@ final class Lane {
   private void start(DispatchJob job, PermitStore.Permit permit) {
     vertx.cancelTimer(job.timerId);
     if (job.attempts == 0) {
-      job.queueWaitMs = System.currentTimeMillis() - job.enqueuedAtMs;
+      job.queueWaitMs = monotonicMs() - job.enqueuedAtMs;
       events.dequeued(job.team(), job.queueWaitMs);
     }
     job.state = DispatchJob.State.IN_FLIGHT;
@@ -235,7 +238,7 @@ final class Lane {
   }
 
   private void throttled(DispatchJob job, UpstreamResponse response) {
-    OptionalLong retryAfterMs = RetryAfter.parseMs(response.retryAfter(), Instant.now());
+    OptionalLong retryAfterMs = RetryAfter.parseMs(response.retryAfter(), clock.instant());
     if (job.attempts >= settings.maxAttempts()) {
       long retryAfterS = Math.max(1, (retryAfterMs.orElse(settings.baseDelayMs()) + 999) / 1000);
       job.fail(new GatewayException(ErrorCode.UPSTREAM_RATE_LIMITED,
@@ -269,5 +272,10 @@ final class Lane {
       safetyPollTimer = -1;
       pump();
     });
+  }
+
+  // Queue waits and completion rates are durations: a monotonic clock, unmoved by wall-clock steps.
+  private static long monotonicMs() {
+    return System.nanoTime() / 1_000_000;
   }
 }

@@ -3,7 +3,7 @@ package dev.ideogate.dispatch;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.Reply;
 import java.util.List;
 
 /**
@@ -41,7 +41,7 @@ final class LaneLimitScript {
     return script.run(redis, List.of(keys.limit(lane)), argList).map(LaneLimitScript::parse);
   }
 
-  private static Result parse(Response reply) {
-    return new Result(reply.get(0).toInteger(), reply.get(1).toLong());
+  private static Result parse(Reply reply) {
+    return new Result(reply.get(0).asInt(), reply.get(1).asLong());
   }
 }

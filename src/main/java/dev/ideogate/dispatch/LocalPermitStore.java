@@ -80,10 +80,15 @@ public final class LocalPermitStore implements PermitStore {
 
   private AimdLimit aimd(String lane, int maxLimit) {
     AimdLimit limit = limits.computeIfAbsent(lane, l -> new AimdLimit(maxLimit, AimdLimit.DEFAULT_BACKOFF_RATIO,
-        AimdLimit.DEFAULT_SUCCESSES_TO_INCREASE, PROBE_INTERVAL_MS, System::currentTimeMillis));
+        AimdLimit.DEFAULT_SUCCESSES_TO_INCREASE, PROBE_INTERVAL_MS, LocalPermitStore::monotonicMs));
     if (limit.maxLimit() != maxLimit) {
       limit.setMaxLimit(maxLimit);
     }
     return limit;
+  }
+
+  // The probe interval is a duration: a monotonic clock, unmoved by wall-clock steps.
+  private static long monotonicMs() {
+    return System.nanoTime() / 1_000_000;
   }
 }

@@ -6,7 +6,7 @@ import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.Reply;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -45,7 +45,7 @@ public final class RedisPermitStore implements PermitStore {
     this.redis = new RedisConnector(vertx, settings);
     this.keys = new LaneKeys(settings.keyPrefix());
     this.leaseMs = leaseMs;
-    this.freed = new FreedSubscriber(vertx, RedisConnector.options(settings));
+    this.freed = new FreedSubscriber(vertx, settings);
     for (LuaScript lua : List.of(acquireScript.lua(), releaseScript.lua(), renewScript.lua(), limitScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
@@ -99,7 +99,7 @@ public final class RedisPermitStore implements PermitStore {
   /** Leases in the zset, across replicas; expired leases not yet reclaimed still count. */
   @Override
   public Future<Integer> inFlight(String lane) {
-    return redis.call(api -> api.zcard(keys.permits(lane))).map(Response::toInteger);
+    return redis.send("ZCARD", keys.permits(lane)).map(Reply::asInt);
   }
 
   @Override
@@ -109,8 +109,8 @@ public final class RedisPermitStore implements PermitStore {
 
   @Override
   public Future<Integer> effectiveLimit(String lane, int localLimit) {
-    return redis.call(api -> api.hget(keys.limit(lane), "limit"))
-        .map(value -> value == null ? localLimit : Math.min(localLimit, value.toInteger()));
+    return redis.send("HGET", keys.limit(lane), "limit")
+        .map(value -> value.isNil() ? localLimit : Math.min(localLimit, value.asInt()));
   }
 
   /** Call before releasing the permit: its epoch is forgotten on release. */

@@ -15,6 +15,6 @@ final class ReleasePermitScript {
 
   Future<Boolean> run(RedisConnector redis, LaneKeys keys, PermitStore.Permit permit) {
     return script.run(redis, List.of(keys.permits(permit.lane())), List.of(permit.id(), keys.freed(permit.lane())))
-        .map(reply -> reply.toInteger() == 1);
+        .map(reply -> reply.asInt() == 1);
   }
 }

@@ -15,6 +15,6 @@ final class RenewPermitScript {
 
   Future<Boolean> run(RedisConnector redis, LaneKeys keys, PermitStore.Permit permit, long leaseMs) {
     return script.run(redis, List.of(keys.permits(permit.lane())), List.of(permit.id(), Long.toString(leaseMs)))
-        .map(reply -> reply.toInteger() == 1);
+        .map(reply -> reply.asInt() == 1);
   }
 }

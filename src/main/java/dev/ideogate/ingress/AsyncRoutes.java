@@ -28,7 +28,8 @@ public final class AsyncRoutes {
   public AsyncRoutes(Supplier<GatewaySettings> settings, AsyncServices async) {
     this.settings = settings;
     this.async = async;
-    this.callbacks = new CallbackHandler(async.jwks(), async.store(), async.settler(), async.timing().replayWindowS());
+    this.callbacks = new CallbackHandler(async.jwks(), async.store(), async.settler(), async.timing().replayWindowS(),
+        async.clock());
   }
 
   /** Callback (no client key: signed by Ideogram) and poll (scope images:generate) on the client port. */

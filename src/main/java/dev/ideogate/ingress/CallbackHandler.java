@@ -12,6 +12,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +31,12 @@ public final class CallbackHandler implements Handler<RoutingContext> {
   private final AsyncStore store;
   private final GenerationSettler settler;
   private final long replayWindowS;
+  private final Clock clock;
   /** Callbacks refused for their signature (metric and tests). */
   public final AtomicLong refused = new AtomicLong();
 
-  public CallbackHandler(JwksCache jwks, AsyncStore store, GenerationSettler settler, long replayWindowS) {
+  public CallbackHandler(JwksCache jwks, AsyncStore store, GenerationSettler settler, long replayWindowS, Clock clock) {
+    this.clock = clock;
     this.jwks = jwks;
     this.store = store;
     this.settler = settler;
@@ -46,7 +49,7 @@ public final class CallbackHandler implements Handler<RoutingContext> {
     String keyId = ctx.request().getHeader(IdeogramWebhookVerifier.KEY_ID);
     jwks.keysFor(keyId)
         .map(keys -> IdeogramWebhookVerifier.verify(ctx.request()::getHeader, body.getBytes(), keys,
-            System.currentTimeMillis() / 1000, replayWindowS))
+            clock.millis() / 1000, replayWindowS))
         .compose(verdict -> verdict == IdeogramWebhookVerifier.Verdict.VALID ? settle(ctx, body) : refuse(verdict))
         .onSuccess(answer -> ctx.json(answer))
         .onFailure(ctx::fail);

@@ -21,7 +21,7 @@ public final class HardenedServer {
    */
   public static Future<HttpServer> listen(Vertx vertx, HttpServerOptions options, GatewayConfig.Server config,
       Handler<HttpServerRequest> requests, Handler<HttpServerRequest> invalidRequests) {
-    HeaderDeadline deadline = new HeaderDeadline(config.headerTimeout().toMillis(), System::currentTimeMillis);
+    HeaderDeadline deadline = new HeaderDeadline(config.headerTimeout().toMillis(), () -> System.nanoTime() / 1_000_000);
     GatewayConfig.Tls tls = config.tls();
     TlsFiles files = tls.enabled() ? new TlsFiles(vertx, tls) : null;
     Future<HttpServerOptions> ready = files == null

@@ -1,11 +1,8 @@
 package dev.ideogate.ops;
 
+import dev.ideogate.api.Sha256;
 import dev.ideogate.api.MicroUsd;
 import dev.ideogate.policy.PiiDetector;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import net.logstash.logback.argument.StructuredArguments;
@@ -97,11 +94,6 @@ public final class AuditLog {
   }
 
   static String sha256(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JVM", e);
-    }
+    return Sha256.hex(text);
   }
 }

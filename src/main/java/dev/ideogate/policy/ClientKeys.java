@@ -1,17 +1,14 @@
 package dev.ideogate.policy;
 
+import dev.ideogate.api.Sha256;
 import dev.ideogate.config.ClientKeyConfig;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -129,12 +126,7 @@ public final class ClientKeys {
 
   /** Lowercase hex SHA-256 of the key's UTF-8 bytes: what the config stores. */
   public static String sha256(String key) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return Sha256.hex(key);
   }
 
   private static Map<String, Entry> index(GatewayConfig config) {

@@ -1,6 +1,7 @@
 package dev.ideogate.policy;
 
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,8 +23,9 @@ public final class InMemoryRateLimitStore implements RateLimitStore {
     this.nowUs = nowUs;
   }
 
-  public static InMemoryRateLimitStore systemClock() {
-    return new InMemoryRateLimitStore(() -> System.currentTimeMillis() * 1000);
+  /** The store on {@code clock} (µs = its ms × 1000). */
+  public static InMemoryRateLimitStore of(Clock clock) {
+    return new InMemoryRateLimitStore(() -> clock.millis() * 1000);
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.ideogate.policy;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.Reply;
 import java.util.List;
 
 /** Java side of {@code lua/rate_limit.lua}: the only code that knows its KEYS/ARGV order and its reply shape. */
@@ -42,10 +42,10 @@ final class RateLimitScript {
     return script.run(redis, keys, args).map(RateLimitScript::parse);
   }
 
-  private static RateLimiter.Decision parse(Response reply) {
-    boolean admitted = reply.get(0).toInteger() == 1;
+  private static RateLimiter.Decision parse(Reply reply) {
+    boolean admitted = reply.get(0).asInt() == 1;
     // The tats stay in Redis; the caller needs only the verdict and the header values.
-    return new RateLimiter.Decision(admitted, List.of(), reply.get(1).toInteger(), reply.get(2).toInteger(),
-        Long.parseLong(reply.get(3).toString()), Long.parseLong(reply.get(4).toString()));
+    return new RateLimiter.Decision(admitted, List.of(), reply.get(1).asInt(), reply.get(2).asInt(),
+        reply.get(3).asLong(), reply.get(4).asLong());
   }
 }

@@ -1,9 +1,8 @@
 package dev.ideogate.policy;
 
-import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.Reply;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ public final class RedisKeyUsageStore implements KeyUsageStore {
   private final RedisConnector redis;
   private final String keyPrefix;
   private final Clock clock;
-  private final LuaScript script = LuaScript.load("key_use");
+  private final KeyUseScript script = new KeyUseScript();
 
   public RedisKeyUsageStore(RedisConnector redis, String keyPrefix, Clock clock) {
     this.redis = redis;
@@ -39,11 +38,9 @@ public final class RedisKeyUsageStore implements KeyUsageStore {
 
   @Override
   public void record(String keyId, boolean error) {
-    long nowMs = clock.millis();
-    long hour = nowMs / 3_600_000L;
-    script.run(redis,
-            List.of(key(keyId, "req:" + hour), key(keyId, "err:" + hour), key(keyId, "last_used")),
-            List.of(error ? "1" : "0", Long.toString(nowMs), Long.toString(BUCKET_TTL_MS)))
+    long hour = clock.millis() / 3_600_000L;
+    script.run(redis, new KeyUseScript.Args(key(keyId, "req:" + hour), key(keyId, "err:" + hour),
+            key(keyId, "last_used"), error, BUCKET_TTL_MS))
         .onFailure(e -> LOG.debug("key usage not recorded: {}", e.getClass().getSimpleName()));
   }
 
@@ -59,7 +56,7 @@ public final class RedisKeyUsageStore implements KeyUsageStore {
         keys.add(key(id, "err:" + (hour - h)));
       }
       keys.add(key(id, "last_used"));
-      reads.add(redis.call(api -> api.mget(keys)).map(RedisKeyUsageStore::parse));
+      reads.add(redis.send("MGET", keys).map(RedisKeyUsageStore::parse));
     }
     return Future.all(reads).map(all -> {
       Map<String, KeyUsage> result = new LinkedHashMap<>();
@@ -70,19 +67,18 @@ public final class RedisKeyUsageStore implements KeyUsageStore {
     });
   }
 
-  private static KeyUsage parse(Response values) {
+  private static KeyUsage parse(Reply values) {
     long requests = 0;
     long errors = 0;
     for (int i = 0; i < 2 * KeyUsage.HOURS; i++) {
-      Response value = values.get(i);
-      long n = value == null ? 0 : value.toLong();
+      long n = values.get(i).asLong();
       if (i % 2 == 0) {
         requests += n;
       } else {
         errors += n;
       }
     }
-    Response last = values.get(2 * KeyUsage.HOURS);
-    return new KeyUsage(requests, errors, last == null ? null : Instant.ofEpochMilli(last.toLong()));
+    Reply last = values.get(2 * KeyUsage.HOURS);
+    return new KeyUsage(requests, errors, last.isNil() ? null : Instant.ofEpochMilli(last.asLong()));
   }
 }

@@ -4,6 +4,7 @@ import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
+import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +21,10 @@ public final class RedisRateLimitStore implements RateLimitStore {
   private final InMemoryRateLimitStore fallback;
 
   /** @param redis shared with the other Redis stores of this gateway; not closed here */
-  public RedisRateLimitStore(RedisConnector redis, String keyPrefix, boolean failOpen) {
+  public RedisRateLimitStore(RedisConnector redis, String keyPrefix, boolean failOpen, Clock clock) {
     this.redis = redis;
     this.script = new RateLimitScript(keyPrefix);
-    this.fallback = failOpen ? InMemoryRateLimitStore.systemClock() : null;
+    this.fallback = failOpen ? InMemoryRateLimitStore.of(clock) : null;
     script.lua().preload(redis).onFailure(e -> LOG.debug("preloading rate_limit.lua failed; it loads on first use"));
   }
 

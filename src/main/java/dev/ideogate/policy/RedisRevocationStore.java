@@ -1,15 +1,10 @@
 package dev.ideogate.policy;
 
+import dev.ideogate.redis.PubSubConnection;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -37,8 +32,7 @@ public final class RedisRevocationStore implements RevocationStore {
   private final String channel;
   private Consumer<Set<String>> listener = ids -> {};
   private Set<String> current = Set.of();
-  private Redis subscriberClient;
-  private RedisConnection subscriber;
+  private PubSubConnection subscriber;
   private long resyncTimer = -1;
   private long reconnectDelayMs = RECONNECT_MIN_MS;
   private volatile boolean reconnecting;
@@ -63,8 +57,8 @@ public final class RedisRevocationStore implements RevocationStore {
 
   @Override
   public Future<Void> revoke(String keyId) {
-    return redis.call(api -> api.sadd(List.of(setKey, keyId)))
-        .compose(added -> redis.call(api -> api.publish(channel, keyId)))
+    return redis.send("SADD", setKey, keyId)
+        .compose(added -> redis.send("PUBLISH", channel, keyId))
         .compose(published -> reload());
   }
 
@@ -73,12 +67,8 @@ public final class RedisRevocationStore implements RevocationStore {
     if (closed) {
       return Future.succeededFuture();
     }
-    return redis.call(api -> api.smembers(setKey)).map(reply -> {
-      Set<String> ids = new HashSet<>();
-      for (Response member : reply) {
-        ids.add(member.toString());
-      }
-      apply(Set.copyOf(ids));
+    return redis.send("SMEMBERS", setKey).map(reply -> {
+      apply(Set.copyOf(reply.asStrings()));
       return (Void) null;
     }).onFailure(e -> LOG.debug("revoked key set not read: {}", e.getClass().getSimpleName()));
   }
@@ -94,13 +84,15 @@ public final class RedisRevocationStore implements RevocationStore {
     if (closed) {
       return;
     }
-    subscriberClient = Redis.createClient(vertx, RedisConnector.options(settings));
-    subscriberClient.connect().onSuccess(conn -> {
-      subscriber = conn;
-      conn.handler(message -> reload());
-      conn.exceptionHandler(e -> reconnect());
-      conn.endHandler(v -> reconnect());
-      conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel))
+    PubSubConnection.open(vertx, settings, (from, message) -> reload(), e -> reconnect()).onSuccess(conn -> {
+      synchronized (this) {
+        if (closed) {
+          conn.close();
+          return;
+        }
+        subscriber = conn;
+      }
+      conn.subscribe(List.of(channel))
           .onSuccess(ok -> {
             reconnectDelayMs = RECONNECT_MIN_MS;
             reload();
@@ -114,14 +106,10 @@ public final class RedisRevocationStore implements RevocationStore {
       return;
     }
     reconnecting = true;
-    RedisConnection old = subscriber;
-    Redis oldClient = subscriberClient;
+    PubSubConnection old = subscriber;
     subscriber = null;
     if (old != null) {
       old.close();
-    }
-    if (oldClient != null) {
-      oldClient.close();
     }
     long delay = reconnectDelayMs;
     reconnectDelayMs = Math.min(RECONNECT_MAX_MS, reconnectDelayMs * 2);
@@ -137,9 +125,6 @@ public final class RedisRevocationStore implements RevocationStore {
     if (resyncTimer >= 0) {
       vertx.cancelTimer(resyncTimer);
     }
-    if (subscriber != null) {
-      subscriber.close();
-    }
-    return subscriberClient == null ? Future.succeededFuture() : subscriberClient.close();
+    return subscriber == null ? Future.succeededFuture() : subscriber.close();
   }
 }

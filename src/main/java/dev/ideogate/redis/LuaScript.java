@@ -1,7 +1,6 @@
 package dev.ideogate.redis;
 
 import io.vertx.core.Future;
-import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,12 +54,13 @@ public final class LuaScript {
   }
 
   /** EVALSHA with the given keys and arguments; on NOSCRIPT, EVAL of the source (which caches it). */
-  public Future<Response> run(RedisConnector redis, List<String> keys, List<String> args) {
+  public Future<Reply> run(RedisConnector redis, List<String> keys, List<String> args) {
     return redis
         .call(api -> api.evalsha(flat(sha1, keys, args)))
         .recover(err -> isNoScript(err)
             ? redis.call(api -> api.eval(flat(source, keys, args)))
-            : Future.failedFuture(err));
+            : Future.failedFuture(err))
+        .map(Reply::of);
   }
 
   // RedisAPI.evalsha/eval take one flat list: script or sha, number of keys, keys, arguments.

@@ -3,10 +3,12 @@ package dev.ideogate.redis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +36,8 @@ public final class RedisConnector {
     this.api = RedisAPI.api(client);
   }
 
-  /** The client options of {@code settings}; public for the dedicated pub/sub connection of the permit store. */
-  public static RedisOptions options(RedisSettings settings) {
+  /** The client options of {@code settings}; also for the dedicated {@link PubSubConnection}. */
+  static RedisOptions options(RedisSettings settings) {
     RedisOptions options = new RedisOptions()
         .setType(RedisClientType.valueOf(settings.mode().toUpperCase(java.util.Locale.ROOT)))
         .setMaxPoolSize(settings.poolSize())
@@ -56,8 +58,22 @@ public final class RedisConnector {
     return options;
   }
 
-  /** Runs one command; fails after the command timeout. */
-  public Future<Response> call(Function<RedisAPI, Future<Response>> command) {
+  /**
+   * Runs one command by name ({@code "GET"}, {@code "ZADD"}, ...) with its arguments; fails after the command
+   * timeout. Keys are routed by the command's own key positions (cluster mode), as with the typed API.
+   */
+  public Future<Reply> send(String command, String... args) {
+    return send(command, List.of(args));
+  }
+
+  public Future<Reply> send(String command, List<String> args) {
+    Request request = Request.cmd(Command.create(command));
+    args.forEach(request::arg);
+    return call(api -> client.send(request)).map(Reply::of);
+  }
+
+  /** Runs one command of the typed API; fails after the command timeout. Package-private: {@link LuaScript}. */
+  Future<Response> call(Function<RedisAPI, Future<Response>> command) {
     Future<Response> sent;
     try {
       sent = command.apply(api);

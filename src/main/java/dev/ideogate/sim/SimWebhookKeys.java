@@ -1,17 +1,16 @@
 package dev.ideogate.sim;
 
+import dev.ideogate.api.Sha256;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -47,12 +46,8 @@ public final class SimWebhookKeys {
 
   /** The signed message of §4.3. */
   public static byte[] message(String generationId, String userId, String timestamp, byte[] body) {
-    try {
-      String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-      return (generationId + "\n" + userId + "\n" + timestamp + "\n" + hash).getBytes(StandardCharsets.UTF_8);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    String hash = Sha256.hex(body);
+    return (generationId + "\n" + userId + "\n" + timestamp + "\n" + hash).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Base64 Ed25519 signature of {@code message} by the current key. */

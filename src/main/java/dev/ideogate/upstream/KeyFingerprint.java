@@ -1,9 +1,6 @@
 package dev.ideogate.upstream;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.ideogate.api.Sha256;
 
 /**
  * Names an upstream key without revealing it: the first 12 hex digits of its SHA-256 (ARCHITECTURE.md §8). Lanes, Redis
@@ -17,11 +14,6 @@ public final class KeyFingerprint {
   }
 
   public static String sha256Hex(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return Sha256.hex(text);
   }
 }

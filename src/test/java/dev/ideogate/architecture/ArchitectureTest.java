@@ -7,14 +7,21 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsid
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.IdeogramEnums;
 import dev.ideogate.upstream.KeyFingerprint;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,5 +138,68 @@ class ArchitectureTest {
         .or().haveFullyQualifiedName("dev.ideogate.async.WebhookSignature")
         .should().dependOnClassesThat().resideInAPackage("io.vertx..")
         .check(MAIN);
+  }
+
+  /** The Redis client library is one package's business: the others speak Reply, LuaScript and PubSubConnection. */
+  @Test
+  void onlyTheRedisPackageTouchesTheRedisClient() {
+    redisClientStaysInTheRedisPackage().check(MAIN);
+  }
+
+  static ArchRule redisClientStaysInTheRedisPackage() {
+    return noClasses().that().resideOutsideOfPackage("dev.ideogate.redis..")
+        .should().dependOnClassesThat().resideInAPackage("io.vertx.redis..");
+  }
+
+  /**
+   * The wall clock is read by the composition root (Gateway.Options.clock()), the commands and the simulator, and
+   * injected everywhere else as a {@code java.time.Clock}; {@code System.nanoTime()} for durations stays allowed.
+   */
+  @Test
+  void onlyTheRootTheCommandsAndTheSimulatorReadTheWallClock() {
+    wallClockStaysAtTheRoot().check(MAIN);
+  }
+
+  static ArchRule wallClockStaysAtTheRoot() {
+    return classes().that().resideOutsideOfPackages("dev.ideogate", "dev.ideogate.cli..", "dev.ideogate.sim..")
+        .should(notReadTheWallClock());
+  }
+
+  private static final List<String> WALL_CLOCK = List.of(
+      "java.lang.System.currentTimeMillis", "java.time.Instant.now", "java.time.Clock.systemUTC",
+      "java.time.Clock.systemDefaultZone", "java.time.LocalDate.now", "java.time.LocalDateTime.now",
+      "java.time.LocalTime.now", "java.time.ZonedDateTime.now", "java.time.OffsetDateTime.now", "java.util.Date.<init>");
+
+  private static ArchCondition<JavaClass> notReadTheWallClock() {
+    return new ArchCondition<>("not read the wall clock (System.currentTimeMillis, Instant.now(), Clock.systemUTC, ...)") {
+      @Override
+      public void check(JavaClass javaClass, ConditionEvents events) {
+        for (JavaAccess<?> access : javaClass.getAccessesFromSelf()) {
+          // getFullName() is e.g. "java.time.Instant.now()": only the no-argument forms read the wall clock.
+          if (WALL_CLOCK.contains(access.getTarget().getFullName().replace("()", ""))
+              && access.getTarget().getFullName().endsWith("()")) {
+            events.add(SimpleConditionEvent.violated(access, access.getDescription()));
+          }
+        }
+      }
+    };
+  }
+
+  /** A class outside the root that reads the wall clock and holds a raw Redis reply: both rules must turn red. */
+  static final class PlantedViolation {
+    long now() {
+      return System.currentTimeMillis();
+    }
+
+    Object raw(io.vertx.redis.client.Response reply) {
+      return reply;
+    }
+  }
+
+  @Test
+  void theRedisAndWallClockRulesCatchAPlantedViolation() {
+    JavaClasses planted = new ClassFileImporter().importClasses(PlantedViolation.class);
+    assertTrue(wallClockStaysAtTheRoot().evaluate(planted).hasViolation());
+    assertTrue(redisClientStaysInTheRedisPackage().evaluate(planted).hasViolation());
   }
 }

@@ -8,7 +8,7 @@ import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.Reply;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.OptionalLong;
@@ -53,14 +53,14 @@ class BudgetScriptsTest {
         reserve("a", "h3", 1, 100, NO_MONTHLY, NOV_26));
 
     assertEquals("100", get(keys.held("a")));
-    assertEquals(2L, Await.result(connector.call(api -> api.zcard(keys.holds("a")))).toLong());
+    assertEquals(2L, Await.result(connector.send("ZCARD", keys.holds("a"))).asLong());
     assertEquals("60|" + keys.spentDay("a", "2026-11-26") + "|" + keys.spentMonth("a", "2026-11"),
-        Await.result(connector.call(api -> api.hget(keys.holdAmounts("a"), "h1"))).toString());
+        Await.result(connector.send("HGET", keys.holdAmounts("a"), "h1")).asString());
   }
 
   @Test
   void reserveRefusesByTheMonthlyWindowWithWhatItHasLeft() {
-    Await.result(connector.call(api -> api.set(List.of(keys.spentMonth("a", "2026-11"), "90"))));
+    Await.result(connector.send("SET", List.of(keys.spentMonth("a", "2026-11"), "90")));
 
     ReserveScript.Result refused = reserve("a", "h1", 20, 1_000, OptionalLong.of(100), NOV_26);
 
@@ -113,7 +113,7 @@ class BudgetScriptsTest {
 
     assertEquals("0", get(keys.held("a")));
     assertNull(get(keys.spentDay("a", "2026-11-26")));
-    assertEquals(0L, Await.result(connector.call(api -> api.zcard(keys.holds("a")))).toLong());
+    assertEquals(0L, Await.result(connector.send("ZCARD", keys.holds("a"))).asLong());
   }
 
   @Test
@@ -148,12 +148,12 @@ class BudgetScriptsTest {
   }
 
   private void flushScripts() {
-    Await.result(connector.call(api -> api.script(List.of("FLUSH"))));
+    Await.result(connector.send("SCRIPT", List.of("FLUSH")));
     assertTrue(!cached(reserve.lua()) && !cached(settle.lua()) && !cached(release.lua()));
   }
 
   private boolean cached(LuaScript lua) {
-    return Await.result(connector.call(api -> api.script(List.of("EXISTS", lua.sha1())))).get(0).toInteger() == 1;
+    return Await.result(connector.send("SCRIPT", List.of("EXISTS", lua.sha1()))).get(0).asInt() == 1;
   }
 
   private ReserveScript.Result reserve(
@@ -172,12 +172,11 @@ class BudgetScriptsTest {
   }
 
   private String get(String key) {
-    Response value = Await.result(connector.call(api -> api.get(key)));
-    return value == null ? null : value.toString();
+    return Await.result(connector.send("GET", key)).asString();
   }
 
   private void assertTtlDays(String key, long days) {
-    long ttl = Await.result(connector.call(api -> api.ttl(key))).toLong();
+    long ttl = Await.result(connector.send("TTL", key)).asLong();
     assertTrue(ttl > (days * 86400) - 60 && ttl <= days * 86400, key + " TTL " + ttl + " s, expected " + days + " d");
   }
 }

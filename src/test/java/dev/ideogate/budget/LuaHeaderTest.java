@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each Lua header declares exactly the KEYS[i] and ARGV[i] its body uses, numbered from 1 without gaps. */
 class LuaHeaderTest {
@@ -59,6 +60,50 @@ class LuaHeaderTest {
       if (time) {
         assertTrue(lines.group(2).contains("ms"), script.getFileName() + ": " + name + " must say ms");
       }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("scripts")
+  void timeComesFromRedisNeverFromTheCaller(Path script) throws IOException {
+    String text = Files.readString(script);
+    String header = text.split("]]", 2)[0];
+    Matcher args = Pattern.compile("(?m)^\\s*ARGV\\[\\d+]\\s+(\\w+)").matcher(header);
+    while (args.find()) {
+      String name = args.group(1);
+      assertTrue(!name.startsWith("now") && !name.endsWith("_at_ms") && !name.endsWith("_at"),
+          script.getFileName() + ": " + name + " passes a time of day; take it from redis.call('TIME')");
+    }
+    if (text.contains("redis.call('TIME')")) {
+      assertTrue(header.contains("effects") && header.contains("replication"),
+          script.getFileName() + " reads TIME then writes: its header must say effects replication covers it");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("scripts")
+  void everyScriptHasItsOwnJavaClass(Path script) throws IOException {
+    String name = script.getFileName().toString().replace(".lua", "");
+    String load = "LuaScript.load(\"" + name + "\")";
+    try (Stream<Path> sources = Files.walk(Path.of("src/main/java/dev/ideogate"))) {
+      List<Path> loaders = sources.filter(f -> f.toString().endsWith("Script.java")).filter(f -> {
+        try {
+          return Files.readString(f).contains(load);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+      assertEquals(1, loaders.size(), name + ".lua must be loaded by exactly one *Script class, found " + loaders);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"reserve", "settle", "release"})
+  void theHoldFamilySharesOneKeyOrder(String name) throws IOException {
+    String header = Files.readString(LUA.resolve(name + ".lua")).split("]]", 2)[0];
+    for (String[] key : new String[][] {{"1", "held"}, {"2", "holds"}, {"3", "holds_amt"}}) {
+      assertTrue(Pattern.compile("(?m)^\\s*KEYS\\[" + key[0] + "]\\s+" + key[1] + "\\s").matcher(header).find(),
+          name + ".lua: KEYS[" + key[0] + "] must be " + key[1]);
     }
   }
 

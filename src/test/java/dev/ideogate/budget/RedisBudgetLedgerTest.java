@@ -3,6 +3,7 @@ package dev.ideogate.budget;
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -36,7 +37,7 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
   @Override
   BudgetLedger ledger(long leaseMs) {
     RedisSettings settings = RedisSettings.standalone(redis.url()).withKeyPrefix("test-" + UUID.randomUUID());
-    RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, leaseMs);
+    RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, leaseMs, Clock.systemUTC());
     ledgers.add(ledger);
     return ledger;
   }

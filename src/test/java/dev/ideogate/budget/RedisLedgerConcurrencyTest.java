@@ -10,6 +10,7 @@ import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -106,7 +107,7 @@ class RedisLedgerConcurrencyTest {
     for (int i = 0; i < 3; i++) {
       Vertx vertx = Vertx.vertx();
       replicas.add(vertx);
-      RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, shared, LEASE_MS);
+      RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, shared, LEASE_MS, Clock.systemUTC());
       ledgers.add(ledger);
       Await.result(ledger.ping()); // connections open before the burst, as in a running gateway
     }

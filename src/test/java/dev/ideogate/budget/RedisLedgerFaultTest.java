@@ -10,6 +10,7 @@ import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -97,7 +98,7 @@ class RedisLedgerFaultTest {
   private RedisBudgetLedger ledger(boolean failOpen) {
     RedisSettings settings =
         RedisSettings.standalone(redis.url()).withCommandTimeoutMs(TIMEOUT_MS).withFailOpen(failOpen);
-    RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, 600_000);
+    RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, 600_000, Clock.systemUTC());
     Await.result(ledger.ping());
     return ledger;
   }

@@ -6,6 +6,7 @@ import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.OptionalLong;
@@ -27,7 +28,7 @@ class RedisLedgerLatencyTest {
       Vertx vertx = Vertx.vertx();
       try {
         RedisSettings settings = RedisSettings.standalone(redis.url()).withKeyPrefix("test-" + UUID.randomUUID());
-        RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, 600_000);
+        RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, 600_000, Clock.systemUTC());
         TeamBudget team = new TeamBudget("marketing", 1_000_000_000_000L, OptionalLong.of(1_000_000_000_000L));
         long[] reserveNs = new long[WARMUP + MEASURED];
         long[] settleNs = new long[WARMUP + MEASURED];

@@ -8,11 +8,8 @@ import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
+import dev.ideogate.redis.PubSubConnection;
+import dev.ideogate.redis.Reply;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,7 +34,7 @@ class PermitScriptsTest {
   private final RenewPermitScript renew = new RenewPermitScript();
   private final LaneLimitScript laneLimit = new LaneLimitScript();
   private final List<String> published = new CopyOnWriteArrayList<>();
-  private RedisConnection subscriber;
+  private PubSubConnection subscriber;
 
   @BeforeAll
   static void startRedis() {
@@ -54,13 +51,9 @@ class PermitScriptsTest {
 
   @BeforeEach
   void listenToTheFreedChannel() {
-    subscriber = await(Redis.createClient(vertx, redis.url()).connect());
-    subscriber.handler(push -> {
-      if ("message".equals(push.get(0).toString())) {
-        published.add(push.get(2).toString());
-      }
-    });
-    await(subscriber.send(Request.cmd(Command.SUBSCRIBE).arg(keys.freed(LANE))));
+    subscriber = await(PubSubConnection.open(vertx, RedisSettings.standalone(redis.url()),
+        (channel, payload) -> published.add(payload), lost -> {}));
+    await(subscriber.subscribe(List.of(keys.freed(LANE))));
   }
 
   @AfterEach
@@ -131,10 +124,10 @@ class PermitScriptsTest {
     assertFalse(await(renew.run(connector, keys, new PermitStore.Permit(LANE, "dying"), LEASE_MS)));
     assertFalse(await(renew.run(connector, keys, new PermitStore.Permit(LANE, "unknown"), LEASE_MS)));
 
-    long liveExpiry = await(connector.call(api -> api.zscore(keys.permits(LANE), "live"))).toLong();
+    long liveExpiry = await(connector.send("ZSCORE", keys.permits(LANE), "live")).asLong();
     long now = System.currentTimeMillis();
     assertTrue(liveExpiry > now + LEASE_MS - 5_000, "renewed lease runs about " + LEASE_MS + " ms");
-    long pttl = await(connector.call(api -> api.pttl(keys.permits(LANE)))).toLong();
+    long pttl = await(connector.send("PTTL", keys.permits(LANE))).asLong();
     assertTrue(pttl > LEASE_MS - 5_000, "the key lives as long as its latest lease, got pttl " + pttl);
   }
 
@@ -143,7 +136,7 @@ class PermitScriptsTest {
     acquire("p1", 10, 100);
     Thread.sleep(150);
 
-    assertEquals(0, await(connector.call(api -> api.exists(List.of(keys.permits(LANE))))).toInteger());
+    assertEquals(0, await(connector.send("EXISTS", List.of(keys.permits(LANE)))).asInt());
   }
 
   @Test
@@ -191,7 +184,7 @@ class PermitScriptsTest {
   @Test
   void successesClimbBackToTheConfiguredLimitOnceTheCeilingHoldIsOver() {
     limit(LaneLimitScript.Outcome.THROTTLED, 0); // 10 → 7
-    await(connector.call(api -> api.hset(List.of(keys.limit(LANE), "ceiling_until", "0"))));
+    await(connector.send("HSET", List.of(keys.limit(LANE), "ceiling_until", "0")));
 
     assertEquals(10, successes(60).effectiveLimit());
     assertEquals(10, successes(40).effectiveLimit(), "never above the configured limit");
@@ -214,12 +207,12 @@ class PermitScriptsTest {
   }
 
   private int zcard() {
-    return await(connector.call(api -> api.zcard(keys.permits(LANE)))).toInteger();
+    return await(connector.send("ZCARD", keys.permits(LANE))).asInt();
   }
 
   private List<String> members() {
-    Response all = await(connector.call(api -> api.zrange(List.of(keys.permits(LANE), "0", "-1"))));
-    return all.stream().map(Response::toString).toList();
+    Reply all = await(connector.send("ZRANGE", List.of(keys.permits(LANE), "0", "-1")));
+    return all.asStrings();
   }
 
   private void awaitPublished(List<String> expected) {

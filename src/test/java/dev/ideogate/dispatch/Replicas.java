@@ -134,11 +134,11 @@ final class Replicas implements AutoCloseable {
 
   /** Permits held in Redis right now, across replicas. */
   int permitsTaken() {
-    return await(redis.call(api -> api.zcard(keys.permits(lane())))).toInteger();
+    return await(redis.send("ZCARD", keys.permits(lane()))).asInt();
   }
 
   boolean permitsKeyExists() {
-    return await(redis.call(api -> api.exists(List.of(keys.permits(lane()))))).toInteger() == 1;
+    return await(redis.send("EXISTS", List.of(keys.permits(lane())))).asInt() == 1;
   }
 
   /** Stops a replica as a crash would: its Vertx closes, nothing drains. */

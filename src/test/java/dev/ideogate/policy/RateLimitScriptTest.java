@@ -8,6 +8,7 @@ import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
 import dev.ideogate.testing.SecurityFixture;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,7 @@ class RateLimitScriptTest {
 
   @Test
   void admitsExactlyTheBurstThenRefusesWithTheTruth() {
-    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix(), false);
+    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix(), false, Clock.systemUTC());
     List<RateLimitStore.Bucket> buckets =
         List.of(new RateLimitStore.Bucket("alpha", "t:alpha", new RateLimiter.Rate(6, 10)));
     for (int i = 0; i < 10; i++) {
@@ -59,27 +60,27 @@ class RateLimitScriptTest {
   @Test
   void aRefusalByTheTeamLeavesTheKeyBucketUntouched() {
     String prefix = prefix();
-    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix, false);
+    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix, false, Clock.systemUTC());
     RateLimitStore.Bucket key = new RateLimitStore.Bucket("beta", "k:beta-key", new RateLimiter.Rate(600, 100));
     RateLimitStore.Bucket team = new RateLimitStore.Bucket("beta", "t:beta", new RateLimiter.Rate(60, 1));
     assertTrue(SecurityFixture.await(store.acquire(List.of(key, team))).admitted());
-    String keyTat = SecurityFixture.await(redis.call(api -> api.get(prefix + ":{t:beta}:rate:k:beta-key"))).toString();
+    String keyTat = SecurityFixture.await(redis.send("GET", prefix + ":{t:beta}:rate:k:beta-key")).asString();
 
     RateLimiter.Decision refused = SecurityFixture.await(store.acquire(List.of(key, team)));
 
     assertFalse(refused.admitted());
     assertEquals(1, refused.limit());
     assertEquals(keyTat,
-        SecurityFixture.await(redis.call(api -> api.get(prefix + ":{t:beta}:rate:k:beta-key"))).toString());
+        SecurityFixture.await(redis.send("GET", prefix + ":{t:beta}:rate:k:beta-key")).asString());
   }
 
   @Test
   void keysExpireOnceTheBucketIsFullAgain() {
     String prefix = prefix();
-    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix, false);
+    RedisRateLimitStore store = new RedisRateLimitStore(redis, prefix, false, Clock.systemUTC());
     SecurityFixture.await(store.acquire(
         List.of(new RateLimitStore.Bucket("gamma", "t:gamma", new RateLimiter.Rate(60, 1)))));
-    long ttl = SecurityFixture.await(redis.call(api -> api.pttl(prefix + ":{t:gamma}:rate:t:gamma"))).toLong();
+    long ttl = SecurityFixture.await(redis.send("PTTL", prefix + ":{t:gamma}:rate:t:gamma")).asLong();
     assertTrue(ttl > 900 && ttl <= 1001, "ttl " + ttl);
   }
 
@@ -89,7 +90,7 @@ class RateLimitScriptTest {
     Vertx local = Vertx.vertx();
     RedisConnector connector = new RedisConnector(local, RedisSettings.standalone(owned.url()).withCommandTimeoutMs(300));
     try {
-      RedisRateLimitStore store = new RedisRateLimitStore(connector, prefix(), false);
+      RedisRateLimitStore store = new RedisRateLimitStore(connector, prefix(), false, Clock.systemUTC());
       List<RateLimitStore.Bucket> buckets =
           List.of(new RateLimitStore.Bucket("alpha", "t:alpha", new RateLimiter.Rate(60, 10)));
       assertTrue(SecurityFixture.await(store.acquire(buckets)).admitted());
@@ -113,7 +114,7 @@ class RateLimitScriptTest {
     Vertx local = Vertx.vertx();
     RedisConnector connector = new RedisConnector(local, RedisSettings.standalone(owned.url()).withCommandTimeoutMs(300));
     try {
-      RedisRateLimitStore store = new RedisRateLimitStore(connector, prefix(), true);
+      RedisRateLimitStore store = new RedisRateLimitStore(connector, prefix(), true, Clock.systemUTC());
       owned.stop();
       List<RateLimitStore.Bucket> buckets =
           List.of(new RateLimitStore.Bucket("alpha", "t:alpha", new RateLimiter.Rate(60, 2)));

@@ -1,0 +1,97 @@
+package dev.ideogate.policy;
+
+import static dev.ideogate.testing.Http.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.testing.RedisServer;
+import io.vertx.core.Vertx;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code lua/key_use.lua} alone against a real Redis, read back key by key. */
+class KeyUseScriptTest {
+  private static final long BUCKET_TTL_MS = 25 * 3_600_000L;
+  private static RedisServer redis;
+  private static Vertx vertx;
+  private static RedisConnector connector;
+  private final String prefix = "test-" + UUID.randomUUID() + ":{k:alpha}:";
+  private final KeyUseScript script = new KeyUseScript();
+
+  @BeforeAll
+  static void startRedis() {
+    redis = RedisServer.start();
+    vertx = Vertx.vertx();
+    connector = new RedisConnector(vertx, RedisSettings.standalone(redis.url()));
+    // On a loaded machine the first connection can take longer than the 1 s command timeout: wait for it.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        await(connector.ping());
+        return;
+      } catch (AssertionError | RuntimeException slow) {
+        if (attempt == 10) {
+          throw slow;
+        }
+      }
+    }
+  }
+
+  @AfterAll
+  static void stopRedis() {
+    await(vertx.close());
+    redis.close();
+  }
+
+  @Test
+  void countsRequestsAndErrorsOfTheHourAndKeepsThemAboutADay() {
+    assertEquals(1L, use(false));
+    assertEquals(2L, use(true));
+    assertEquals(3L, use(false));
+
+    assertEquals(3L, get("req:1"));
+    assertEquals(1L, get("err:1"));
+    long ttl = await(connector.send("PTTL", prefix + "req:1")).asLong();
+    assertTrue(ttl > BUCKET_TTL_MS - 60_000 && ttl <= BUCKET_TTL_MS, "ttl " + ttl);
+  }
+
+  @Test
+  void lastUseIsRedisTimeNotTheCallersClock() {
+    use(false);
+    long before = redisTimeMs();
+    use(false);
+    long after = redisTimeMs();
+
+    long lastUsed = get("last_used");
+    assertTrue(lastUsed >= before && lastUsed <= after, before + " ≤ " + lastUsed + " ≤ " + after);
+  }
+
+  @Test
+  void aSuccessLeavesTheErrorCounterUnset() {
+    use(false);
+    assertTrue(await(connector.send("GET", prefix + "err:1")).isNil());
+  }
+
+  @Test
+  void aBucketWithoutLifetimeIsRefusedBeforeRedis() {
+    assertThrows(IllegalArgumentException.class, () -> new KeyUseScript.Args("a", "b", "c", false, 0));
+  }
+
+  private long use(boolean error) {
+    return await(script.run(connector,
+        new KeyUseScript.Args(prefix + "req:1", prefix + "err:1", prefix + "last_used", error, BUCKET_TTL_MS)));
+  }
+
+  private long get(String what) {
+    return await(connector.send("GET", prefix + what)).asLong();
+  }
+
+  private static long redisTimeMs() {
+    var time = await(connector.send("TIME"));
+    return time.get(0).asLong() * 1000 + time.get(1).asLong() / 1000;
+  }
+}
