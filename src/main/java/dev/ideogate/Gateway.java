@@ -7,7 +7,9 @@ import dev.ideogate.async.Delivery;
 import dev.ideogate.batch.Batch;
 import dev.ideogate.batch.BatchServices;
 import dev.ideogate.batch.DirectoryObjectStore;
+import dev.ideogate.batch.BatchStore;
 import dev.ideogate.batch.InMemoryBatchStore;
+import dev.ideogate.batch.RedisBatchStore;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.InMemoryBudgetLedger;
 import dev.ideogate.budget.RedisBudgetLedger;
@@ -30,6 +32,8 @@ import dev.ideogate.ops.BatchReporting;
 import dev.ideogate.ops.BudgetGauges;
 import dev.ideogate.ops.GatewayMetrics;
 import dev.ideogate.ops.LaneGauges;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.upstream.IdeogramClient;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -70,6 +74,7 @@ public final class Gateway {
   private final AsyncServices async;
   private final AsyncRoutes asyncRoutes;
   private final BatchServices batches;
+  private final RedisConnector batchRedis;
   private final BatchLineExecutor batchLines;
   private final BatchRoutes batchRoutes;
   private final Clock clock;
@@ -130,7 +135,11 @@ public final class Gateway {
         options.async());
     this.asyncRoutes = new AsyncRoutes(settings::get, async);
     async.alerts().onFired(metrics::budgetAlert);
-    this.batches = new BatchServices(vertx, new InMemoryBatchStore(),
+    // Batches: in Redis, shared by every replica, else in memory (ARCHITECTURE.md §11).
+    this.batchRedis = config.redis().enabled() ? new RedisConnector(vertx, RedisSettings.of(config.redis())) : null;
+    BatchStore batchStore = batchRedis == null ? new InMemoryBatchStore()
+        : new RedisBatchStore(batchRedis, RedisSettings.of(config.redis()).keyPrefix());
+    this.batches = new BatchServices(vertx, batchStore,
         new DirectoryObjectStore(vertx, Path.of(config.batches().imageDir())), config.batches(), clock);
     this.batchLines = new BatchLineExecutor(vertx, settings::get, ledger, dispatcher,
         keySecurity.guards().rateLimits(), clock);
@@ -315,7 +324,8 @@ public final class Gateway {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
     batches.stopClaiming();
-    return chain.compose(v -> batches.close()).compose(v -> async.stop()).compose(v -> ledger.close()).compose(v -> permits.close())
+    return chain.compose(v -> batches.close())
+        .compose(v -> batchRedis == null ? Future.succeededFuture() : batchRedis.close()).compose(v -> async.stop()).compose(v -> ledger.close()).compose(v -> permits.close())
         .compose(v -> keySecurity.close());
   }
 

@@ -3,7 +3,7 @@ package dev.ideogate.batch;
 import io.vertx.core.Future;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,8 +57,10 @@ public final class InMemoryBatchStore implements BatchStore {
 
   @Override
   public synchronized Future<List<Batch>> list(String team) {
-    return Future.succeededFuture(batches.values().stream().map(e -> e.batch).filter(b -> b.team().equals(team))
-        .sorted(Comparator.comparingLong(Batch::createdAtMs).reversed()).toList());
+    List<Batch> newestFirst = new ArrayList<>(batches.values().stream().map(e -> e.batch)
+        .filter(b -> b.team().equals(team)).toList());
+    Collections.reverse(newestFirst); // insertion order is creation order
+    return Future.succeededFuture(newestFirst);
   }
 
   @Override
