@@ -16,12 +16,12 @@ Input:
   ARGV[4] amount        started: the hold µUSD; finish: the cost µUSD; otherwise 0
   ARGV[5] duration_ms   claim: the lease in ms; budget: ms until the next budget window; otherwise 0
 Output:
-  claim: {'line', line JSON} or {state, lines running}; started: 1 or 0 (not running here any more);
+  claim: {'line', line JSON}, {'takeover', line JSON, hold µUSD} or {state, lines running}; started: 1 or 0 (not running here any more);
   finish, budget: 2 when the batch just finished, 1 when recorded, 0 when the line was taken back already;
   cancel: 1 when cancelled, 0 when the batch was not open. A missing batch answers {'gone'} or 0.
-Invariant: every line is in exactly one of queue, running, results; c:<state> counts them; a line taken back
-after its lease with a hold recorded ends unknown and costs its hold (the hold expires and is charged in full);
-without a hold it is queued again. The batch finishes once, when no line is queued or running, and then expires
+Invariant: every line is in exactly one of queue, running, results; c:<state> counts them; a line whose lease
+ran out is queued again when no hold was recorded for it, else leased to the claimer as a takeover (which settles
+that hold once and ends the line unknown). The batch finishes once, when no line is queued or running, and then expires
 after its retention.
 Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
 replication: the default since Redis 5 (the servers here run 7.x).
@@ -105,20 +105,29 @@ end
 
 if op == 'claim' then
   local expired = redis.call('ZRANGEBYSCORE', leases_key, '-inf', now_ms)
+  local takeover = nil
   for _, n in ipairs(expired) do
-    local text, hold = leave_running(n)
-    if text then
-      local line = cjson.decode(text)
-      if hold then
-        ended(line, 'unknown', 'upstream_timeout',
-          'the replica running this line stopped during its upstream call; it may have been billed', tonumber(hold))
-      elseif is_open then
-        redis.call('LPUSH', queue_key, text)
-        redis.call('HINCRBY', batch_key, 'c:queued', 1)
-      else
-        ended(line, 'cancelled', 'cancelled', 'the batch was cancelled', 0)
+    local hold = redis.call('HGET', holds_key, n)
+    if hold then
+      if not takeover then
+        -- its replica may have reserved this hold and called upstream: the claimer settles it and ends the line
+        redis.call('ZADD', leases_key, now_ms + duration_ms, n)
+        takeover = {'takeover', redis.call('HGET', running_key, n), hold}
+      end
+    else
+      local text = leave_running(n)
+      if text then
+        if is_open then
+          redis.call('LPUSH', queue_key, text)
+          redis.call('HINCRBY', batch_key, 'c:queued', 1)
+        else
+          ended(cjson.decode(text), 'cancelled', 'cancelled', 'the batch was cancelled', 0)
+        end
       end
     end
+  end
+  if takeover then
+    return takeover
   end
   if state == 'paused' and tonumber(redis.call('HGET', batch_key, 'paused_until')) <= now_ms then
     state = 'running'

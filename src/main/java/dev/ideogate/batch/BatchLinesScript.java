@@ -10,13 +10,15 @@ import java.util.List;
 final class BatchLinesScript {
   private final LuaScript script = LuaScript.load("batch_lines");
 
-  /** What a claim found: a line, or the batch's state and how many of its lines run. */
-  record Claimed(BatchLine line, String state, long running) {}
+  /** What a claim found: a line (heldMicroUsd > 0: a takeover), or the batch's state and how many lines run. */
+  record Claimed(BatchLine line, long heldMicroUsd, String state, long running) {}
 
   Future<Claimed> claim(RedisConnector redis, BatchKeys keys, String team, String id, long leaseMs) {
-    return run(redis, keys, team, id, "claim", id, "", 0, leaseMs).map(reply -> "line".equals(reply.get(0).asString())
-        ? new Claimed(BatchLine.fromJson(reply.get(1).asString()), "running", 0)
-        : new Claimed(null, reply.get(0).asString(), reply.get(1).asLong()));
+    return run(redis, keys, team, id, "claim", id, "", 0, leaseMs).map(reply -> switch (reply.get(0).asString()) {
+      case "line" -> new Claimed(BatchLine.fromJson(reply.get(1).asString()), 0, "running", 0);
+      case "takeover" -> new Claimed(BatchLine.fromJson(reply.get(1).asString()), reply.get(2).asLong(), "running", 0);
+      default -> new Claimed(null, 0, reply.get(0).asString(), reply.get(1).asLong());
+    });
   }
 
   /** False when the line is no longer this replica's (taken back). */

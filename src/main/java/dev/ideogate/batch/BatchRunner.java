@@ -89,7 +89,9 @@ public final class BatchRunner {
 
   private Future<Void> runLine(BatchStore.Claim claim) {
     BatchLine line = claim.line();
-    return executor.run(claim.team(), line, hold -> store.started(claim, hold))
+    Future<LineOutcome> ran = claim.takenOver() ? executor.takeOver(claim)
+        : executor.run(claim, hold -> store.started(claim, hold));
+    return ran
         .compose(outcome -> {
           if (outcome.budgetRefused()) {
             return store.budgetRefused(claim, clock.millis(), outcome.retryAtMs());

@@ -9,15 +9,33 @@ import java.util.Optional;
  * memory for one replica ({@link InMemoryBatchStore}). Every read and write names the team: another team's batch
  * does not exist for it.
  *
- * <p>A line is claimed with a lease. Before its upstream call, the runner records the hold it reserved
- * ({@link #started}); a line whose lease expires (its replica died) goes back to the queue when it had no hold yet,
- * and ends as {@link LineState#UNKNOWN}, charged its hold, when it had one: that hold expires in the ledger and is
- * charged in full, since the call may have been billed.
+ * <p>A line is claimed with a lease. Before it reserves its budget hold, the runner records the hold's amount
+ * ({@link #started}); a line whose lease expires (its replica died) goes back to the queue when nothing was
+ * recorded, and is taken over when something was: the claimer settles the hold under the line's own hold id in
+ * full and the line ends {@link LineState#UNKNOWN}, since its call may have been billed. Exactly one charge either
+ * way: the dead replica's hold if it made one, else the one the takeover makes.
  */
 public interface BatchStore {
 
-  /** A line given to one replica for a lease. */
-  record Claim(String team, String batchId, BatchLine line) {}
+  /**
+   * A line given to one replica for a lease. {@code heldMicroUsd} > 0: the line was taken over from a replica that
+   * recorded this worst-case hold before it vanished; the claimer settles that hold (same id, see
+   * {@link #holdId}) in full and ends the line UNKNOWN, since its call may have been billed.
+   */
+  record Claim(String team, String batchId, BatchLine line, long heldMicroUsd) {
+    public Claim(String team, String batchId, BatchLine line) {
+      this(team, batchId, line, 0);
+    }
+
+    public boolean takenOver() {
+      return heldMicroUsd > 0;
+    }
+
+    /** The id of the line's budget hold: the same on every replica, so a takeover finds the hold. */
+    public String holdId() {
+      return "batch-" + batchId + "-" + line.number();
+    }
+  }
 
   /** Stores a new batch with every line queued; false (nothing stored) when the team has {@code maxOpen} open. */
   Future<Boolean> create(Batch batch, List<BatchLine> lines, int maxOpen);
@@ -34,12 +52,13 @@ public interface BatchStore {
   Future<Boolean> cancel(String team, String id, long nowMs);
 
   /**
-   * The next queued line of any open, unpaused batch, leased until {@code nowMs + leaseMs}; first, lines whose
-   * lease expired are taken back (see the class comment). Empty when no line is waiting.
+   * The next line to work, leased until {@code nowMs + leaseMs}: first a line whose lease expired with a hold
+   * recorded (a takeover, see {@link Claim}); lines whose lease expired without a hold go back to the queue; then
+   * the next queued line of any open, unpaused batch. Empty when no line is waiting.
    */
   Future<Optional<Claim>> claim(long nowMs, long leaseMs);
 
-  /** The line's upstream call is about to be made under this hold. */
+  /** The line is about to reserve its hold ({@link Claim#holdId}) of this worst-case amount, then call upstream. */
   Future<Void> started(Claim claim, long holdMicroUsd);
 
   /** Records the line's outcome; the batch, when this was its last open line. */

@@ -85,7 +85,10 @@ public final class InMemoryBatchStore implements BatchStore {
     batches.values().removeIf(e -> !e.batch.state().open() && e.batch.open() == 0
         && e.batch.finishedAtMs() + e.batch.retentionMs() <= nowMs);
     for (Entry e : batches.values()) {
-      takeBackExpired(e, nowMs);
+      Optional<Claim> takeover = takeBackExpired(e, nowMs, leaseMs);
+      if (takeover.isPresent()) {
+        return Future.succeededFuture(takeover);
+      }
     }
     for (Entry e : batches.values()) {
       if (e.batch.state() == BatchState.PAUSED && e.batch.pausedUntilMs() <= nowMs) {
@@ -103,25 +106,30 @@ public final class InMemoryBatchStore implements BatchStore {
     return Future.succeededFuture(Optional.empty());
   }
 
-  private void takeBackExpired(Entry e, long nowMs) {
+  /** Requeues expired lines without a hold; the first expired line with one is leased again as a takeover. */
+  private Optional<Claim> takeBackExpired(Entry e, long nowMs, long leaseMs) {
     List<Integer> expired = e.leases.entrySet().stream().filter(l -> l.getValue() <= nowMs).map(Map.Entry::getKey)
-        .toList();
+        .sorted().toList();
+    Optional<Claim> takeover = Optional.empty();
     for (int number : expired) {
+      Long hold = e.holds.get(number);
+      if (hold != null) {
+        if (takeover.isEmpty()) {
+          e.leases.put(number, nowMs + leaseMs);
+          takeover = Optional.of(new Claim(e.batch.team(), e.batch.id(), e.running.get(number), hold));
+        }
+        continue;
+      }
       BatchLine line = e.running.remove(number);
       e.leases.remove(number);
-      Long hold = e.holds.remove(number);
-      if (hold == null) {
-        if (e.batch.state().open()) {
-          e.queued.addFirst(line);
-        } else {
-          e.results.put(number, LineResult.failed(line, LineState.CANCELLED, "cancelled", "the batch was cancelled", 0));
-        }
+      if (e.batch.state().open()) {
+        e.queued.addFirst(line);
       } else {
-        e.results.put(number, LineResult.failed(line, LineState.UNKNOWN, "upstream_timeout",
-            "the replica running this line stopped during its upstream call; it may have been billed", hold));
+        e.results.put(number, LineResult.failed(line, LineState.CANCELLED, "cancelled", "the batch was cancelled", 0));
       }
       update(e, e.batch.state(), e.batch.pausedUntilMs(), nowMs);
     }
+    return takeover;
   }
 
   @Override

@@ -10,8 +10,17 @@ import java.util.function.LongFunction;
 public interface LineExecutor {
 
   /**
-   * @param beforeCall called with the hold's amount once the budget is reserved and before the upstream call; the
-   *     call waits for it (the store must know a call may be billed before it is made)
+   * Runs a claimed line.
+   *
+   * @param beforeReserve called with the worst-case amount before the line reserves its hold
+   *     ({@link BatchStore.Claim#holdId}); the line waits for it, so the store knows a hold may exist before one does
    */
-  Future<LineOutcome> run(String team, BatchLine line, LongFunction<Future<Void>> beforeCall);
+  Future<LineOutcome> run(BatchStore.Claim claim, LongFunction<Future<Void>> beforeReserve);
+
+  /**
+   * A line taken over from a vanished replica ({@link BatchStore.Claim#takenOver}): its hold, found or made under
+   * the line's hold id, settled in full; the line ends UNKNOWN (its call may have been billed) or, when the budget
+   * refuses a hold that never existed, is refused for budget like any line.
+   */
+  Future<LineOutcome> takeOver(BatchStore.Claim claim);
 }

@@ -125,7 +125,7 @@ public final class RedisBatchStore implements BatchStore {
     String id = member.substring(slash + 1);
     return lines.claim(redis, keys, team, id, leaseMs).compose(claimed -> {
       if (claimed.line() != null) {
-        return Future.succeededFuture(Optional.of(new Claim(team, id, claimed.line())));
+        return Future.succeededFuture(Optional.of(new Claim(team, id, claimed.line(), claimed.heldMicroUsd())));
       }
       boolean open = "running".equals(claimed.state()) || "paused".equals(claimed.state());
       Future<?> tidy = !open && claimed.running() == 0

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * limits during the outage). Settle, release and usage never fall back: a Redis hold left unsettled expires and is
  * charged in full, which over-counts rather than under-counts.
  */
-public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
+public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, NamedHoldLedger {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBudgetLedger.class);
   private static final String LOCAL_HOLD_PREFIX = "local-";
 
@@ -76,10 +76,20 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
 
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs) {
+    return reserve(team, window, costMicroUsd, leaseMs, UUID.randomUUID().toString());
+  }
+
+  @Override
+  public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, String holdId) {
+    return reserve(team, window, costMicroUsd, holdLeaseMs, holdId);
+  }
+
+  private Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs,
+      String holdId) {
     latestBudgets.put(team.team(), team);
     ReserveScript.Args args;
     try {
-      args = new ReserveScript.Args(team.team(), window, UUID.randomUUID().toString(), costMicroUsd,
+      args = new ReserveScript.Args(team.team(), window, holdId, costMicroUsd,
           team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), leaseMs);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);

@@ -79,7 +79,7 @@ public final class ConfigLoader {
     TeamReader teamReader = new TeamReader(Math.max(1, upstream.maxInFlightPerKey()), policies.keySet());
     Map<String, TeamConfig> teams = teamReader.teams(root.child("teams"));
     List<GatewayConfig.AdminKey> adminKeys = teamReader.adminKeys(root.sections("adminKeys"));
-    GatewayConfig.Batches batches = batches(root.child("batches"));
+    GatewayConfig.Batches batches = batches(root.child("batches"), redis.holdLease());
     root.rejectUnknownKeys();
 
     if (!errors.isEmpty()) {
@@ -174,7 +174,7 @@ public final class ConfigLoader {
   }
 
   /** {@code batches:} (ARCHITECTURE.md §11); every key optional. */
-  private static GatewayConfig.Batches batches(ConfigSection s) {
+  private static GatewayConfig.Batches batches(ConfigSection s, Duration holdLease) {
     GatewayConfig.Batches d = GatewayConfig.Batches.DEFAULTS;
     var batches = new GatewayConfig.Batches(
         s.integer("maxLines", d.maxLines(), 1, 1_000_000),
@@ -183,7 +183,7 @@ public final class ConfigLoader {
         s.duration("defaultRetention", d.defaultRetention()),
         s.duration("maxRetention", d.maxRetention()),
         s.integer("linesPerReplica", d.linesPerReplica(), 1, 1000),
-        s.duration("lineLease", d.lineLease()),
+        s.duration("lineLease", d.lineLease().compareTo(holdLease) < 0 ? d.lineLease() : holdLease.dividedBy(2)),
         s.string("imageDir", d.imageDir()),
         s.duration("resultUrlTtl", d.resultUrlTtl()),
         s.string("urlSecret", d.urlSecret()));
@@ -192,6 +192,10 @@ public final class ConfigLoader {
     }
     if (batches.lineLease().toMillis() < 1000) {
       s.error("lineLease", "must be at least 1s");
+    }
+    if (batches.lineLease().compareTo(holdLease) >= 0) {
+      // a takeover must find the vanished replica's hold still open, never charged already
+      s.error("lineLease", "must be shorter than redis.holdLease (" + Durations.format(holdLease) + ")");
     }
     if (!batches.urlSecret().isEmpty() && batches.urlSecret().length() < 16) {
       s.error("urlSecret", "must be at least 16 characters");

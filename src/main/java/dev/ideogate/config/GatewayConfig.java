@@ -118,7 +118,8 @@ public record GatewayConfig(
    * @param defaultRetention how long a finished batch and its images are kept when the submitter does not say
    * @param maxRetention the longest retention a submitter may ask for
    * @param linesPerReplica lines one replica runs at once (every batch, every team)
-   * @param lineLease how long a claimed line stays with its replica before another replica takes it over
+   * @param lineLease how long a claimed line stays with its replica before another replica takes it over; shorter
+   *     than {@code redis.holdLease}, and longer than a line's queue wait plus its upstream calls
    * @param imageDir the directory of the default object store
    * @param resultUrlTtl how long a signed result URL stays valid
    * @param urlSecret the key signing result URLs, the same on every replica; empty = a random key per process
@@ -128,7 +129,7 @@ public record GatewayConfig(
       Duration maxRetention, int linesPerReplica, Duration lineLease, String imageDir, Duration resultUrlTtl,
       String urlSecret) {
     public static final Batches DEFAULTS = new Batches(10_000, 5, 33_554_432L, Duration.ofDays(7),
-        Duration.ofDays(30), 8, Duration.ofMinutes(5), "ideogate-images", Duration.ofDays(1), "");
+        Duration.ofDays(30), 8, Duration.ofMinutes(2), "ideogate-images", Duration.ofDays(1), "");
 
     @Override
     public String toString() {

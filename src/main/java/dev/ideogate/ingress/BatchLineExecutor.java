@@ -3,12 +3,14 @@ package dev.ideogate.ingress;
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.batch.BatchLine;
+import dev.ideogate.batch.BatchStore;
 import dev.ideogate.batch.LineExecutor;
 import dev.ideogate.batch.LineOutcome;
 import dev.ideogate.batch.LineState;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.Hold;
+import dev.ideogate.budget.NamedHoldLedger;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.dispatch.DispatchJob;
@@ -43,8 +45,6 @@ public final class BatchLineExecutor implements LineExecutor {
   public static final List<Endpoint> ENDPOINTS = List.of(Endpoint.GENERATE, Endpoint.V3_GENERATE,
       Endpoint.V3_GENERATE_TRANSPARENT, Endpoint.V4_GENERATE, Endpoint.V4_GENERATE_TRANSPARENT);
   static final String CONTENT_TYPE = "application/json";
-  /** A batch line waits behind interactive traffic as long as it takes (a day is "never" for a lane queue). */
-  static final long BATCH_QUEUE_WAIT_MS = 86_400_000L;
 
   private final Vertx vertx;
   private final Supplier<GatewaySettings> settings;
@@ -82,31 +82,59 @@ public final class BatchLineExecutor implements LineExecutor {
   }
 
   @Override
-  public Future<LineOutcome> run(String teamId, BatchLine line, LongFunction<Future<Void>> beforeCall) {
+  public Future<LineOutcome> run(BatchStore.Claim claim, LongFunction<Future<Void>> beforeReserve) {
     GatewaySettings current = settings.get();
-    TeamConfig team = current.config().team(teamId);
+    TeamConfig team = current.config().team(claim.team());
+    BatchLine line = claim.line();
     ImageHandler.Admitted admitted;
     try {
       if (team == null) {
-        throw new GatewayException(ErrorCode.SCOPE_DENIED, "team " + teamId + " is no longer configured");
+        throw new GatewayException(ErrorCode.SCOPE_DENIED, "team " + claim.team() + " is no longer configured");
       }
       admitted = admit(current, team, line.endpoint(), line.body());
     } catch (GatewayException e) {
       return Future.succeededFuture(LineOutcome.ended(LineState.FAILED, e.error().code(), e.getMessage(), 0));
     }
-    BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
+    long worstCase = admitted.quote().worstCaseMicroUsd();
     return rateLimited(team)
-        .compose(v -> ledger.reserve(new TeamBudget(team.id(), team.dailyBudgetMicroUsd(),
-            team.monthlyBudgetMicroUsd()), window, admitted.quote().worstCaseMicroUsd()))
-        .compose(hold -> beforeCall.apply(hold.amountMicroUsd()).compose(v -> dispatch(admitted, hold)),
-            e -> e instanceof GatewayException g && g.error() == ErrorCode.BUDGET_EXCEEDED
-                ? Future.succeededFuture(LineOutcome.budget(g.getMessage(), nextWindowMs(current)))
-                : Future.failedFuture(e));
+        .compose(v -> beforeReserve.apply(worstCase))
+        .compose(v -> reserve(current, team, claim, worstCase))
+        .compose(hold -> dispatch(admitted, hold), e -> budgetRefusal(current, e));
+  }
+
+  @Override
+  public Future<LineOutcome> takeOver(BatchStore.Claim claim) {
+    GatewaySettings current = settings.get();
+    TeamConfig team = current.config().team(claim.team());
+    if (team == null) {
+      return Future.failedFuture(new IllegalStateException("team " + claim.team() + " is no longer configured"));
+    }
+    return reserve(current, team, claim, claim.heldMicroUsd())
+        .compose(hold -> ledger.settle(hold, hold.amountMicroUsd(), 0).map(settled -> LineOutcome.ended(
+            LineState.UNKNOWN, ErrorCode.UPSTREAM_TIMEOUT.code(), "the replica running this line stopped during its"
+                + " upstream call; it may have been billed, so its hold was charged in full", hold.amountMicroUsd())),
+            e -> budgetRefusal(current, e));
+  }
+
+  /** The line's hold under its own id (a takeover finds the hold of the replica before it), where the ledger can. */
+  private Future<Hold> reserve(GatewaySettings current, TeamConfig team, BatchStore.Claim claim, long amount) {
+    BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
+    TeamBudget budget = new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd());
+    return ledger instanceof NamedHoldLedger named ? named.reserve(budget, window, amount, claim.holdId())
+        : ledger.reserve(budget, window, amount);
+  }
+
+  private Future<LineOutcome> budgetRefusal(GatewaySettings current, Throwable e) {
+    return e instanceof GatewayException g && g.error() == ErrorCode.BUDGET_EXCEEDED
+        ? Future.succeededFuture(LineOutcome.budget(g.getMessage(), nextWindowMs(current)))
+        : Future.failedFuture(e);
   }
 
   private Future<LineOutcome> dispatch(ImageHandler.Admitted admitted, Hold hold) {
     TeamConfig team = admitted.team();
-    DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(), BATCH_QUEUE_WAIT_MS,
+    // Half the line lease: a line still queued on the lane then is not mistaken for one of a vanished replica.
+    long maxQueueWaitMs = settings.get().config().batches().lineLease().toMillis() / 2;
+    DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(), maxQueueWaitMs,
         admitted.call(), true);
     Accounting accounting = new Accounting(ledger, admitted.quote(), hold, "batch");
     long[] queueWaitMs = {0};

@@ -115,7 +115,7 @@ abstract class BatchStoreContract {
   }
 
   @Test
-  void aLineOfAVanishedReplicaIsRequeuedWithoutAHoldAndUnknownWithOne() {
+  void aLineOfAVanishedReplicaIsRequeuedWithoutAHoldAndTakenOverWithOne() {
     BatchStore store = store();
     String team = newTeam();
     await(store.create(newBatch(team, "b", OnBudget.PAUSE, 2), lines(2), 5));
@@ -125,17 +125,22 @@ abstract class BatchStoreContract {
     BatchStore.Claim withoutHold = await(store.claim(now(), lease)).filter(c -> c.team().equals(team)).orElseThrow();
     outlive(lease);
 
+    BatchStore.Claim takeover = claimOf(store, team);
+    assertEquals(withHold.line().number(), takeover.line().number(), "a recorded hold: taken over first");
+    assertTrue(takeover.takenOver());
+    assertEquals(90_000, takeover.heldMicroUsd());
+    assertEquals(withHold.holdId(), takeover.holdId(), "the same hold id on every replica");
     BatchStore.Claim again = claimOf(store, team);
     assertEquals(withoutHold.line().number(), again.line().number(), "no hold: queued again");
-    Batch batch = await(store.get(team, "b")).orElseThrow();
-    assertEquals(1, batch.count(LineState.UNKNOWN));
-    assertEquals(90_000, batch.costMicroUsd(), "the unknown line costs its hold, which the ledger charges");
-    LineResult unknown = await(store.results(team, "b")).get(0);
-    assertEquals(LineState.UNKNOWN, unknown.state());
+    assertFalse(again.takenOver());
+
+    LineResult unknown = LineResult.failed(takeover.line(), LineState.UNKNOWN, "upstream_timeout", "gone", 90_000);
+    assertEquals(Optional.empty(), await(store.finish(takeover, unknown, now())));
     assertEquals(Optional.empty(), await(store.finish(withHold, succeeded(withHold.line(), 30_000), now())),
         "the vanished replica's late answer changes nothing");
     Batch done = await(store.finish(again, succeeded(again.line(), 30_000), now())).orElseThrow();
     assertEquals(120_000, done.costMicroUsd());
+    assertEquals(1, done.count(LineState.UNKNOWN));
     assertEquals(BatchState.COMPLETED, done.state());
   }
 
