@@ -2,20 +2,17 @@ package dev.ideogate.async;
 
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.config.GatewayConfig;
-import dev.ideogate.redis.RedisConnector;
-import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.upstream.GenerationClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Async generations and webhooks of one replica (issue 10), built from the config: the stores (Redis when
- * configured, else in memory for a single replica), the JWKS cache, the settler, the reconciler, the delivery
+ * Async generations and webhooks of one replica (issue 10), over the stores the composition root chose (Redis when
+ * configured, else in memory for a single replica): the JWKS cache, the settler, the reconciler, the delivery
  * worker and the budget alerts; The routes over them (callback, poll, {@code /admin/webhooks}, the async generate routes) live in the ingress.
  */
 public final class AsyncServices {
@@ -23,7 +20,6 @@ public final class AsyncServices {
   public static final String CALLBACK_PATH = "/v1/ideogate/callbacks/ideogram";
   private static final Logger LOG = LoggerFactory.getLogger(AsyncServices.class);
   private final AsyncSettings timing;
-  private final RedisConnector redis;
   private final AsyncStore store;
   private final DeliveryQueue deliveries;
   private final GenerationClient upstream;
@@ -32,31 +28,30 @@ public final class AsyncServices {
   private final GenerationSettler settler;
   private final Reconciler reconciler;
   private final DeliveryWorker worker;
-  private final DeliveryStats stats = new DeliveryStats();
+  private final DeliveryStats stats;
   private final String callbackUrl;
   private final Clock clock;
 
+  /**
+   * @param store, deliveries the stores chosen by the composition root (Redis or memory), not closed here
+   * @param stats the counters {@code deliveries} reports to
+   * @param replica this replica's name in the delivery queue and reconciler claims
+   */
   public AsyncServices(Vertx vertx, GatewayConfig config, Supplier<GatewayConfig> currentConfig, BudgetLedger ledger,
-      Clock clock, AsyncSettings timing) {
+      AsyncStore store, DeliveryQueue deliveries, DeliveryStats stats, String replica, Clock clock,
+      AsyncSettings timing) {
     this.timing = timing;
+    this.store = store;
+    this.deliveries = deliveries;
+    this.stats = stats;
     this.clock = clock;
-    String replica = "replica-" + UUID.randomUUID();
-    if (config.redis().enabled()) {
-      this.redis = new RedisConnector(vertx, RedisSettings.of(config.redis()));
-      this.store = new RedisAsyncStore(redis, config.redis().keyPrefix(), timing.recordTtlMs());
-      this.deliveries = new RedisDeliveryQueue(redis, config.redis().keyPrefix(), replica, timing.reclaimIdleMs(),
-          stats, clock);
-    } else {
-      this.redis = null;
-      this.store = new InMemoryAsyncStore(clock::millis, timing.recordTtlMs());
-      this.deliveries = new InMemoryDeliveryQueue(clock::millis);
-    }
     this.upstream = new GenerationClient(vertx, config.upstream().baseUrl(), 10_000);
-    this.jwks = new JwksCache(upstream, 1_000);
+    this.jwks = new JwksCache(upstream, 1_000, 600_000); // a withdrawn key stops verifying within 10 min
     this.alerts = new BudgetAlerts(vertx, ledger, store, deliveries, currentConfig, clock, timing.alertScanMs());
     this.settler = new GenerationSettler(store, ledger, deliveries, currentConfig, alerts, clock::millis);
     this.reconciler = new Reconciler(vertx, store, upstream, settler, currentConfig, timing, replica, clock);
-    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats, clock);
+    this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats, clock,
+        () -> currentConfig.get().environment());
     String base = config.server().publicBaseUrl();
     this.callbackUrl = base == null || base.isBlank() ? ""
         : (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + CALLBACK_PATH;
@@ -77,7 +72,7 @@ public final class AsyncServices {
     worker.stop();
     alerts.stop();
     upstream.close();
-    return redis == null ? Future.succeededFuture() : redis.close();
+    return Future.succeededFuture();
   }
 
   public AsyncSettings timing() {

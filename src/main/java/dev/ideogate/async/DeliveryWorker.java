@@ -3,22 +3,23 @@ package dev.ideogate.async;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.dispatch.Backoff;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes the signed POSTs of one replica: takes entries from the {@link DeliveryQueue}, signs each with its team's
  * secret ({@link WebhookSignature}, a fresh timestamp per attempt), and acknowledges on 2xx, reschedules with full
- * jitter backoff on anything else, dead-letters after the last attempt. Redirects are not followed (a webhook URL
- * must not bounce the gateway elsewhere). Neither the secret nor the body is logged.
+ * jitter backoff on anything else, dead-letters after the last attempt, and at once when the {@link WebhookSender}
+ * refuses the address (ARCHITECTURE.md §11). Redirects are not followed (a webhook URL must not bounce the gateway
+ * elsewhere). Neither the secret nor the body is logged.
  */
 public final class DeliveryWorker {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -30,21 +31,19 @@ public final class DeliveryWorker {
   private final AsyncSettings settings;
   private final DeliveryStats stats;
   private final Clock clock;
-  private final WebClient client;
+  private final WebhookSender sender;
   private volatile boolean stopped;
   private long timerId = -1;
 
   public DeliveryWorker(Vertx vertx, DeliveryQueue queue, Function<String, TeamConfig> teams, AsyncSettings settings,
-      DeliveryStats stats, Clock clock) {
+      DeliveryStats stats, Clock clock, Supplier<String> environment) {
     this.clock = clock;
     this.vertx = vertx;
     this.queue = queue;
     this.teams = teams;
     this.settings = settings;
     this.stats = stats;
-    this.client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setKeepAlive(true)
-        .setConnectTimeout((int) Math.min(5_000, settings.deliveryTimeoutMs())).setUserAgent("ideogate-webhooks")
-        .setTrustAll(false));
+    this.sender = new WebhookSender(vertx, Math.min(5_000, settings.deliveryTimeoutMs()), environment);
   }
 
   public void start() {
@@ -56,7 +55,7 @@ public final class DeliveryWorker {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
-    client.close();
+    sender.close();
   }
 
   private void schedule(long delayMs) {
@@ -94,21 +93,26 @@ public final class DeliveryWorker {
     byte[] body = delivery.body().getBytes(StandardCharsets.UTF_8);
     long nowS = clock.millis() / 1000;
     stats.attempts.incrementAndGet();
-    return client.postAbs(delivery.url())
-        .timeout(settings.deliveryTimeoutMs())
-        .putHeader("Content-Type", "application/json")
-        .putHeader(WebhookSignature.DELIVERY_ID_HEADER, delivery.deliveryId())
-        .putHeader("Ideogate-Event", delivery.kind())
-        .putHeader("Ideogate-Attempt", Integer.toString(delivery.attempt()))
-        .putHeader(WebhookSignature.HEADER, WebhookSignature.header(team.webhookSecret(), nowS, body))
-        .sendBuffer(Buffer.buffer(body))
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("Content-Type", "application/json")
+        .add("User-Agent", "ideogate-webhooks")
+        .add(WebhookSignature.DELIVERY_ID_HEADER, delivery.deliveryId())
+        .add("Ideogate-Event", delivery.kind())
+        .add("Ideogate-Attempt", Integer.toString(delivery.attempt()))
+        .add(WebhookSignature.HEADER, WebhookSignature.header(team.webhookSecret(), nowS, delivery.deliveryId(), body));
+    return sender.post(delivery.url(), headers, Buffer.buffer(body), settings.deliveryTimeoutMs())
         .transform(result -> {
-          if (result.succeeded() && result.result().statusCode() / 100 == 2) {
+          if (result.succeeded() && result.result() / 100 == 2) {
             stats.delivered.incrementAndGet();
             stats.recordLatency(clock.millis() - delivery.enqueuedAtMs());
             return queue.delivered(taken);
           }
-          String reason = result.succeeded() ? "receiver answered " + result.result().statusCode()
+          if (result.failed() && result.cause() instanceof WebhookSender.Refused refused) {
+            stats.deadLettered.incrementAndGet();
+            LOG.warn("webhook {} of team {} refused: {}", delivery.deliveryId(), delivery.team(), refused.getMessage());
+            return queue.deadLetter(taken, refused.getMessage());
+          }
+          String reason = result.succeeded() ? "receiver answered " + result.result()
               : "receiver unreachable (" + result.cause().getClass().getSimpleName() + ")";
           return failed(taken, reason);
         });

@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ideogram's webhook keys, fetched from the upstream JWKS and cached. An unknown key id triggers one refetch (a key
- * rotation), at most once per {@code minRefetchMs}, so forged key ids cannot make the gateway hammer the JWKS.
+ * rotation), at most once per {@code minRefetchMs}, so forged key ids cannot make the gateway hammer the JWKS. A key
+ * set older than {@code maxAgeMs} is refetched before it is used, known key id or not (ARCHITECTURE.md §11): a key
+ * Ideogram withdraws stops verifying within that time instead of being trusted forever. When a refetch fails the
+ * old set is kept (Ideogram's JWKS being down must not refuse every callback).
  * Concurrent callers share one fetch. Only OKP/Ed25519 keys are kept.
  */
 public final class JwksCache {
@@ -21,26 +24,32 @@ public final class JwksCache {
 
   private final GenerationClient upstream;
   private final long minRefetchMs;
+  private final long maxAgeMs;
   private volatile Map<String, PublicKey> keys = Map.of();
   // System.nanoTime() / 1e6 of the last fetch: the refetch limit is a duration, not a time of day.
   private volatile long fetchedAtMs = Long.MIN_VALUE / 2;
   private Future<Map<String, PublicKey>> inFlight;
 
-  public JwksCache(GenerationClient upstream, long minRefetchMs) {
+  public JwksCache(GenerationClient upstream, long minRefetchMs, long maxAgeMs) {
     this.upstream = upstream;
     this.minRefetchMs = minRefetchMs;
+    this.maxAgeMs = maxAgeMs;
   }
 
-  /** The key set, refetched first when {@code keyId} is unknown and the last fetch is old enough. */
+  /**
+   * The key set, refetched first when it is older than {@code maxAgeMs}, or when {@code keyId} is unknown and the
+   * last fetch is old enough.
+   */
   public synchronized Future<Map<String, PublicKey>> keysFor(String keyId) {
     Map<String, PublicKey> current = keys;
-    if (keyId != null && current.containsKey(keyId)) {
+    long nowMs = System.nanoTime() / 1_000_000;
+    boolean stale = nowMs - fetchedAtMs >= maxAgeMs;
+    if (keyId != null && current.containsKey(keyId) && !stale) {
       return Future.succeededFuture(current);
     }
     if (inFlight != null) {
       return inFlight;
     }
-    long nowMs = System.nanoTime() / 1_000_000;
     if (nowMs - fetchedAtMs < minRefetchMs) {
       return Future.succeededFuture(current);
     }

@@ -9,8 +9,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The signature on every webhook Ideogate sends: {@code Ideogate-Signature: t=<unix s>,v1=<hex HMAC-SHA256(secret,
- * t + "." + body)>} (the Stripe scheme, so receivers verify it the way the security guides describe). Verifying
+ * The signature on every webhook Ideogate sends (ARCHITECTURE.md §11): {@code Ideogate-Signature: t=<unix s>,v1=<hex
+ * HMAC-SHA256(secret, t + "." + deliveryId + "." + body)>}. The delivery id ({@code Ideogate-Delivery-Id}, what
+ * receivers de-duplicate on) is signed as Standard Webhooks signs {@code id.timestamp.body}, so a captured delivery
+ * cannot be replayed under a fresh id inside the replay window; the event's type is in the signed body. Verifying
  * compares in constant time and refuses a timestamp outside the replay window.
  */
 public final class WebhookSignature {
@@ -19,16 +21,17 @@ public final class WebhookSignature {
 
   private WebhookSignature() {}
 
-  public static String header(String secret, long unixSeconds, byte[] body) {
-    return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(mac(secret, unixSeconds, body));
+  public static String header(String secret, long unixSeconds, String deliveryId, byte[] body) {
+    return "t=" + unixSeconds + ",v1=" + HexFormat.of().formatHex(mac(secret, unixSeconds, deliveryId, body));
   }
 
   /**
-   * Whether {@code header} signs {@code body} with {@code secret} at a time within {@code toleranceS} of
-   * {@code nowS}. Any v1 entry may match (several are sent during a secret rotation).
+   * Whether {@code header} signs {@code deliveryId} and {@code body} with {@code secret} at a time within
+   * {@code toleranceS} of {@code nowS}. Any v1 entry may match (several are sent during a secret rotation).
    */
-  public static boolean verify(String secret, String header, byte[] body, long nowS, long toleranceS) {
-    if (secret == null || secret.isEmpty() || header == null) {
+  public static boolean verify(String secret, String header, String deliveryId, byte[] body, long nowS,
+      long toleranceS) {
+    if (secret == null || secret.isEmpty() || header == null || deliveryId == null) {
       return false;
     }
     Long t = null;
@@ -48,7 +51,7 @@ public final class WebhookSignature {
     if (t == null || candidates.isEmpty() || Math.abs(nowS - t) > toleranceS) {
       return false;
     }
-    byte[] expected = HexFormat.of().formatHex(mac(secret, t, body)).getBytes(StandardCharsets.US_ASCII);
+    byte[] expected = HexFormat.of().formatHex(mac(secret, t, deliveryId, body)).getBytes(StandardCharsets.US_ASCII);
     boolean match = false;
     for (String candidate : candidates) {
       // constant time whatever the candidate; no early exit on the first match either
@@ -57,11 +60,11 @@ public final class WebhookSignature {
     return match;
   }
 
-  private static byte[] mac(String secret, long unixSeconds, byte[] body) {
+  private static byte[] mac(String secret, long unixSeconds, String deliveryId, byte[] body) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      mac.update((unixSeconds + ".").getBytes(StandardCharsets.US_ASCII));
+      mac.update((unixSeconds + "." + deliveryId + ".").getBytes(StandardCharsets.UTF_8));
       return mac.doFinal(body);
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);

@@ -25,7 +25,8 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
     this(clockMs, holdLeaseMs, "");
   }
 
-  InMemoryBudgetLedger(LongSupplier clockMs, long holdLeaseMs, String holdIdPrefix) {
+  /** @param holdIdPrefix starts the id of every hold this ledger issues, so {@link #issued} can tell them apart */
+  public InMemoryBudgetLedger(LongSupplier clockMs, long holdLeaseMs, String holdIdPrefix) {
     if (holdLeaseMs <= 0) {
       throw new IllegalArgumentException("hold lease must be > 0 ms, got " + holdLeaseMs);
     }
@@ -35,7 +36,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
   }
 
   /** Whether {@code hold} was issued by this ledger (its id carries this ledger's prefix). */
-  boolean issued(Hold hold) {
+  public boolean issued(Hold hold) {
     return !holdIdPrefix.isEmpty() && hold.id().startsWith(holdIdPrefix);
   }
 

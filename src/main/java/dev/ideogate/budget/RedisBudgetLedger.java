@@ -2,20 +2,17 @@ package dev.ideogate.budget;
 
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
-import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import dev.ideogate.redis.Reply;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,20 +20,18 @@ import org.slf4j.LoggerFactory;
  * The ledger shared by every replica: each operation is one Lua script on the team's keys (ARCHITECTURE.md §7), so the
  * check and the hold are atomic across replicas and the limit is exact.
  *
- * <p>When Redis fails or does not answer within the command timeout: fail-closed (default) fails the call with
- * 503 {@code budget_store_unavailable}; fail-open, an explicit choice, reserves in a local in-memory ledger
- * instead, which keeps this replica alone within each team's limit (N replicas may together spend up to N
- * limits during the outage). Settle, release and usage never fall back: a Redis hold left unsettled expires and is
- * charged in full, which over-counts rather than under-counts.
+ * <p>When Redis fails or does not answer within the command timeout, the call fails with 503
+ * {@code budget_store_unavailable}; with {@code redis.failMode: open} the composition root puts this ledger under
+ * its fail-open rule (a local ledger while Redis is down, ARCHITECTURE.md §7). A Redis hold left unsettled expires
+ * and is charged in full, which over-counts rather than under-counts.
  */
 public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, NamedHoldLedger {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBudgetLedger.class);
-  private static final String LOCAL_HOLD_PREFIX = "local-";
 
   private final RedisConnector redis;
   private final BudgetKeys keys;
   private final long holdLeaseMs;
-  private final InMemoryBudgetLedger fallback;
+  private final boolean ownsConnector;
   private final ReserveScript reserveScript = new ReserveScript();
   private final SettleScript settleScript = new SettleScript();
   private final ReleaseScript releaseScript = new ReleaseScript();
@@ -44,23 +39,27 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   private final Map<String, TeamBudget> latestBudgets = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
 
-  public RedisBudgetLedger(Vertx vertx, RedisSettings settings, long holdLeaseMs, Clock clock) {
+  /** A ledger with its own connection pool, closed with it. */
+  public RedisBudgetLedger(Vertx vertx, RedisSettings settings, long holdLeaseMs) {
+    this(new RedisConnector(vertx, settings), settings.keyPrefix(), holdLeaseMs, true);
+  }
+
+  /** @param redis shared with the other Redis stores of this gateway; not closed here */
+  public RedisBudgetLedger(RedisConnector redis, String keyPrefix, long holdLeaseMs) {
+    this(redis, keyPrefix, holdLeaseMs, false);
+  }
+
+  private RedisBudgetLedger(RedisConnector redis, String keyPrefix, long holdLeaseMs, boolean ownsConnector) {
     if (holdLeaseMs <= 0) {
       throw new IllegalArgumentException("hold lease must be > 0 ms, got " + holdLeaseMs);
     }
-    this.redis = new RedisConnector(vertx, settings);
-    this.keys = new BudgetKeys(settings.keyPrefix());
+    this.redis = redis;
+    this.ownsConnector = ownsConnector;
+    this.keys = new BudgetKeys(keyPrefix);
     this.holdLeaseMs = holdLeaseMs;
-    this.fallback = settings.failOpen()
-        ? new InMemoryBudgetLedger(clock::millis, holdLeaseMs, LOCAL_HOLD_PREFIX)
-        : null;
     for (LuaScript lua : List.of(reserveScript.lua(), settleScript.lua(), releaseScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
-  }
-
-  public static RedisBudgetLedger create(Vertx vertx, GatewayConfig.Redis config, Clock clock) {
-    return new RedisBudgetLedger(vertx, RedisSettings.of(config), config.holdLease().toMillis(), clock);
   }
 
   @Override
@@ -96,14 +95,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     }
     return reserveScript.run(redis, keys, args).transform(outcome -> outcome.succeeded()
         ? answered(toHold(args, outcome.result()))
-        : unavailable(outcome.cause(), () -> fallback.reserve(team, window, costMicroUsd)));
+        : unavailable(outcome.cause()));
   }
 
   @Override
   public Future<Settlement> settle(Hold hold, long chargeMicroUsd, int images) {
-    if (fallback != null && fallback.issued(hold)) {
-      return fallback.settle(hold, chargeMicroUsd, images);
-    }
     TeamBudget team = latestBudgets.get(hold.team());
     SettleScript.Args args;
     try {
@@ -117,17 +113,14 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     }
     return settleScript.run(redis, keys, args).transform(outcome -> outcome.succeeded()
         ? answered(Future.succeededFuture(outcome.result()))
-        : unavailable(outcome.cause(), null));
+        : unavailable(outcome.cause()));
   }
 
   @Override
   public Future<Void> release(Hold hold) {
-    if (fallback != null && fallback.issued(hold)) {
-      return fallback.release(hold);
-    }
     return releaseScript.run(redis, keys, new ReleaseScript.Args(hold.team(), hold.id()))
-        .transform(outcome -> outcome.succeeded() ? answered(Future.<Void>succeededFuture()) : unavailable(
-            outcome.cause(), null));
+        .transform(outcome -> outcome.succeeded() ? answered(Future.<Void>succeededFuture())
+            : unavailable(outcome.cause()));
   }
 
   /** Plain MGET: all the team's keys share a slot. Expired holds not yet reclaimed still count as held. */
@@ -144,7 +137,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
         keys.holdsExpired(id));
     return redis.send("MGET", usageKeys).transform(outcome -> outcome.succeeded()
         ? answered(Future.succeededFuture(toUsage(team, window, outcome.result())))
-        : unavailable(outcome.cause(), null));
+        : unavailable(outcome.cause()));
   }
 
   @Override
@@ -154,7 +147,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
 
   @Override
   public Future<Void> close() {
-    return redis.close();
+    return ownsConnector ? redis.close() : Future.succeededFuture();
   }
 
   private static Future<Hold> toHold(ReserveScript.Args args, ReserveScript.Result result) {
@@ -183,19 +176,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     return outcome;
   }
 
-  private <T> Future<T> unavailable(Throwable cause, Supplier<Future<T>> failOpen) {
-    boolean open = failOpen != null && fallback != null;
+  private <T> Future<T> unavailable(Throwable cause) {
     if (storeDown.compareAndSet(false, true)) {
-      if (open) {
-        LOG.warn("BUDGET STORE UNAVAILABLE, FAILING OPEN: Redis did not answer ({}); each replica now enforces"
-            + " team budgets alone with a local ledger, so together replicas may exceed a team's limit",
-            cause.toString());
-      } else {
-        LOG.warn("budget store unavailable: Redis did not answer ({}); reservations fail with 503 until it does",
-            cause.toString());
-      }
+      LOG.warn("budget store unavailable: Redis did not answer ({})", cause.toString());
     }
-    return open ? failOpen.get() : Future.failedFuture(storeUnavailable());
+    return Future.failedFuture(storeUnavailable());
   }
 
   private static GatewayException storeUnavailable() {

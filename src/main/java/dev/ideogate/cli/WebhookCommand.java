@@ -11,13 +11,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /**
- * {@code ideogate webhook verify --secret-env VAR --signature '<Ideogate-Signature header>' < body}: exits 0 when
- * the header signs the body read from stdin with the secret in {@code $VAR}, within the replay window; 1
+ * {@code ideogate webhook verify --secret-env VAR --signature '<Ideogate-Signature header>' --delivery-id
+ * '<Ideogate-Delivery-Id header>' < body}: exits 0 when the header signs the delivery id and the body read from
+ * stdin with the secret in {@code $VAR}, within the replay window; 1
  * otherwise (constant-time compare). The secret is read from the environment, never from the command line (it
  * would show in {@code ps} and shell history), and is never printed.
  */
 @Command(name = "webhook", mixinStandardHelpOptions = true,
-    description = "Tools for the webhooks Ideogate sends (signature: Ideogate-Signature: t=<unix>,v1=<hex HMAC-SHA256>).")
+    description = "Tools for the webhooks Ideogate sends (signature: Ideogate-Signature: t=<unix>,v1=<hex HMAC-SHA256"
+        + " of t.deliveryId.body>).")
 public final class WebhookCommand implements Runnable {
   private final Function<String, String> env;
   private final InputStream in;
@@ -41,12 +43,15 @@ public final class WebhookCommand implements Runnable {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Verify a webhook body (stdin) against its Ideogate-Signature header; exit 0 valid, 1 invalid.")
+      description = "Verify a webhook body (stdin) and its delivery id against its Ideogate-Signature header; exit 0"
+          + " valid, 1 invalid.")
   int verify(
       @Option(names = "--secret-env", required = true, paramLabel = "VAR",
           description = "Environment variable holding the team's webhook secret.") String secretEnv,
       @Option(names = "--signature", required = true, paramLabel = "HEADER",
           description = "The Ideogate-Signature header value, e.g. 't=1700000000,v1=5f…'.") String signature,
+      @Option(names = "--delivery-id", required = true, paramLabel = "ID",
+          description = "The Ideogate-Delivery-Id header value (it is signed too).") String deliveryId,
       @Option(names = "--tolerance", defaultValue = "300", paramLabel = "SECONDS",
           description = "Replay window: the most the timestamp may differ from now (default: ${DEFAULT-VALUE}).")
           long toleranceS) {
@@ -62,7 +67,7 @@ public final class WebhookCommand implements Runnable {
       err.println("invalid: cannot read the body from stdin");
       return 1;
     }
-    if (WebhookSignature.verify(secret, signature, body, clockS.getAsLong(), toleranceS)) {
+    if (WebhookSignature.verify(secret, signature, deliveryId, body, clockS.getAsLong(), toleranceS)) {
       err.println("valid");
       return 0;
     }

@@ -65,17 +65,23 @@ public final class ConfigLoader {
     String environment = root.oneOf("environment", "dev", ENVIRONMENTS);
     GatewayConfig.Server server = server(root.child("server"));
     GatewayConfig.Upstream upstream = upstream(root.child("upstream"));
-    GatewayConfig.Redis redis = redis(root.child("redis"), upstream.timeout());
+    ConfigSection redisSection = root.child("redis");
+    GatewayConfig.Redis redis = redis(redisSection, upstream.timeout());
     GatewayConfig.Budgets budgets = budgets(root.child("budgets"));
     Map<String, List<String>> policies = ContentPolicyTiers.read(root.child("contentPolicies"));
     Map<String, Long> prices = pricing(root.child("pricing"));
     ConfigSection auditSection = root.child("audit");
     GatewayConfig.Audit audit = new GatewayConfig.Audit(auditSection.bool("includePrompts", false));
     auditSection.rejectUnknownKeys();
+    GatewayConfig.Tracing tracing = tracing(root.child("tracing"));
     ConfigSection securitySection = root.child("security");
     GatewayConfig.Security security = new GatewayConfig.Security(
         securitySection.integer("rotateAfterDays", 90, 1, 3650), TeamReader.rateLimit(securitySection, "keyRateLimit"));
+    boolean tlsTerminatedByMesh = securitySection.bool("tlsTerminatedByMesh", false);
     securitySection.rejectUnknownKeys();
+    if ("prod".equals(environment)) {
+      prodGuards(root, server, upstream, redis, redisSection.bool("singleReplica", false), tlsTerminatedByMesh);
+    }
     TeamReader teamReader = new TeamReader(Math.max(1, upstream.maxInFlightPerKey()), policies.keySet());
     Map<String, TeamConfig> teams = teamReader.teams(root.child("teams"));
     List<GatewayConfig.AdminKey> adminKeys = teamReader.adminKeys(root.sections("adminKeys"));
@@ -85,8 +91,8 @@ public final class ConfigLoader {
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
-    return new GatewayConfig(environment, server, redis, upstream, budgets, policies, prices, audit, security,
-        teams, adminKeys, batches);
+    return new GatewayConfig(environment, server, redis, upstream, budgets, policies, prices, audit, tracing,
+        security, teams, adminKeys, batches);
   }
 
   /**
@@ -262,6 +268,31 @@ public final class ConfigLoader {
     return new GatewayConfig.Upstream(baseUrl, maxInFlight, timeout, retry, permitLease, permitHeartbeat);
   }
 
+  private static GatewayConfig.Tracing tracing(ConfigSection s) {
+    GatewayConfig.Tracing off = GatewayConfig.Tracing.OFF;
+    boolean enabled = s.bool("enabled", off.enabled());
+    String endpoint = s.string("otlpEndpoint", off.otlpEndpoint());
+    if (!isHttpUrl(endpoint)) {
+      s.error("otlpEndpoint", "must be an http or https URL, got '" + endpoint + "'");
+    }
+    String ratioText = s.string("sampleRatio", Double.toString(off.sampleRatio()));
+    double ratio = off.sampleRatio();
+    try {
+      ratio = Double.parseDouble(ratioText.trim());
+      if (!(ratio >= 0 && ratio <= 1)) {
+        s.error("sampleRatio", "must be between 0 and 1, got " + ratioText);
+      }
+    } catch (NumberFormatException e) {
+      s.error("sampleRatio", "must be a number between 0 and 1, got '" + ratioText + "'");
+    }
+    String serviceName = s.string("serviceName", off.serviceName());
+    if (serviceName.isBlank()) {
+      s.error("serviceName", "must not be empty");
+    }
+    s.rejectUnknownKeys();
+    return new GatewayConfig.Tracing(enabled, endpoint, ratio, serviceName);
+  }
+
   private static GatewayConfig.Redis redis(ConfigSection s, Duration upstreamTimeout) {
     var redis = new GatewayConfig.Redis(
         s.string("url", "").trim(),
@@ -281,8 +312,36 @@ public final class ConfigLoader {
     if (redis.enabled() && !redis.url().matches("(?i)rediss?://.+")) {
       s.error("url", "must start with redis:// or rediss://");
     }
+    s.bool("singleReplica", false); // read by the prod guards
     s.rejectUnknownKeys();
     return redis;
+  }
+
+  /**
+   * What {@code environment: prod} refuses (ARCHITECTURE.md §11, "production guards"), each error naming its setting:
+   * no Redis (every replica would keep its own budget and its own in-flight limit) unless
+   * {@code redis.singleReplica: true}; and, unless {@code security.tlsTerminatedByMesh: true} says a service mesh
+   * encrypts every hop, a plaintext client port, an {@code http://} upstream and {@code redis://} without TLS.
+   */
+  private static void prodGuards(ConfigSection root, GatewayConfig.Server server, GatewayConfig.Upstream upstream,
+      GatewayConfig.Redis redis, boolean singleReplica, boolean tlsTerminatedByMesh) {
+    String mesh = " in prod (set security.tlsTerminatedByMesh: true if a service mesh encrypts this hop)";
+    if (!redis.enabled() && !singleReplica) {
+      root.child("redis").error("url", "required in prod: without Redis every replica keeps its own budget and its"
+          + " own in-flight limit per upstream key (set redis.singleReplica: true to run exactly one replica)");
+    }
+    if (tlsTerminatedByMesh) {
+      return;
+    }
+    if (!server.tls().enabled()) {
+      root.child("server").error("tls", "required" + mesh + ": the client port would serve API keys in plaintext");
+    }
+    if (upstream.baseUrl().regionMatches(true, 0, "http://", 0, 7)) {
+      root.child("upstream").error("baseUrl", "must use https://" + mesh + ", got an http:// URL");
+    }
+    if (redis.enabled() && redis.url().regionMatches(true, 0, "redis://", 0, 8)) {
+      root.child("redis").error("url", "must use rediss:// (TLS)" + mesh + ", got redis://");
+    }
   }
 
   private static GatewayConfig.Budgets budgets(ConfigSection s) {

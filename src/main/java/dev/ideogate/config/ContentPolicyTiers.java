@@ -11,19 +11,20 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The content policy tiers: the built-ins of {@code content-policies.yaml} merged with the config's
- * {@code contentPolicies}. Every entry is normalised to {@code "category:regex"} (see the resource's header) and
- * its regex is checked to compile.
+ * {@code contentPolicies}. Every entry is normalised to {@code "category:regex"} (see the resource's header); its
+ * category must be one of {@link ContentCategories#KNOWN} and its regex must compile on RE2/J, the linear-time engine
+ * the gateway matches with (ARCHITECTURE.md §4): an entry that could never match, or that RE2 cannot run, is a
+ * config error naming it, not a silent hole in the policy.
  */
 final class ContentPolicyTiers {
   static final String RESOURCE = "/content-policies.yaml";
   private static final Pattern CATEGORY_PREFIX = Pattern.compile("([a-z][a-z0-9_-]*):(.+)", Pattern.DOTALL);
-  private static final Pattern CATEGORY = Pattern.compile("[a-z][a-z0-9_-]*");
   private static final Map<String, List<String>> BUILT_IN = loadBuiltIn();
 
   private ContentPolicyTiers() {}
@@ -46,8 +47,9 @@ final class ContentPolicyTiers {
       } else {
         ConfigSection categories = section.child(tier);
         for (String category : categories.keys()) {
-          if (!CATEGORY.matcher(category).matches()) {
-            categories.error(category, "category must match [a-z][a-z0-9_-]*");
+          if (!ContentCategories.KNOWN.contains(category)) {
+            categories.error(category, unknownCategory(category));
+            continue;
           }
           List<String> items = categories.list(category).orElse(List.of());
           for (int i = 0; i < items.size(); i++) {
@@ -70,13 +72,40 @@ final class ContentPolicyTiers {
     return CATEGORY_PREFIX.matcher(entry).matches() ? entry : "custom:" + entry;
   }
 
+  private static String unknownCategory(String category) {
+    return "unknown content category '" + category + "': an entry of it would never match; use one of "
+        + String.join(", ", new TreeSet<>(ContentCategories.KNOWN));
+  }
+
   private static void addEntry(ConfigSection section, String key, String entry, List<String> entries) {
-    try {
-      Pattern.compile(regexOf(entry));
-      entries.add(entry);
-    } catch (PatternSyntaxException e) {
-      section.error(key, "invalid regex: " + e.getDescription());
+    Matcher prefix = CATEGORY_PREFIX.matcher(entry);
+    if (prefix.matches() && !ContentCategories.KNOWN.contains(prefix.group(1))) {
+      section.error(key, unknownCategory(prefix.group(1)) + " (or write custom:" + entry + " for a bare regex)");
+      return;
     }
+    String problem = re2Problem(regexOf(entry));
+    if (problem != null) {
+      section.error(key, problem);
+      return;
+    }
+    entries.add(entry);
+  }
+
+  /** Why RE2/J cannot take {@code regex} (naming it), or null when it can. */
+  static String re2Problem(String regex) {
+    try {
+      com.google.re2j.Pattern.compile(regex);
+      return null;
+    } catch (com.google.re2j.PatternSyntaxException e) {
+      return "invalid regex '" + clip(regex) + "' for RE2, the linear-time engine policies run on (no"
+          + " back-references or lookarounds): " + e.getDescription();
+    } catch (StackOverflowError | RuntimeException e) {
+      return "invalid regex '" + clip(regex) + "' for RE2: too deeply nested";
+    }
+  }
+
+  private static String clip(String regex) {
+    return regex.length() > 80 ? regex.substring(0, 80) + "…" : regex;
   }
 
   private static Map<String, List<String>> loadBuiltIn() {
@@ -90,7 +119,11 @@ final class ContentPolicyTiers {
         List<String> entries = new ArrayList<>();
         tier.getValue().fields().forEachRemaining(category -> category.getValue()
             .forEach(regex -> entries.add(category.getKey() + ":" + regex.asText())));
-        entries.forEach(entry -> Pattern.compile(regexOf(entry)));
+        entries.forEach(entry -> {
+          if (re2Problem(regexOf(entry)) != null) {
+            throw new IllegalStateException(RESOURCE + ": " + re2Problem(regexOf(entry)));
+          }
+        });
         tiers.put(tier.getKey(), List.copyOf(entries));
       });
       return Collections.unmodifiableMap(tiers);

@@ -18,18 +18,11 @@ public record GatewayConfig(
     Map<String, List<String>> contentPolicies,
     Map<String, Long> priceOverridesMicroUsd,
     Audit audit,
+    Tracing tracing,
     Security security,
     Map<String, TeamConfig> teams,
     List<AdminKey> adminKeys,
     Batches batches) {
-
-  /** Without a {@code batches:} section: the defaults of {@link Batches#DEFAULTS}. */
-  public GatewayConfig(String environment, Server server, Redis redis, Upstream upstream, Budgets budgets,
-      Map<String, List<String>> contentPolicies, Map<String, Long> priceOverridesMicroUsd, Audit audit,
-      Security security, Map<String, TeamConfig> teams, List<AdminKey> adminKeys) {
-    this(environment, server, redis, upstream, budgets, contentPolicies, priceOverridesMicroUsd, audit, security,
-        teams, adminKeys, Batches.DEFAULTS);
-  }
 
   public record Server(
       String host,
@@ -102,6 +95,18 @@ public record GatewayConfig(
 
   public record Audit(boolean includePrompts) {}
 
+  /**
+   * OpenTelemetry traces (ARCHITECTURE.md §9). Trace context is read, propagated upstream and logged whatever
+   * {@code enabled} says; {@code enabled} only decides whether spans are recorded and exported.
+   *
+   * @param otlpEndpoint the collector's OTLP/HTTP traces URL
+   * @param sampleRatio share of new traces (no sampled parent) that are recorded, 0..1; a caller's sampled
+   *     {@code traceparent} is always followed
+   */
+  public record Tracing(boolean enabled, String otlpEndpoint, double sampleRatio, String serviceName) {
+    public static final Tracing OFF = new Tracing(false, "http://localhost:4318/v1/traces", 1.0, "ideogate");
+  }
+
   /** @param keyRateLimit the request-rate limit of every client key on its own; NONE = only the team's limit */
   public record Security(int rotateAfterDays, TeamConfig.RateLimit keyRateLimit) {
     public Security(int rotateAfterDays) {
@@ -139,7 +144,16 @@ public record GatewayConfig(
   }
 
   /** A management-port key (scope admin), not bound to a team. */
-  public record AdminKey(String id, String sha256) {}
+  /**
+   * An admin key of the management port.
+   *
+   * @param expiresAt refused from this instant on (like a client key's); null never expires
+   */
+  public record AdminKey(String id, String sha256, java.time.Instant expiresAt) {
+    public AdminKey(String id, String sha256) {
+      this(id, sha256, null);
+    }
+  }
 
   public TeamConfig team(String id) {
     return teams.get(id);

@@ -66,8 +66,9 @@ public final class TeamReader {
     for (ConfigSection entry : entries) {
       String id = keyId(entry, "adminKeys");
       String sha256 = sha256(entry);
+      Instant expiresAt = entry.instant("expiresAt");
       entry.rejectUnknownKeys();
-      keys.add(new GatewayConfig.AdminKey(id, sha256));
+      keys.add(new GatewayConfig.AdminKey(id, sha256, expiresAt));
     }
     return List.copyOf(keys);
   }

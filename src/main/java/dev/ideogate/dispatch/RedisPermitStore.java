@@ -28,6 +28,7 @@ public final class RedisPermitStore implements PermitStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisPermitStore.class);
 
   private final RedisConnector redis;
+  private final boolean ownsConnector;
   private final LaneKeys keys;
   private final long leaseMs;
   private final FreedSubscriber freed;
@@ -38,11 +39,26 @@ public final class RedisPermitStore implements PermitStore {
   // The AIMD epoch each held permit was granted in, reported with its 429.
   private final Map<String, Long> epochs = new ConcurrentHashMap<>();
 
+  /** A store with its own connection pool, closed with it. */
   public RedisPermitStore(Vertx vertx, RedisSettings settings, long leaseMs) {
+    this(vertx, new RedisConnector(vertx, settings), settings, leaseMs, true);
+  }
+
+  /**
+   * @param redis shared with the other Redis stores of this gateway; not closed here (the freed channel keeps its
+   *     own connection: a subscribed connection takes no other command)
+   */
+  public RedisPermitStore(Vertx vertx, RedisConnector redis, RedisSettings settings, long leaseMs) {
+    this(vertx, redis, settings, leaseMs, false);
+  }
+
+  private RedisPermitStore(Vertx vertx, RedisConnector redis, RedisSettings settings, long leaseMs,
+      boolean ownsConnector) {
     if (leaseMs <= 0) {
       throw new IllegalArgumentException("permit lease must be > 0 ms, got " + leaseMs);
     }
-    this.redis = new RedisConnector(vertx, settings);
+    this.redis = redis;
+    this.ownsConnector = ownsConnector;
     this.keys = new LaneKeys(settings.keyPrefix());
     this.leaseMs = leaseMs;
     this.freed = new FreedSubscriber(vertx, settings);
@@ -131,7 +147,7 @@ public final class RedisPermitStore implements PermitStore {
 
   @Override
   public Future<Void> close() {
-    return freed.close().eventually(redis::close);
+    return ownsConnector ? freed.close().eventually(redis::close) : freed.close();
   }
 
   private Future<Integer> updateLimit(String lane, LaneLimitScript.Outcome outcome, long epoch, int maxLimit) {

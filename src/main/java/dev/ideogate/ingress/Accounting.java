@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Settles or releases one hold from what Ideogram did (ARCHITECTURE.md §7), then maps Ideogram's answer onto ARCHITECTURE.md §6:
+ * Settles or releases one hold from what Ideogram did (ARCHITECTURE.md §7), then maps Ideogram's answer onto ARCHITECTURE.md §6.
+ * The one accounting rule of sync and async requests (the async route settles a 2xx later, see {@link #accepted}):
  * <ul>
  *   <li>2xx: settle the images actually returned (unsafe ones count: Ideogram bills them);</li>
  *   <li>400/401/402/403/422, 429 exhausted, queue refusals, refused connection, client gone while queued: release
@@ -49,33 +50,55 @@ final class Accounting {
   /** A successful exchange, settled. remainingMicroUsd is −1 when the ledger could not say. */
   record Outcome(String team, DispatchResult result, long chargedMicroUsd, int images, long remainingMicroUsd) {}
 
+  /** A sync exchange: {@link #accepted}, then the images of a 2xx settled (an unreadable body: the whole hold). */
   Future<Outcome> account(AsyncResult<DispatchResult> dispatched) {
+    return accepted(dispatched).compose(this::settleImages);
+  }
+
+  /**
+   * The part of the rule that sync and async requests share: a failed dispatch or a non-2xx answer is settled in
+   * full or released (see the class comment) and becomes the client's error; a 2xx passes on, its hold still open,
+   * for the caller to settle (sync: the images returned; async: later, from the callback, poll or reconciler).
+   */
+  Future<DispatchResult> accepted(AsyncResult<DispatchResult> dispatched) {
     if (dispatched.failed()) {
       return accountFailure(dispatched.cause());
     }
-    DispatchResult result = dispatched.result();
-    UpstreamResponse response = result.response();
+    UpstreamResponse response = dispatched.result().response();
     if (response.ok()) {
-      int images = countImages(response);
-      if (images < 0) {
-        return settleAll().compose(v -> Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_ERROR,
-            "Ideogram answered " + response.status() + " with a body the gateway could not read")));
-      }
-      long charge = quote.charge(images);
-      return ledger.settle(hold, charge, images)
-          .map(s -> new Outcome(hold.team(), result, s.chargedMicroUsd(), images, s.remainingMicroUsd()))
-          .recover(e -> {
-            LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(),
-                requestId);
-            return Future.succeededFuture(new Outcome(hold.team(), result, charge, images, -1));
-          });
+      return Future.succeededFuture(dispatched.result());
     }
     GatewayException error = mapUpstreamError(response);
     Future<?> accounted = response.status() >= 500 ? settleAll() : release();
     return accounted.compose(v -> Future.failedFuture(error));
   }
 
-  private Future<Outcome> accountFailure(Throwable cause) {
+  /**
+   * Ideogram answered 2xx with a body the gateway cannot use: the work may have been billed, so the whole hold is
+   * charged, and the client gets {@code upstream_error}.
+   */
+  <T> Future<T> unreadable(int status, String what) {
+    return settleAll().compose(v -> Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_ERROR,
+        "Ideogram answered " + status + " with " + what)));
+  }
+
+  private Future<Outcome> settleImages(DispatchResult result) {
+    UpstreamResponse response = result.response();
+    int images = countImages(response);
+    if (images < 0) {
+      return unreadable(response.status(), "a body the gateway could not read");
+    }
+    long charge = quote.charge(images);
+    return ledger.settle(hold, charge, images)
+        .map(s -> new Outcome(hold.team(), result, s.chargedMicroUsd(), images, s.remainingMicroUsd()))
+        .recover(e -> {
+          LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(),
+              requestId);
+          return Future.succeededFuture(new Outcome(hold.team(), result, charge, images, -1));
+        });
+  }
+
+  private <T> Future<T> accountFailure(Throwable cause) {
     if (cause instanceof UpstreamFailure failure) {
       Future<?> accounted = failure.mayHaveBeenBilled() ? settleAll() : release();
       ErrorCode code = failure.kind() == UpstreamFailure.Kind.TIMEOUT ? ErrorCode.UPSTREAM_TIMEOUT : ErrorCode.UPSTREAM_ERROR;

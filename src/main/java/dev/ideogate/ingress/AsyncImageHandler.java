@@ -17,7 +17,6 @@ import dev.ideogate.dispatch.DispatchResult;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.UpstreamCall;
-import dev.ideogate.upstream.UpstreamFailure;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -81,8 +80,11 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
     Future<Hold> reserved = ledger instanceof AsyncHoldLedger longLease
         ? longLease.reserve(budget, window, cost, async.timing().holdLeaseMs())
         : ledger.reserve(budget, window, cost);
-    reserved.compose(hold -> dispatch(ctx, admitted, hold).transform(result -> accept(admitted, hold, clientWebhook,
-            result)))
+    reserved.compose(hold -> {
+          Accounting accounting = new Accounting(ledger, admitted.quote(), hold, ctx.get(RequestIdHandler.KEY));
+          return dispatch(ctx, admitted).transform(dispatched -> accept(admitted, hold, clientWebhook, accounting,
+              dispatched));
+        })
         .onSuccess(accepted -> respond(ctx, accepted))
         .onFailure(ctx::fail);
   }
@@ -110,15 +112,14 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
     return url;
   }
 
-  private Future<DispatchResult> dispatch(RoutingContext ctx, ImageHandler.Admitted admitted, Hold hold) {
+  private Future<DispatchResult> dispatch(RoutingContext ctx, ImageHandler.Admitted admitted) {
     TeamConfig team = admitted.team();
     UpstreamCall original = admitted.call();
     UpstreamCall call = new UpstreamCall(endpoint, upstreamQuery(ctx.request().query(), async.callbackUrl()),
-        original.contentType(), original.body(), original.apiKey());
+        original.contentType(), original.body(), original.apiKey(), original.trace());
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
         team.maxQueueWait().toMillis(), call);
-    ctx.response().closeHandler(v -> dispatcher.cancel(job));
-    return dispatcher.dispatch(job);
+    return ImageHandler.dispatch(ctx, dispatcher, job);
   }
 
   /** The client's query without its webhook_url, plus the gateway's callback URL when one is configured. */
@@ -140,39 +141,29 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
 
   private record Accepted(String team, Hold hold, DispatchResult result) {}
 
+  /**
+   * The shared accounting rule ({@link Accounting#accepted}) for refusals and failures; once Ideogram accepted, the
+   * generation is recorded so that its callback, a poll or the reconciler settles the hold.
+   */
   private Future<Accepted> accept(ImageHandler.Admitted admitted, Hold hold, String clientWebhook,
-      AsyncResult<DispatchResult> dispatched) {
-    if (dispatched.failed()) {
-      boolean billed = dispatched.cause() instanceof UpstreamFailure failure && failure.mayHaveBeenBilled();
-      GatewayException error = dispatched.cause() instanceof UpstreamFailure failure
-          ? new GatewayException(failure.kind() == UpstreamFailure.Kind.TIMEOUT ? ErrorCode.UPSTREAM_TIMEOUT
-              : ErrorCode.UPSTREAM_ERROR, failure.getMessage())
-          : null;
-      return (billed ? settleAll(hold, admitted) : release(hold))
-          .compose(v -> Future.failedFuture(error != null ? error : dispatched.cause()));
-    }
-    DispatchResult result = dispatched.result();
-    if (!result.response().ok()) {
-      GatewayException error = Accounting.mapUpstreamError(result.response());
-      return (result.response().status() >= 500 ? settleAll(hold, admitted) : release(hold))
-          .compose(v -> Future.failedFuture(error));
-    }
-    String generationId = generationId(result);
-    if (!AsyncGeneration.validId(generationId)) {
-      return settleAll(hold, admitted).compose(v -> Future.failedFuture(new GatewayException(ErrorCode.UPSTREAM_ERROR,
-          "Ideogram accepted the async request without a readable generation_id")));
-    }
-    long now = clock.millis();
-    AsyncGeneration generation = new AsyncGeneration(generationId, hold.team(), hold.id(), hold.amountMicroUsd(),
-        hold.window().day(), hold.window().month(), admitted.quote().priceKey(), admitted.quote().unitMicroUsd(),
-        admitted.quote().units(), clientWebhook, now, now + async.timing().reconcileAfterMs());
-    return async.store().record(generation)
-        .recover(e -> {
-          // Ideogram has the work: answer the client anyway; the hold expires and is charged in full (never less)
-          LOG.warn("could not record async generation {} of team {}: {}", generationId, hold.team(), e.toString());
-          return Future.succeededFuture();
-        })
-        .map(v -> new Accepted(hold.team(), hold, result));
+      Accounting accounting, AsyncResult<DispatchResult> dispatched) {
+    return accounting.accepted(dispatched).compose(result -> {
+      String generationId = generationId(result);
+      if (!AsyncGeneration.validId(generationId)) {
+        return accounting.unreadable(result.response().status(), "no readable generation_id");
+      }
+      long now = clock.millis();
+      AsyncGeneration generation = new AsyncGeneration(generationId, hold.team(), hold.id(), hold.amountMicroUsd(),
+          hold.window().day(), hold.window().month(), admitted.quote().priceKey(), admitted.quote().unitMicroUsd(),
+          admitted.quote().units(), clientWebhook, now, now + async.timing().reconcileAfterMs());
+      return async.store().record(generation)
+          .recover(e -> {
+            // Ideogram has the work: answer the client anyway; the hold expires and is charged in full (never less)
+            LOG.warn("could not record async generation {} of team {}: {}", generationId, hold.team(), e.toString());
+            return Future.succeededFuture();
+          })
+          .map(v -> new Accepted(hold.team(), hold, result));
+    });
   }
 
   private static String generationId(DispatchResult result) {
@@ -183,19 +174,8 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
     }
   }
 
-  private Future<Void> settleAll(Hold hold, ImageHandler.Admitted admitted) {
-    return ledger.settle(hold, hold.amountMicroUsd(), admitted.quote().units()).<Void>mapEmpty()
-        .recover(e -> Future.succeededFuture());
-  }
-
-  private Future<Void> release(Hold hold) {
-    return ledger.release(hold).recover(e -> Future.succeededFuture());
-  }
-
   private void respond(RoutingContext ctx, Accepted accepted) {
     DispatchResult result = accepted.result();
-    ctx.put("upstream_status", result.response().status());
-    ctx.put("queue_wait_ms", result.queueWaitMs());
     if (ctx.response().closed()) {
       return;
     }

@@ -3,6 +3,7 @@ package dev.ideogate.ingress;
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.async.AsyncServices;
+import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.upstream.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -32,8 +33,11 @@ public final class AsyncRoutes {
         async.clock());
   }
 
-  /** Callback (no client key: signed by Ideogram) and poll (scope images:generate) on the client port. */
-  public void mountClientRoutes(Router router) {
+  /**
+   * Callback (no client key: signed by Ideogram) and poll (scope images:generate, the team's rate limit, the team's
+   * lane on {@code dispatcher}) on the client port.
+   */
+  public void mountClientRoutes(Router router, IngressGuards guards, DispatcherVerticle dispatcher) {
     router.route(CallbackHandler.PATH)
         .handler(ctx -> only(ctx, HttpMethod.POST))
         .handler(new BodyReader(CALLBACK_MAX_BYTES, 10_000))
@@ -41,7 +45,8 @@ public final class AsyncRoutes {
     router.route("/v1/generations/:id")
         .handler(ctx -> only(ctx, HttpMethod.GET))
         .handler(new AuthHandler(settings, Endpoint.Scope.GENERATE))
-        .handler(new GenerationPollHandler(settings, async.store(), async.upstream(), async.settler()));
+        .handler(new RateLimitHandler(settings, guards.rateLimits()))
+        .handler(new GenerationPollHandler(settings, async.store(), dispatcher, async.settler()));
   }
 
   /** {@code GET /admin/webhooks} (scope admin): queue depth, this replica's counters, the newest dead letters. */

@@ -33,10 +33,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
       return;
     }
     ctx.put(KEY, principal);
-    if (principal.team() != null) {
-      ctx.put("team", principal.team());
-    }
-    ctx.put("client_key_id", principal.keyId());
+    RequestFacts.of(ctx).authenticated(principal.team(), principal.keyId());
     if (!principal.has(scope)) {
       ctx.fail(new GatewayException(ErrorCode.SCOPE_DENIED,
           "key " + principal.keyId() + " lacks the scope " + scope + " that this route needs"));

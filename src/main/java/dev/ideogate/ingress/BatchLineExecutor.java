@@ -16,6 +16,7 @@ import dev.ideogate.config.TeamConfig;
 import dev.ideogate.dispatch.DispatchJob;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.policy.RateLimitStore;
+import dev.ideogate.upstream.CallTrace;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import io.vertx.core.Future;
@@ -77,8 +78,8 @@ public final class BatchLineExecutor implements LineExecutor {
             .map(Endpoint::path).toList()));
     ImageHandler handler = admission.get(endpoint);
     Buffer bytes = Buffer.buffer(body);
-    ImageRequest request = handler.validate(CONTENT_TYPE, bytes);
-    return handler.admit(current, team, request, CONTENT_TYPE, bytes, "");
+    ImageRequest request = handler.validate(current, CONTENT_TYPE, bytes);
+    return handler.admit(current, team, request, CONTENT_TYPE, bytes, "", CallTrace.NONE);
   }
 
   @Override

@@ -39,15 +39,19 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
       return;
     }
     Object requestId = ctx.get(RequestIdHandler.KEY);
-    JsonObject body = new JsonObject().put("error", error.getMessage()).put("code", error.error().code());
-    if (requestId != null) {
-      body.put("request_id", requestId);
+    if (requestId == null) {
+      // refused before the request-id handler ran (e.g. a path without a leading '/'): every JSON error has one
+      requestId = java.util.UUID.randomUUID().toString();
+      ctx.put(RequestIdHandler.KEY, requestId);
+      response.putHeader("X-Request-Id", (String) requestId);
     }
+    JsonObject body = new JsonObject().put("error", error.getMessage()).put("code", error.error().code())
+        .put("request_id", requestId);
     if (error.retryAfterS() != null) {
       body.put("retry_after_s", error.retryAfterS());
       response.putHeader("Retry-After", Long.toString(error.retryAfterS()));
     }
-    ctx.put("error_code", error.error().code());
+    RequestFacts.of(ctx).failed(error.error().code());
     boolean close = "close".equalsIgnoreCase(response.headers().get("Connection"));
     response.setStatusCode(error.error().status())
         .putHeader("Content-Type", "application/json")

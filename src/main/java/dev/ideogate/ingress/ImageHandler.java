@@ -17,6 +17,8 @@ import dev.ideogate.policy.ClientKeys.Principal;
 import dev.ideogate.policy.ContentPolicy;
 import dev.ideogate.policy.PiiDetector;
 import dev.ideogate.policy.TeamPolicy;
+import dev.ideogate.tracing.RequestTrace;
+import dev.ideogate.upstream.CallTrace;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import dev.ideogate.upstream.InvalidRequestException;
@@ -67,8 +69,11 @@ public final class ImageHandler implements Handler<RoutingContext> {
     }
     BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
     TeamConfig team = admitted.team();
+    RequestTrace trace = RequestTrace.of(ctx);
+    trace.begin(RequestTrace.RESERVE);
     ledger.reserve(new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd()), window,
             admitted.quote().worstCaseMicroUsd())
+        .andThen(reserved -> trace.end(RequestTrace.RESERVE, reserved))
         .compose(hold -> dispatchAndAccount(ctx, admitted, hold))
         .onSuccess(outcome -> respond(ctx, outcome))
         .onFailure(ctx::fail);
@@ -83,28 +88,45 @@ public final class ImageHandler implements Handler<RoutingContext> {
     }
     Buffer body = ctx.get(BodyReader.KEY);
     String contentType = ctx.request().getHeader("Content-Type");
-    ImageRequest request = validate(contentType, body);
-    ctx.put("image_request", request);
-    return admit(current, team, request, contentType, body, ctx.request().query());
+    ImageRequest request = validate(current, contentType, body);
+    RequestFacts.of(ctx).parsed(request);
+    RequestTrace trace = RequestTrace.of(ctx);
+    Admitted admitted = admit(current, team, request, contentType, body, ctx.request().query(), trace.upstreamCall());
+    trace.admitted(team.id(), endpoint.path(), request.model());
+    return admitted;
   }
 
-  /** The body read against Ideogram's contract for this endpoint ({@link RequestSchema}); 400 when it breaks it. */
-  ImageRequest validate(String contentType, Buffer body) {
+  /**
+   * The body read against Ideogram's contract for this endpoint ({@link RequestSchema}) and the prompt cap; 400 or
+   * 413 when it breaks them. Batch lines come here too.
+   */
+  ImageRequest validate(GatewaySettings current, String contentType, Buffer body) {
     BodyParser.Parsed parsed = parser.parse(endpoint, contentType, body.getBytes());
+    long maxFileBytes = current.config().server().maxFileBytes();
+    for (var file : parsed.files()) {
+      if (file.sizeBytes() > maxFileBytes) {
+        throw new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, file.field() + " is " + file.sizeBytes()
+            + " bytes; this gateway takes files of at most " + maxFileBytes + " bytes (server.maxFileBytes)");
+      }
+    }
+    ImageRequest request;
     try {
-      return RequestSchema.check(endpoint, parsed.fields(), parsed.files());
+      request = RequestSchema.check(endpoint, parsed.fields(), parsed.files());
     } catch (InvalidRequestException e) {
       throw new GatewayException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
+    TeamPolicy.checkPrompt(request.prompt()); // limits before work: nothing keeps or scans an oversized prompt
+    return request;
   }
 
   /** The team's policy and content policy on a valid request, then its price (batch lines come here too). */
   Admitted admit(GatewaySettings current, TeamConfig team, ImageRequest request, String contentType, Buffer body,
-      String query) {
+      String query, CallTrace trace) {
     TeamPolicy.check(team, request);
     checkContent(current, team, request.prompt());
     Quote quote = current.pricing().quote(request);
-    return new Admitted(team, request, quote, new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey()));
+    return new Admitted(team, request, quote,
+        new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey(), trace));
   }
 
   private void checkContent(GatewaySettings current, TeamConfig team, String prompt) {
@@ -126,22 +148,31 @@ public final class ImageHandler implements Handler<RoutingContext> {
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
         team.maxQueueWait().toMillis(), admitted.call());
     Accounting accounting = new Accounting(ledger, admitted.quote(), hold, ctx.get(RequestIdHandler.KEY));
+    RequestTrace trace = RequestTrace.of(ctx);
+    return dispatch(ctx, dispatcher, job).transform(dispatched -> {
+      trace.begin(RequestTrace.SETTLE);
+      return accounting.account(dispatched).andThen(settled -> trace.end(RequestTrace.SETTLE, settled));
+    });
+  }
+
+  /**
+   * Dispatches the job of a reserved request, sync or async: not at all when the client left while the budget was
+   * being reserved (nothing sent, nothing owed: {@link Cancelled}), cancelled when it leaves while queued; the
+   * upstream status and queue wait recorded for the audit, on errors too.
+   */
+  static Future<DispatchResult> dispatch(RoutingContext ctx, DispatcherVerticle dispatcher, DispatchJob job) {
     if (ctx.response().closed()) {
-      // gone while the budget was being reserved: nothing sent, nothing owed
-      return accounting.account(Future.failedFuture(Cancelled.INSTANCE));
+      return Future.failedFuture(Cancelled.INSTANCE);
     }
     ctx.response().closeHandler(v -> dispatcher.cancel(job));
-    return dispatcher.dispatch(job)
-        .onSuccess(result -> { // audited on errors too
-          ctx.put("upstream_status", result.response().status());
-          ctx.put("queue_wait_ms", result.queueWaitMs());
-        })
-        .transform(accounting::account);
+    RequestTrace.of(ctx).queued();
+    return dispatcher.dispatch(job).onSuccess(result -> { // audited on errors too
+      RequestFacts.of(ctx).dispatched(result.response().status(), result.queueWaitMs());
+    });
   }
 
   private void respond(RoutingContext ctx, Accounting.Outcome outcome) {
-    ctx.put("cost_micro_usd", outcome.chargedMicroUsd());
-    ctx.put("images", outcome.images());
+    RequestFacts.of(ctx).charged(outcome.chargedMicroUsd(), outcome.images());
     if (ctx.response().closed()) {
       return;
     }

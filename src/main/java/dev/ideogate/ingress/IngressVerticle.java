@@ -5,6 +5,7 @@ import dev.ideogate.api.GatewayException;
 import dev.ideogate.async.AsyncServices;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.dispatch.DispatcherVerticle;
+import dev.ideogate.tracing.RequestTrace;
 import dev.ideogate.upstream.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -34,17 +35,20 @@ public final class IngressVerticle extends VerticleBase {
   private final AsyncServices async;
   private final AsyncRoutes asyncRoutes;
   private final IngressGuards guards;
+  private final ClientEventLoops loops;
   private final BatchRoutes batchRoutes;
 
   /**
    * @param guards rate limits and key usage counters shared by all instances
    * @param async async generations and webhooks
    * @param asyncRoutes the callback and poll routes, shared by all instances
+   * @param loops where this instance registers its event loop for the liveness probe
    * @param batchRoutes the batch routes (ARCHITECTURE.md §11), shared by all instances
    */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,
-      AsyncServices async, AsyncRoutes asyncRoutes, BatchRoutes batchRoutes) {
+      AsyncServices async, AsyncRoutes asyncRoutes, ClientEventLoops loops, BatchRoutes batchRoutes) {
+    this.loops = loops;
     this.guards = guards;
     this.batchRoutes = batchRoutes;
     this.async = async;
@@ -60,6 +64,7 @@ public final class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    loops.register(context);
     var server0 = settings.get().config().server();
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler()).handler(observer).handler(this::refuseWhileDraining);
@@ -67,6 +72,7 @@ public final class IngressVerticle extends VerticleBase {
     for (Endpoint endpoint : Endpoint.values()) {
       router.route(endpoint.path())
           .handler(ctx -> allowOnly(ctx, HttpMethod.POST))
+          .handler(IngressVerticle::beginAuthPolicy)
           .handler(new AuthHandler(settings, endpoint.scope()))
           .handler(new RateLimitHandler(settings, guards.rateLimits()))
           .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis()))
@@ -77,7 +83,7 @@ public final class IngressVerticle extends VerticleBase {
         .handler(ctx -> allowOnly(ctx, HttpMethod.GET))
         .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
         .handler(new UsageHandler(settings, ledger, clock, false));
-    asyncRoutes.mountClientRoutes(router);
+    asyncRoutes.mountClientRoutes(router, guards, dispatcher);
     batchRoutes.mount(router);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such route " + sanitize(ctx.request().path())
@@ -94,6 +100,12 @@ public final class IngressVerticle extends VerticleBase {
     return HardenedServer.listen(vertx, options, server0, router, InvalidRequests::render);
   }
 
+  @Override
+  public Future<?> stop() {
+    loops.unregister(context);
+    return Future.succeededFuture();
+  }
+
   private void refuseWhileDraining(RoutingContext ctx) {
     if (draining.getAsBoolean()) {
       ctx.response().putHeader("Connection", "close");
@@ -102,6 +114,12 @@ public final class IngressVerticle extends VerticleBase {
       return;
     }
     ctx.request().pause();
+    ctx.next();
+  }
+
+  /** The trace's auth/policy phase runs from here to a priced request (ImageHandler#admit). */
+  private static void beginAuthPolicy(RoutingContext ctx) {
+    RequestTrace.of(ctx).begin(RequestTrace.AUTH_POLICY);
     ctx.next();
   }
 

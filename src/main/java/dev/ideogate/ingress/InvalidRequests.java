@@ -5,6 +5,7 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.util.UUID;
 
 /**
  * Requests Netty could not even decode (over-long request line, oversized headers, garbage): answered with the
@@ -28,9 +29,11 @@ final class InvalidRequests {
         message = "request URI too long";
       }
     }
-    JsonObject body = new JsonObject().put("error", message).put("code", code.code());
+    String requestId = UUID.randomUUID().toString(); // the request could not be read, so no client id either
+    JsonObject body = new JsonObject().put("error", message).put("code", code.code()).put("request_id", requestId);
     request.response()
         .setStatusCode(code.status())
+        .putHeader("X-Request-Id", requestId)
         .putHeader("Content-Type", "application/json")
         .putHeader("Connection", "close")
         .end(body.encode())

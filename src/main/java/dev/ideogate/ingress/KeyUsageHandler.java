@@ -19,7 +19,7 @@ public final class KeyUsageHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ctx.addEndHandler(v -> {
-      String keyId = ctx.get("client_key_id");
+      String keyId = RequestFacts.of(ctx).clientKeyId();
       if (keyId != null) {
         store.record(keyId, ctx.response().getStatusCode() >= 400);
       }

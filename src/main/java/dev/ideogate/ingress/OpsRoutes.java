@@ -7,13 +7,13 @@ import java.util.function.Supplier;
 
 /**
  * What the composition root hands the management port besides the stores: the {@code /metrics} handler, the
- * dispatcher's liveness ping, and the observer that audits admin actions.
+ * dispatcher's and the client event loops' liveness pings, and the observer that audits admin actions.
  */
-public record OpsRoutes(
-    Handler<RoutingContext> metrics, Supplier<Future<Void>> dispatcherPing, Handler<RoutingContext> adminAudit) {
+public record OpsRoutes(Handler<RoutingContext> metrics, Supplier<Future<Void>> dispatcherPing,
+    Supplier<Future<Void>> clientLoopsPing, Handler<RoutingContext> adminAudit) {
 
   public OpsRoutes {
-    if (metrics == null || dispatcherPing == null || adminAudit == null) {
+    if (metrics == null || dispatcherPing == null || clientLoopsPing == null || adminAudit == null) {
       throw new IllegalArgumentException("every ops route handler is required");
     }
   }

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  * The Kubernetes probes (vertx-health-check; 200 when every check is up, 503 when one is down, 500 when one failed
  * or timed out):
  * <ul>
- *   <li>{@code /health/live}: the management event loop answers (this handler runs on it) and the dispatcher's
- *       event loop runs a task within {@value #CHECK_TIMEOUT_MS} ms. A failing liveness probe restarts the pod, so
+ *   <li>{@code /health/live}: the management event loop answers (this handler runs on it), and the dispatcher's
+ *       event loop and every event loop of the client port run a task within {@value #CHECK_TIMEOUT_MS} ms. A failing liveness probe restarts the pod, so
  *       it checks nothing outside the process.</li>
  *   <li>{@code /health/ready}: a config is loaded, the replica is not draining, and the budget store answers a
  *       ping within {@value #CHECK_TIMEOUT_MS} ms (Redis down or frozen: non-200 within a second, ARCHITECTURE.md §7).</li>
@@ -25,10 +25,13 @@ public final class Probes {
 
   private Probes() {}
 
-  public static HealthCheckHandler liveness(Vertx vertx, Supplier<Future<Void>> dispatcherPing) {
+  public static HealthCheckHandler liveness(Vertx vertx, Supplier<Future<Void>> dispatcherPing,
+      Supplier<Future<Void>> clientLoopsPing) {
     return HealthCheckHandler.create(vertx)
         .register("event-loop", promise -> promise.complete(Status.OK()))
         .register("dispatcher", CHECK_TIMEOUT_MS, promise -> dispatcherPing.get()
+            .onComplete(ar -> promise.tryComplete(ar.succeeded() ? Status.OK() : Status.KO())))
+        .register("client-event-loops", CHECK_TIMEOUT_MS, promise -> clientLoopsPing.get()
             .onComplete(ar -> promise.tryComplete(ar.succeeded() ? Status.OK() : Status.KO())));
   }
 

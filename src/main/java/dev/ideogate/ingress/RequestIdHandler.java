@@ -18,7 +18,7 @@ public final class RequestIdHandler implements Handler<RoutingContext> {
     String offered = ctx.request().getHeader("X-Request-Id");
     String id = offered != null && SAFE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
     ctx.put(KEY, id);
-    ctx.put("started_ns", System.nanoTime());
+    RequestFacts.of(ctx); // starts the request's clock
     ctx.response().putHeader("X-Request-Id", id);
     ctx.next();
   }

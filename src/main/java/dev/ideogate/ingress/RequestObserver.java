@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 
 /**
  * The end-of-request hook of the client port (the ingress's observer slot): when a request's response ends, or its
- * client goes away, it reads what the handlers left in the {@link RoutingContext} and records one
+ * client goes away, it reads the request's {@link RequestFacts} and records one
  * {@link RequestRecord} in the metrics and the audit log. Installed right after {@link RequestIdHandler}, so
  * every request is counted, refusals included.
  */
@@ -41,17 +41,17 @@ public final class RequestObserver {
   public void auditAdmin(RoutingContext ctx) {
     ctx.addEndHandler(ended -> {
       boolean answered = ended.succeeded() && ctx.response().ended();
-      String errorCode = ctx.get("error_code");
+      RequestFacts facts = RequestFacts.of(ctx);
+      String errorCode = facts.errorCode();
       String code = !answered ? RequestRecord.CLIENT_CLOSED : errorCode != null ? errorCode : RequestRecord.OK;
       String action = "admin." + ctx.request().path().substring("/admin/".length()).replace('/', '.');
-      Long started = ctx.get("started_ns");
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("method", ctx.request().method().name());
       details.put("status", answered ? ctx.response().getStatusCode() : 0);
-      details.put("duration_ms", started == null ? 0 : (System.nanoTime() - started) / 1_000_000L);
+      details.put("duration_ms", (System.nanoTime() - facts.startedNanos()) / 1_000_000L);
       String result = RequestRecord.OK.equals(code) ? "success" : RequestRecord.CLIENT_CLOSED.equals(code)
           ? "cancelled" : "error";
-      AuditLog.admin(ctx.get(RequestIdHandler.KEY), clip(action), ctx.get("client_key_id"), result,
+      AuditLog.admin(ctx.get(RequestIdHandler.KEY), clip(action), facts.clientKeyId(), result,
           code, details);
     });
     ctx.next();
@@ -71,27 +71,24 @@ public final class RequestObserver {
     Endpoint endpoint = Endpoint.byPath(path).orElse(null);
     String label = endpoint != null ? endpoint.label() : USAGE_PATH.equals(path) ? "v1/usage" : "other";
     String action = endpoint != null ? endpoint.action() : USAGE_PATH.equals(path) ? "usage.read" : "http.request";
-    ImageRequest request = ctx.get("image_request");
-    String errorCode = ctx.get("error_code");
+    RequestFacts facts = RequestFacts.of(ctx);
+    ImageRequest request = facts.imageRequest();
+    String errorCode = facts.errorCode();
     String code = !answered ? RequestRecord.CLIENT_CLOSED : errorCode != null ? errorCode : RequestRecord.OK;
-    Long started = ctx.get("started_ns");
-    long duration = started == null ? 0 : Math.max(0, System.nanoTime() - started);
-    Long cost = ctx.get("cost_micro_usd");
-    Integer images = ctx.get("images");
-    Long queueWait = ctx.get("queue_wait_ms");
+    long duration = Math.max(0, System.nanoTime() - facts.startedNanos());
     return new RequestRecord(
         ctx.get(RequestIdHandler.KEY),
-        ctx.get("team"),
-        ctx.get("client_key_id"),
+        facts.team(),
+        facts.clientKeyId(),
         label,
         action,
         request == null ? null : request.model(),
-        images == null ? 0 : images,
+        facts.images(),
         answered ? ctx.response().getStatusCode() : 0,
         code,
-        cost == null ? 0 : cost,
-        ctx.get("upstream_status"),
-        queueWait,
+        facts.costMicroUsd(),
+        facts.upstreamStatus(),
+        facts.queueWaitMs(),
         duration,
         request == null ? null : request.prompt());
   }

@@ -32,6 +32,7 @@ public final class GatewayMetrics implements DispatchEvents {
   private final Map<String, AtomicInteger> laneInFlight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> laneLimit = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> queueDepth = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> failOpenActive = new ConcurrentHashMap<>();
   private Runnable beforeScrape = () -> {};
 
   public GatewayMetrics() {
@@ -139,6 +140,25 @@ public final class GatewayMetrics implements DispatchEvents {
     Counter.builder("ideogate.budget.alerts")
         .description("Budget alerts fired (80 % / 100 % of a window), once across all replicas")
         .tags("team", team, "window", window, "threshold", Integer.toString(thresholdPct))
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * Fail-open (ARCHITECTURE.md §9): {@code ideogate_fail_open_active{store}} is 1 while the store enforces on this
+   * replica alone because Redis does not answer, 0 once Redis answers again.
+   */
+  public void failOpenActive(String store, boolean active) {
+    failOpenActive.computeIfAbsent(store, s -> gauge("ideogate.fail_open.active",
+        "1 while this store enforces on this replica alone because Redis does not answer (redis.failMode: open)",
+        new String[] {"store", s})).set(active ? 1 : 0);
+  }
+
+  /** {@code ideogate_fail_open_total{store}}: one call of the store answered locally instead of by Redis. */
+  public void failedOpen(String store) {
+    Counter.builder("ideogate.fail_open")
+        .description("Calls answered by this replica's local store because Redis did not (redis.failMode: open)")
+        .tags("store", store)
         .register(registry)
         .increment();
   }

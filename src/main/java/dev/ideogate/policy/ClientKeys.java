@@ -137,7 +137,7 @@ public final class ClientKeys {
       }
     }
     for (GatewayConfig.AdminKey key : config.adminKeys()) {
-      bySha256.put(key.sha256(), new Entry(new Principal(key.id(), null, Set.of(ADMIN_SCOPE)), null));
+      bySha256.put(key.sha256(), new Entry(new Principal(key.id(), null, Set.of(ADMIN_SCOPE)), key.expiresAt()));
     }
     return Map.copyOf(bySha256);
   }

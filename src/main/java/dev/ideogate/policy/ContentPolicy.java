@@ -1,5 +1,9 @@
 package dev.ideogate.policy;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import dev.ideogate.config.ContentCategories;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,24 +11,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A team's content policy tier (ARCHITECTURE.md §4 {@code contentPolicies}): an ordered list of {@code category:regex}
  * entries, precompiled once per config version. A prompt is blocked by the first entry whose regex is found in
  * it (after NFKC normalisation, so full-width or compatibility letters do not slip past an ASCII pattern).
  * An entry whose text before the first ':' is not a known category is a bare regex of category {@code custom}
- * (so {@code (?i)foo} and {@code (?:a|b)} need no prefix).
+ * (so {@code (?i)foo} and {@code (?:a|b)} need no prefix); the config loader has already refused an unknown one.
+ *
+ * <p>Regexes run on RE2/J (ARCHITECTURE.md §11): matching is linear in the prompt whatever an operator writes, so a
+ * pattern such as {@code (\w+\s?)+$} cannot hold an event loop; RE2 refuses back-references and lookarounds,
+ * and {@code check-config} says so.
  *
  * <p>The gateway turns a block into 422 {@code content_blocked} with {@link Verdict#message()}, which names
  * the tier and the category but never the matched text (it may be what the policy exists to keep out of logs).
  */
 public final class ContentPolicy {
-  public static final String CUSTOM = "custom";
-  public static final Set<String> CATEGORIES = Set.of(
-      "brand", "competitor", "trademark", "violence", "nsfw", "hate", "self_harm", "weapons", "drugs", CUSTOM);
+  public static final String CUSTOM = ContentCategories.CUSTOM;
+  public static final Set<String> CATEGORIES = ContentCategories.KNOWN;
 
   private final String tier;
   private final List<Rule> rules;
@@ -38,9 +42,9 @@ public final class ContentPolicy {
   }
 
   /**
-   * One pass instead of one per rule: {@code (?<r0>rule0)|(?<r1>rule1)|…}; an inline flag such as {@code (?i)} stays
-   * inside its own group. Rules with back-references or named groups would change meaning once renumbered, so then
-   * the rules are tried one by one.
+   * One pass instead of one per rule: {@code (?P<r0>rule0)|(?P<r1>rule1)|…}; an inline flag such as {@code (?i)}
+   * stays inside its own group. Rules with named groups would clash once combined, so then the rules are tried one
+   * by one.
    */
   private static Pattern combine(List<Rule> rules) {
     if (rules.isEmpty()) {
@@ -49,10 +53,10 @@ public final class ContentPolicy {
     StringBuilder alternation = new StringBuilder();
     for (int i = 0; i < rules.size(); i++) {
       String regex = rules.get(i).pattern.pattern();
-      if (regex.matches("(?s).*(\\\\[1-9]|\\\\k<|\\(\\?<[A-Za-z]).*")) {
+      if (regex.contains("(?P<") || regex.contains("(?<")) {
         return null;
       }
-      alternation.append(i == 0 ? "" : "|").append("(?<r").append(i).append('>').append(regex).append(')');
+      alternation.append(i == 0 ? "" : "|").append("(?P<r").append(i).append('>').append(regex).append(')');
     }
     try {
       return Pattern.compile(alternation.toString());
@@ -107,11 +111,6 @@ public final class ContentPolicy {
     return new Verdict(false, tier, null);
   }
 
-  /**
-   * Built-in tiers: {@code strict} (brands and trademarks, violence, nsfw), {@code moderate} (violence, nsfw)
-   * and {@code permissive} (nothing). Company-specific competitors belong in config as {@code competitor:}
-   * entries. Words are matched whole and case-insensitively.
-   */
   /** NFKC folds look-alikes (full-width letters) onto the words the rules name; plain ASCII is already folded. */
   private static String normalize(String text) {
     for (int i = 0; i < text.length(); i++) {
@@ -120,19 +119,6 @@ public final class ContentPolicy {
       }
     }
     return text;
-  }
-
-  public static Map<String, List<String>> defaults() {
-    String brand = "brand:(?i)\\b(?:coca[- ]?cola|pepsi(?:co)?|nike|adidas|starbucks|mcdonald'?s)\\b";
-    String trademark = "trademark:(?i)\\b(?:disney|mickey[- ]?mouse|marvel|pok[eé]mon|pikachu|lego)\\b";
-    String violence = "violence:(?i)\\b(?:gore|gory|beheading|beheaded|decapitat\\w*|massacre\\w*|mutilat\\w*"
-        + "|dismember\\w*|disembowel\\w*)\\b";
-    String nsfw = "nsfw:(?i)\\b(?:nude|nudes|nudity|naked|porn\\w*|nsfw|hentai|topless|explicit\\s+sex\\w*)\\b";
-    Map<String, List<String>> tiers = new LinkedHashMap<>();
-    tiers.put("strict", List.of(brand, trademark, violence, nsfw));
-    tiers.put("moderate", List.of(violence, nsfw));
-    tiers.put("permissive", List.of());
-    return tiers;
   }
 
   /**
@@ -172,7 +158,7 @@ public final class ContentPolicy {
         return new Rule(category, Pattern.compile(regex));
       } catch (PatternSyntaxException e) {
         throw new IllegalArgumentException("content policy " + tier + ", entry " + position + ": invalid regex: "
-            + e.getDescription() + " near index " + e.getIndex());
+            + e.getDescription());
       }
     }
   }

@@ -1,12 +1,13 @@
 package dev.ideogate.policy;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Finds personal data in a prompt (a team's {@code pii} setting: block | redact-logs | allow): e-mail
@@ -23,24 +24,38 @@ import java.util.regex.Pattern;
  *       digits is treated as a phone: leaking one is worse than masking an order number.
  * </ul>
  * Overlaps are resolved email first, then card, then phone.
+ *
+ * <p>Runs on the event loop over client text, so it must stay linear (ARCHITECTURE.md §11, "limits before work"): the patterns run on
+ * RE2/J, which never backtracks; the lookarounds RE2 lacks are spelled as a consumed neighbour character around a
+ * capturing group 1 (the finding), and the next search starts at that group's end. Text longer than
+ * {@link #MAX_SCAN_CHARS} is refused, so a request costs at most one bounded scan per pattern.
  */
 public final class PiiDetector {
   public static final String EMAIL = "email";
   public static final String PHONE = "phone";
   public static final String CARD = "card";
+  /** The longest text scanned: a maximal prompt (10,000 code points) in UTF-16, each a surrogate pair. */
+  public static final int MAX_SCAN_CHARS = 2 * TeamPolicy.MAX_PROMPT_CHARS;
+  /** What {@link #mask} returns for text too long to scan: nothing of it is kept. */
+  static final String UNSCANNED = "[unscanned]";
 
   private static final Pattern EMAIL_PATTERN = Pattern.compile(
-      "(?<![\\w.%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}(?![\\w-])");
-  private static final Pattern CARD_PATTERN = Pattern.compile("(?<![\\d+])\\d(?:[ -]?\\d){12,18}(?!\\d)");
+      "(?:^|[^\\w.%+-])([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})(?:$|[^\\w-])");
+  private static final Pattern CARD_PATTERN = Pattern.compile("(?:^|[^\\d+])(\\d(?:[ -]?\\d){12,18})(?:$|\\D)");
   private static final Pattern INTERNATIONAL_PHONE = Pattern.compile(
-      "(?<![\\w+])\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,4}\\)?){2,6}(?!\\d)");
+      "(?:^|[^\\w+])(\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,4}\\)?){2,6})(?:$|\\D)");
   private static final Pattern NATIONAL_PHONE = Pattern.compile(
-      "(?<![\\w+])\\(?\\d{2,5}\\)?[ .-]?\\d{2,4}(?:[ .-]?\\d{2,5}){0,3}(?![\\w])");
+      "(?:^|[^\\w+])(\\(?\\d{2,5}\\)?[ .-]?\\d{2,4}(?:[ .-]?\\d{2,5}){0,3})(?:$|\\W)");
   private static final Pattern YEAR_ROW = Pattern.compile("(?:[12]\\d{3}[ .-]?)+");
+  private static final Pattern LONG_DIGIT_RUN = Pattern.compile("\\+?\\d(?:[\\s().-]*\\d){6,}");
 
   private PiiDetector() {}
 
-  /** The category of the first (leftmost) finding: "email", "phone" or "card". */
+  /**
+   * The category of the first (leftmost) finding: "email", "phone" or "card".
+   *
+   * @throws IllegalArgumentException when {@code text} is longer than {@link #MAX_SCAN_CHARS}: limits come first
+   */
   public static Optional<String> firstCategory(String text) {
     List<Finding> findings = find(text);
     return findings.isEmpty() ? Optional.empty() : Optional.of(findings.get(0).category);
@@ -50,9 +65,12 @@ public final class PiiDetector {
    * {@code text} with every finding replaced by {@code [email]}, {@code [phone]} or {@code [card]}. Repeated until
    * nothing is found: a number glued to another ({@code 0123456789+44 20 7946 0958}) is only seen once its
    * neighbour is masked (found by fuzzing). Each pass replaces at least one finding by a shorter placeholder run, so
-   * the loop ends; the bound is a guard.
+   * the loop ends; the bound is a guard. Text longer than {@link #MAX_SCAN_CHARS} becomes {@value #UNSCANNED}.
    */
   public static String mask(String text) {
+    if (text != null && text.length() > MAX_SCAN_CHARS) {
+      return UNSCANNED;
+    }
     String masked = maskOnce(text);
     for (int pass = 0; pass < 16 && !masked.equals(text); pass++) {
       text = masked;
@@ -65,9 +83,6 @@ public final class PiiDetector {
     }
     return masked;
   }
-
-  private static final java.util.regex.Pattern LONG_DIGIT_RUN =
-      java.util.regex.Pattern.compile("\\+?\\d(?:[\\s().-]*\\d){6,}");
 
   private static String maskOnce(String text) {
     List<Finding> findings = find(text);
@@ -108,24 +123,39 @@ public final class PiiDetector {
     if (text == null || text.isEmpty()) {
       return List.of();
     }
+    if (text.length() > MAX_SCAN_CHARS) {
+      throw new IllegalArgumentException("text of " + text.length() + " chars is longer than the PII scan bound of "
+          + MAX_SCAN_CHARS + "; check the prompt length first");
+    }
     List<Finding> findings = new ArrayList<>();
-    collect(text, EMAIL_PATTERN, EMAIL, findings, match -> true);
-    collect(text, CARD_PATTERN, CARD, findings, PiiDetector::luhnValid);
-    collect(text, INTERNATIONAL_PHONE, PHONE, findings, match -> between(digits(match), 9, 15));
-    collect(text, NATIONAL_PHONE, PHONE, findings,
-        match -> between(digits(match), 9, 12) && !YEAR_ROW.matcher(match).matches());
+    BitSet taken = new BitSet(text.length());
+    if (text.indexOf('@') >= 0) {
+      collect(text, EMAIL_PATTERN, EMAIL, findings, taken, match -> true);
+    }
+    if (digits(text) >= 9) { // every card and phone has at least 9 digits
+      collect(text, CARD_PATTERN, CARD, findings, taken, PiiDetector::luhnValid);
+      collect(text, INTERNATIONAL_PHONE, PHONE, findings, taken, match -> between(digits(match), 9, 15));
+      collect(text, NATIONAL_PHONE, PHONE, findings, taken,
+          match -> between(digits(match), 9, 12) && !YEAR_ROW.matches(match));
+    }
     findings.sort(Comparator.comparingInt(f -> f.start));
     return findings;
   }
 
-  private static void collect(String text, Pattern pattern, String category, List<Finding> findings,
+  /** Adds every accepted match of group 1 that overlaps no earlier finding ({@code taken} marks their chars). */
+  private static void collect(String text, Pattern pattern, String category, List<Finding> findings, BitSet taken,
       Predicate<String> accept) {
     Matcher m = pattern.matcher(text);
-    while (m.find()) {
-      Finding candidate = new Finding(category, m.start(), m.end());
-      if (accept.test(m.group()) && findings.stream().noneMatch(candidate::overlaps)) {
-        findings.add(candidate);
+    int from = 0;
+    while (from <= text.length() && m.find(from)) {
+      int start = m.start(1);
+      int end = m.end(1);
+      int next = taken.nextSetBit(start);
+      if ((next < 0 || next >= end) && accept.test(m.group(1))) {
+        findings.add(new Finding(category, start, end));
+        taken.set(start, end);
       }
+      from = end;
     }
   }
 
@@ -143,9 +173,5 @@ public final class PiiDetector {
     return value >= min && value <= max;
   }
 
-  private record Finding(String category, int start, int end) {
-    boolean overlaps(Finding other) {
-      return start < other.end && other.start < end;
-    }
-  }
+  private record Finding(String category, int start, int end) {}
 }

@@ -58,7 +58,14 @@ public final class TeamPolicy {
     return fixed != null ? fixed : LEGACY_DEFAULT_MODEL;
   }
 
-  private static void checkPrompt(String prompt) {
+  /**
+   * The prompt length bound alone: checked before the prompt is kept for the audit line or scanned (ARCHITECTURE.md
+   * §11, "limits before work"), so an oversized prompt costs one count, never a PII scan or a mask.
+   */
+  public static void checkPrompt(String prompt) {
+    if (prompt == null) {
+      return;
+    }
     int chars = prompt.codePointCount(0, prompt.length());
     if (chars > MAX_PROMPT_CHARS) {
       throw new GatewayException(ErrorCode.INVALID_REQUEST,

@@ -72,9 +72,20 @@ final class AsyncGenerationHandler implements Handler<RoutingContext> {
           throw new SimRejection(402, new JsonObject().put("error", "Insufficient credits")
               .put("reject_reason", "insufficient_funds"));
         }
+        if (ThreadLocalRandom.current().nextDouble() < knobs.errorRate5xx()) {
+          account.refund(price);
+          throw new SimRejection(500, new JsonObject().put("error", "Internal Server Error"));
+        }
         String id = "gen_" + UUID.randomUUID().toString().replace("-", "");
         String created = CREATED.format(Instant.now());
         async.generations.put(new SimGenerations.Generation(id, account.fingerprint(), created, "pending", null));
+        if (ThreadLocalRandom.current().nextDouble() < knobs.dropConnectionRate()) {
+          // the work is accepted and billed, the answer lost: as on the sync routes
+          account.finish(call, 0, 0, System.currentTimeMillis());
+          request.connection().close();
+          complete(id, created, account, image, price, baseUrl, webhookUrl);
+          return;
+        }
         account.finish(call, 200, 0, System.currentTimeMillis());
         ImageCallHandler.sendJson(request.response(), 200, new JsonObject().put("generation_id", id), null);
         complete(id, created, account, image, price, baseUrl, webhookUrl);

@@ -58,6 +58,7 @@ final class ImageCallHandler implements Handler<RoutingContext> {
     }
     SimulatorKnobs knobs = account.knobs(accounts.globalKnobs());
     SimAccount.Call call = account.arrive(endpoint.path(), System.currentTimeMillis(), accounts.globalKnobs());
+    account.sawHeaders(request.getHeader("traceparent"), request.getHeader("X-Request-Id"));
     if (!call.admitted()) {
       account.finish(call, 429, 0, System.currentTimeMillis());
       sendJson(request.response(), 429, inFlightLimitBody(call.limit), knobs.retryAfterS());

@@ -29,6 +29,8 @@ final class SimAccount {
   private int inFlight;
   private int maxConcurrency;
   private String lastPath;
+  private String lastTraceparent;
+  private String lastRequestId;
 
   SimAccount(String fingerprint, Long creditsMicroUsd, int maxInFlight, int force429Count) {
     this.fingerprint = fingerprint;
@@ -133,11 +135,19 @@ final class SimAccount {
     creditsUsedMicroUsd = 0;
     maxConcurrency = inFlight;
     lastPath = null;
+    lastTraceparent = null;
+    lastRequestId = null;
+  }
+
+  /** The tracing headers of the latest arrival, as Ideogram would log them (ARCHITECTURE.md §9). */
+  synchronized void sawHeaders(String traceparent, String requestId) {
+    lastTraceparent = traceparent;
+    lastRequestId = requestId;
   }
 
   synchronized SimulatorStats stats() {
     return new SimulatorStats(fingerprint, requests, accepted, rejected429, images, creditsUsedMicroUsd,
-        creditsMicroUsd, inFlight, maxConcurrency, lastPath);
+        creditsMicroUsd, inFlight, maxConcurrency, lastPath, lastTraceparent, lastRequestId);
   }
 
   synchronized List<RecordedRequest> recentRequests() {

@@ -12,6 +12,8 @@ package dev.ideogate.sim;
  * @param inFlight requests admitted and not yet answered
  * @param maxConcurrency the most requests ever in flight at once: proves the caller kept the limit
  * @param lastPath path of the latest arrival, null if none
+ * @param lastTraceparent the W3C {@code traceparent} header of the latest arrival, null if none
+ * @param lastRequestId the {@code X-Request-Id} header of the latest arrival, null if none
  */
 public record SimulatorStats(
     String keyFingerprint,
@@ -23,9 +25,11 @@ public record SimulatorStats(
     Long creditsRemainingMicroUsd,
     int inFlight,
     int maxConcurrency,
-    String lastPath) {
+    String lastPath,
+    String lastTraceparent,
+    String lastRequestId) {
 
   public static SimulatorStats empty(String keyFingerprint) {
-    return new SimulatorStats(keyFingerprint, 0, 0, 0, 0, 0, null, 0, 0, null);
+    return new SimulatorStats(keyFingerprint, 0, 0, 0, 0, 0, null, 0, 0, null, null, null);
   }
 }

@@ -27,10 +27,19 @@ public final class GenerationClient {
 
   /** {@code GET /v1/generations/{id}} with {@code apiKey}; any HTTP answer succeeds, no answer fails. */
   public Future<UpstreamResponse> poll(String apiKey, String generationId) {
+    return poll(apiKey, generationId, CallTrace.NONE);
+  }
+
+  /** The same poll on behalf of a client's request: carries its trace context and request id (ARCHITECTURE.md §9). */
+  public Future<UpstreamResponse> poll(String apiKey, String generationId, CallTrace trace) {
     String url = baseUrl + "/v1/generations/" + URLEncoder.encode(generationId, StandardCharsets.UTF_8);
-    return client.getAbs(url).timeout(timeoutMs).putHeader("Api-Key", apiKey).putHeader("Accept", "application/json")
+    var request = client.getAbs(url).timeout(timeoutMs);
+    trace.sending().forEach(request::putHeader);
+    return request.putHeader("Api-Key", apiKey).putHeader("Accept", "application/json")
         .send()
-        .map(r -> UpstreamResponse.of(r.statusCode(), r.headers(), r.body()));
+        .map(r -> UpstreamResponse.of(r.statusCode(), r.headers(), r.body()))
+        .onSuccess(r -> trace.answered(r.status()))
+        .onFailure(trace::failed);
   }
 
   /** {@code GET /v1/.well-known/jwks.json}; fails unless 200 with a JSON object. */

@@ -8,6 +8,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -35,14 +37,24 @@ public final class IdeogramClient {
 
   /** Sends the call; fails only when no HTTP response arrived (refused, reset, timeout). */
   public Future<UpstreamResponse> send(UpstreamCall call) {
+    if (call.isPoll()) {
+      String url = baseUrl + "/v1/generations/" + URLEncoder.encode(call.generationId(), StandardCharsets.UTF_8);
+      return client.getAbs(url).timeout(timeoutMs).putHeader("Api-Key", call.apiKey())
+          .putHeader("Accept", "application/json").send()
+          .map(r -> UpstreamResponse.of(r.statusCode(), r.headers(), r.body()));
+    }
     String url = baseUrl + call.endpoint().path() + (call.query() == null || call.query().isEmpty() ? "" : "?" + call.query());
-    HttpRequest<io.vertx.core.buffer.Buffer> request =
-        client.requestAbs(HttpMethod.POST, url).timeout(timeoutMs).putHeader("Api-Key", call.apiKey());
+    HttpRequest<io.vertx.core.buffer.Buffer> request = client.requestAbs(HttpMethod.POST, url).timeout(timeoutMs);
+    call.trace().sending().forEach(request::putHeader);
+    request.putHeader("Api-Key", call.apiKey());
     if (call.contentType() != null) {
       request.putHeader("Content-Type", call.contentType());
     }
     request.putHeader("Accept", "application/json");
-    return request.sendBuffer(call.body()).map(r -> UpstreamResponse.of(r.statusCode(), r.headers(), r.body()));
+    return request.sendBuffer(call.body())
+        .map(r -> UpstreamResponse.of(r.statusCode(), r.headers(), r.body()))
+        .onSuccess(r -> call.trace().answered(r.status()))
+        .onFailure(call.trace()::failed);
   }
 
   public void close() {

@@ -46,6 +46,7 @@ class ArchitectureTest {
         .layer("async").definedBy("dev.ideogate.async..")
         .layer("batch").definedBy("dev.ideogate.batch..")
         .layer("ops").definedBy("dev.ideogate.ops..")
+        .layer("tracing").definedBy("dev.ideogate.tracing..")
         .layer("ingress").definedBy("dev.ideogate.ingress..")
         .layer("sim").definedBy("dev.ideogate.sim..")
         .layer("cli").definedBy("dev.ideogate.cli..")
@@ -54,17 +55,19 @@ class ArchitectureTest {
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("ingress").mayOnlyBeAccessedByLayers("wiring", "cli")
         .whereLayer("ops").mayOnlyBeAccessedByLayers("ingress", "wiring", "cli")
+        .whereLayer("tracing").mayOnlyBeAccessedByLayers("ingress", "wiring", "cli")
         .whereLayer("async").mayOnlyBeAccessedByLayers("ingress", "ops", "wiring", "cli")
         .whereLayer("batch").mayOnlyBeAccessedByLayers("ingress", "ops", "wiring", "cli")
         .whereLayer("budget").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
         .whereLayer("dispatch").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
         .whereLayer("policy").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
-        .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops", "wiring", "cli")
-        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops", "ingress",
-            "sim", "wiring", "cli")
+        .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops", "wiring",
+            "cli")
+        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops",
+            "tracing", "ingress", "sim", "wiring", "cli")
         .whereLayer("sim").mayOnlyBeAccessedByLayers("wiring", "cli")
-        .whereLayer("config").mayOnlyBeAccessedByLayers("upstream", "redis", "budget", "dispatch", "policy", "async", "batch",
-            "ops", "ingress", "wiring", "cli");
+        .whereLayer("config").mayOnlyBeAccessedByLayers("upstream", "redis", "budget", "dispatch", "policy", "async",
+            "batch", "ops", "tracing", "ingress", "wiring", "cli");
   }
 
   @Test
@@ -79,6 +82,14 @@ class ArchitectureTest {
             "dev.ideogate.upstream..", "dev.ideogate.redis..", "dev.ideogate.budget..", "dev.ideogate.dispatch..",
             "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.batch..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
             "dev.ideogate.sim..", "dev.ideogate.cli..")
+        .check(MAIN);
+  }
+
+  /** OpenTelemetry stays in its package: lower layers carry trace context as plain data (upstream.CallTrace). */
+  @Test
+  void onlyTheTracingPackageUsesOpenTelemetry() {
+    noClasses().that().resideOutsideOfPackage("dev.ideogate.tracing..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.opentelemetry..")
         .check(MAIN);
   }
 

@@ -1,8 +1,8 @@
 package dev.ideogate.async;
 
-import static dev.ideogate.async.AsyncCluster.await;
 import static dev.ideogate.async.AsyncCluster.v4;
-import static dev.ideogate.async.AsyncCluster.waitUntil;
+import static dev.ideogate.testing.Await.await;
+import static dev.ideogate.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ideogate.budget.TeamUsage;
 import dev.ideogate.ingress.CallbackHandler;
@@ -15,6 +15,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class AsyncCallbackSecurityTest {
     TeamUsage usage = cluster.usage(0, "alpha");
     assertEquals(60_000, usage.spentDayMicroUsd());
     assertEquals(0, usage.heldMicroUsd());
-    waitUntil("the result is delivered", 10_000, () -> receiver.distinct() == 1);
+    until("the result is delivered", Duration.ofMillis(10_000), () -> receiver.distinct() == 1);
     Thread.sleep(300);
     assertEquals(1, receiver.arrivals.size(), "delivered once although called back twice");
 
@@ -84,7 +85,7 @@ class AsyncCallbackSecurityTest {
     Thread.sleep(1_100); // the JWKS is refetched for an unknown key id at most once a second (forged ids above)
     cluster.simulator.configureAsync(new SimAsyncKnobs(0, 0, 0, 0, 20L));
     HttpResponse<Buffer> second = await(cluster.submit(0, "alpha", v4("a hare", 1, "TURBO"), receiver.url("alpha")));
-    waitUntil("the callback signed by the rotated key " + rotated + " settles", 10_000,
+    until("the callback signed by the rotated key " + rotated + " settles", Duration.ofMillis(10_000),
         () -> receiver.distinct() == 2);
     assertEquals(90_000, cluster.usage(0, "alpha").spentDayMicroUsd());
     assertEquals(200, second.statusCode());
@@ -99,7 +100,7 @@ class AsyncCallbackSecurityTest {
   /** The generation's final body, from the simulator (as Ideogram would send it). */
   private Buffer completedBody(String id) {
     Buffer[] body = new Buffer[1];
-    waitUntil("the simulator completes " + id, 10_000, () -> {
+    until("the simulator completes " + id, Duration.ofMillis(10_000), () -> {
       HttpResponse<Buffer> poll = await(cluster.client.getAbs(cluster.simulator.baseUrl() + "/v1/generations/" + id)
           .putHeader("Api-Key", "sim-key-alpha").send());
       body[0] = poll.body();

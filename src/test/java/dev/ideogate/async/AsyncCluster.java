@@ -1,7 +1,8 @@
 package dev.ideogate.async;
 
-import dev.ideogate.api.Sha256;
+import static dev.ideogate.testing.Await.await;
 import dev.ideogate.Gateway;
+import dev.ideogate.api.Sha256;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.budget.TeamUsage;
@@ -10,6 +11,7 @@ import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.testing.GatewayHarness;
 import dev.ideogate.testing.RedisLink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,8 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * Gateway replicas (each its own Vert.x, its own port, its own publicBaseUrl) on one Redis and one simulator, and a
@@ -41,13 +41,12 @@ final class AsyncCluster implements AutoCloseable {
       "alpha", "alpha-webhook-secret-0123456789", "beta", "beta-webhook-secret-0123456789",
       "gamma", "gamma-webhook-secret-0123456789");
 
-  final Vertx clientVertx = Vertx.vertx();
+  private final GatewayHarness harness;
+  final Vertx clientVertx;
   final IdeogramSimulator simulator;
-  final List<Vertx> replicaVertx = new ArrayList<>();
   final List<Gateway> replicas = new ArrayList<>();
   final List<GatewayConfig> configs = new ArrayList<>();
   final WebClient client;
-  private final Vertx simVertx = Vertx.vertx();
   /** Each replica reaches Redis through its own relay, so {@link #kill} can cut it off as a crash would. */
   private final List<RedisLink> links = new ArrayList<>();
   private final String environment;
@@ -55,23 +54,23 @@ final class AsyncCluster implements AutoCloseable {
   AsyncCluster(String redisUrl, int replicaCount, AsyncSettings timing, String environment, String alertUrl,
       double simTimeScale) {
     this.environment = environment;
-    simulator = await(IdeogramSimulator.start(simVertx, SimulatorOptions.defaults().withTimeScale(simTimeScale)));
+    harness = new GatewayHarness(SimulatorOptions.defaults().withTimeScale(simTimeScale));
+    clientVertx = harness.clientVertx;
+    simulator = harness.simulator;
     String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < replicaCount; i++) {
       int port = freePort();
       String replicaRedis = null;
       if (redisUrl != null) {
-        RedisLink link = RedisLink.to(simVertx, redisUrl);
+        RedisLink link = RedisLink.to(harness.clientVertx, redisUrl);
         links.add(link);
         replicaRedis = link.url();
       }
       GatewayConfig config = ConfigLoader.parse(yaml(replicaRedis, prefix, port, environment, alertUrl), name -> null);
-      Vertx vertx = Vertx.vertx();
-      replicaVertx.add(vertx);
       configs.add(config);
-      replicas.add(await(Gateway.start(vertx, config, new Gateway.Options(Clock.systemUTC(), 2, timing))));
+      replicas.add(harness.start(config, new Gateway.Options(Clock.systemUTC(), 2, timing)));
     }
-    client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
+    client = WebClient.create(harness.clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
         new PoolOptions().setHttp1MaxSize(64));
   }
 
@@ -81,13 +80,15 @@ final class AsyncCluster implements AutoCloseable {
         .append("server: { host: 127.0.0.1, port: ").append(port).append(", managementPort: 0, publicBaseUrl: ")
         .append("\"http://127.0.0.1:").append(port).append("\" }\n")
         .append("redis: { url: \"").append(redisUrl == null ? "" : redisUrl).append("\", keyPrefix: ").append(prefix)
-        .append(" }\n")
+        .append(redisUrl == null ? ", singleReplica: true" : "").append(" }\n")
+        // loopback plaintext everywhere: the prod guards are told a mesh encrypts each hop
+        .append("security: { tlsTerminatedByMesh: true }\n")
         .append("upstream: { baseUrl: \"").append(simulator.baseUrl()).append("\", maxInFlightPerKey: 10, timeout: 10s }\n")
         .append("teams:\n");
     team(y, "alpha", "100", "");
     team(y, "beta", "100", "");
     team(y, "gamma", "0.30", alertUrl);
-    y.append("adminKeys:\n  - { id: admin, sha256: \"").append(sha256(key("admin"))).append("\" }\n");
+    y.append("adminKeys:\n  - { id: admin, sha256: \"").append(Sha256.hex(key("admin"))).append("\" }\n");
     return y.toString();
   }
 
@@ -105,7 +106,7 @@ final class AsyncCluster implements AutoCloseable {
     if (!alertUrl.isEmpty()) {
       y.append("    alerts: { webhookUrl: \"").append(alertUrl).append("\", thresholds: [80, 100] }\n");
     }
-    y.append("    clientKeys:\n      - { id: ").append(id).append("-key, sha256: \"").append(sha256(key(id)))
+    y.append("    clientKeys:\n      - { id: ").append(id).append("-key, sha256: \"").append(Sha256.hex(key(id)))
         .append("\", scopes: [images:generate, usage:read] }\n");
   }
 
@@ -128,45 +129,19 @@ final class AsyncCluster implements AutoCloseable {
         config.monthlyBudgetMicroUsd()), BudgetWindow.now(Clock.systemUTC(), configs.get(r).budgets().timezone())));
   }
 
-  /** Stops replica r abruptly: its Vert.x closes with its connections; nothing is drained or acknowledged. */
   /** A crash: Redis is gone for the replica first (nothing it holds is acknowledged), then its Vert.x. */
   void kill(int r) {
     if (r < links.size()) {
       links.get(r).cut();
     }
-    await(replicaVertx.get(r).close());
+    harness.kill(replicas.get(r));
   }
 
   static JsonObject v4(String prompt, int images, String speed) {
     return new JsonObject().put("text_prompt", prompt).put("num_images", images).put("rendering_speed", speed);
   }
 
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("did not complete: " + e, e);
-    }
-  }
 
-  static void waitUntil(String what, long timeoutMs, BooleanSupplier condition) {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out after " + timeoutMs + " ms waiting until " + what);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  static String sha256(String text) {
-    return Sha256.hex(text);
-  }
 
   private static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -182,20 +157,11 @@ final class AsyncCluster implements AutoCloseable {
     return sorted.isEmpty() ? -1 : sorted.get((int) Math.max(0, Math.ceil(p * sorted.size()) - 1));
   }
 
+  /** Every replica ends as a crash would (nothing drained: the tests leave deliveries pending on purpose). */
   @Override
   public void close() {
-    for (Vertx vertx : replicaVertx) {
-      try {
-        vertx.close().await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // already closed (killed)
-      }
-    }
-    try {
-      simVertx.close().await(10, TimeUnit.SECONDS);
-      clientVertx.close().await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // best effort
-    }
+    client.close();
+    replicas.forEach(harness::kill);
+    harness.close();
   }
 }

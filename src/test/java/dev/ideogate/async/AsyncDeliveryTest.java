@@ -1,8 +1,8 @@
 package dev.ideogate.async;
 
-import static dev.ideogate.async.AsyncCluster.await;
 import static dev.ideogate.async.AsyncCluster.v4;
-import static dev.ideogate.async.AsyncCluster.waitUntil;
+import static dev.ideogate.testing.Await.await;
+import static dev.ideogate.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.budget.TeamUsage;
@@ -11,6 +11,7 @@ import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -83,7 +84,7 @@ class AsyncDeliveryTest {
   }
 
   private void assertDeliveredOnceWithExactBudgets(Map<String, Long> unitById) {
-    waitUntil("every generation is delivered", 30_000, () -> receiver.distinct() >= unitById.size());
+    until("every generation is delivered", Duration.ofMillis(30_000), () -> receiver.distinct() >= unitById.size());
     assertEquals(List.of(), receiver.duplicates(), "delivery ids committed twice");
     assertEquals(0, receiver.badSignatures.get(), "deliveries whose signature did not verify");
     Map<String, Long> expectedByTeam = new HashMap<>(Map.of("alpha", 0L, "beta", 0L));
@@ -94,7 +95,7 @@ class AsyncDeliveryTest {
       expectedByTeam.merge(received.team(), unitById.get(id) * received.body().getJsonArray("data").size(), Long::sum);
     }
     for (String team : List.of("alpha", "beta")) {
-      waitUntil("no hold left for " + team, 10_000, () -> cluster.usage(2, team).heldMicroUsd() == 0);
+      until("no hold left for " + team, Duration.ofMillis(10_000), () -> cluster.usage(2, team).heldMicroUsd() == 0);
       TeamUsage usage = cluster.usage(1, team);
       assertEquals(expectedByTeam.get(team), usage.spentDayMicroUsd(), "settled spend of " + team);
       assertEquals(0, usage.holdsExpired(), "holds that expired instead of settling");
@@ -153,12 +154,12 @@ class AsyncDeliveryTest {
     start(3);
     receiver.down(true);
     Map<String, Long> unitById = submit(60);
-    waitUntil("deliveries were refused while the receiver is down", 10_000,
+    until("deliveries were refused while the receiver is down", Duration.ofMillis(10_000),
         () -> receiver.refusedWhileDown.get() >= 60);
     receiver.slow(300);
     receiver.down(false);
     DeliveryStats first = cluster.replicas.get(0).async().deliveryStats();
-    waitUntil("replica 0 has a POST in flight", 10_000,
+    until("replica 0 has a POST in flight", Duration.ofMillis(10_000),
         () -> first.attempts.get() > first.delivered.get() + first.failedAttempts.get());
     cluster.kill(0);
     receiver.slow(0);

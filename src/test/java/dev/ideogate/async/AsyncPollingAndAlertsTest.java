@@ -1,8 +1,8 @@
 package dev.ideogate.async;
 
-import static dev.ideogate.async.AsyncCluster.await;
 import static dev.ideogate.async.AsyncCluster.v4;
-import static dev.ideogate.async.AsyncCluster.waitUntil;
+import static dev.ideogate.testing.Await.await;
+import static dev.ideogate.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ideogate.sim.SimAsyncKnobs;
 import dev.ideogate.testing.RedisServer;
@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,7 @@ class AsyncPollingAndAlertsTest {
     assertEquals(404, stranger.statusCode());
     assertEquals(unknown.bodyAsJsonObject().getString("error"), stranger.bodyAsJsonObject().getString("error"),
         "another team's id reads exactly like an id that does not exist");
-    waitUntil("the owner's poll shows it completed", 10_000,
+    until("the owner's poll shows it completed", Duration.ofMillis(10_000),
         () -> "completed".equals(await(cluster.poll(2, "alpha", id)).bodyAsJsonObject().getString("status")));
     assertEquals(30_000, cluster.usage(1, "alpha").spentDayMicroUsd());
 
@@ -63,7 +64,7 @@ class AsyncPollingAndAlertsTest {
       sent.add(cluster.submit(i % 3, "gamma", v4("a poster " + i, 1, "TURBO"), null));
     }
     sent.forEach(response -> assertEquals(200, await(response).statusCode()));
-    waitUntil("both alerts are delivered", 10_000, () -> receiver.ofKind("budget.alert").size() >= 2);
+    until("both alerts are delivered", Duration.ofMillis(10_000), () -> receiver.ofKind("budget.alert").size() >= 2);
     Thread.sleep(1_000); // five more scans on each replica: nothing fires again
     List<Integer> thresholds = receiver.ofKind("budget.alert").stream()
         .map(r -> r.body().getInteger("threshold_percent")).sorted().toList();
@@ -102,9 +103,9 @@ class AsyncPollingAndAlertsTest {
       sent.add(cluster.submit(0, "alpha", v4("a fox " + i, 2, "DEFAULT"), receiver.url("alpha")));
     }
     sent.forEach(response -> assertEquals(200, await(response).statusCode()));
-    waitUntil("all 30 delivered", 15_000, () -> receiver.distinct() == 30);
+    until("all 30 delivered", Duration.ofMillis(15_000), () -> receiver.distinct() == 30);
     assertEquals(List.of(), receiver.duplicates());
-    waitUntil("no hold left", 5_000, () -> cluster.usage(0, "alpha").heldMicroUsd() == 0);
+    until("no hold left", Duration.ofMillis(5_000), () -> cluster.usage(0, "alpha").heldMicroUsd() == 0);
     assertEquals(30 * 2 * 60_000, cluster.usage(0, "alpha").spentDayMicroUsd());
   }
 
@@ -115,7 +116,7 @@ class AsyncPollingAndAlertsTest {
     receiver.down(true);
     assertEquals(200, await(cluster.submit(0, "alpha", v4("a fox", 1, "TURBO"), receiver.url("alpha"))).statusCode());
     int management = cluster.replicas.get(0).managementPort();
-    waitUntil("the delivery is dead-lettered", 10_000, () -> await(cluster.client.get(management, "127.0.0.1",
+    until("the delivery is dead-lettered", Duration.ofMillis(10_000), () -> await(cluster.client.get(management, "127.0.0.1",
             "/admin/webhooks").putHeader("Api-Key", cluster.key("admin")).send())
         .bodyAsJsonObject().getJsonObject("queue").getLong("dead_letters") == 1);
     var view = await(cluster.client.get(management, "127.0.0.1", "/admin/webhooks")

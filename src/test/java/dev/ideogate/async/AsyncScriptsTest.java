@@ -1,11 +1,10 @@
 package dev.ideogate.async;
 
-import static dev.ideogate.testing.Http.await;
+import static dev.ideogate.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.redis.Reply;

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real webhook receiver on loopback, written the way the README tells receivers to be: it verifies
+ * A real webhook receiver on loopback, written the way docs/webhooks.md tells receivers to be: it verifies
  * {@code Ideogate-Signature} with the team's secret (constant time, 5 min replay window) and commits a delivery
  * when it answers 2xx. Modes: up, down (503 to everything), slow (answers after a delay, and commits only if the
  * sender is still connected by then, as a receiver whose transaction ends with the response would).
@@ -50,7 +50,7 @@ final class WebhookReceiver {
       String team = request.getParam("team");
       String secret = secretsByTeam.get(team);
       byte[] body = buffer.getBytes();
-      if (!WebhookSignature.verify(secret, request.getHeader("Ideogate-Signature"), body,
+      if (!WebhookSignature.verify(secret, request.getHeader("Ideogate-Signature"), deliveryId, body,
           System.currentTimeMillis() / 1000, 300)) {
         badSignatures.incrementAndGet();
         request.response().setStatusCode(401).end();

@@ -1,6 +1,6 @@
 package dev.ideogate.batch;
 
-import static dev.ideogate.testing.Http.await;
+import static dev.ideogate.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

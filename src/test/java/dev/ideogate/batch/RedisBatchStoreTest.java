@@ -1,6 +1,6 @@
 package dev.ideogate.batch;
 
-import static dev.ideogate.testing.Http.await;
+import static dev.ideogate.testing.Await.await;
 
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;

@@ -6,7 +6,7 @@ import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.sim.SimulatorOptions;
 import dev.ideogate.sim.SimulatorStats;
-import dev.ideogate.testing.Http;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import dev.ideogate.testing.TestConfig;
 import dev.ideogate.upstream.KeyFingerprint;
@@ -29,7 +29,7 @@ public final class BenchRig implements AutoCloseable {
   public final Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final Vertx simulatorVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
   public final IdeogramSimulator simulator =
-      Http.await(IdeogramSimulator.start(simulatorVertx, SimulatorOptions.defaults().withTimeScale(0)));
+      Await.await(IdeogramSimulator.start(simulatorVertx, SimulatorOptions.defaults().withTimeScale(0)));
   private final List<Vertx> replicaVertx = new ArrayList<>();
   private final List<Gateway> gateways = new ArrayList<>();
 
@@ -49,7 +49,7 @@ public final class BenchRig implements AutoCloseable {
       GatewayConfig config = tune.apply(config(teamLines)).build();
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
       replicaVertx.add(vertx);
-      Gateway gateway = Http.await(Gateway.start(vertx, config, Gateway.Options.defaults()));
+      Gateway gateway = Await.await(Gateway.start(vertx, config, Gateway.Options.defaults()));
       gateways.add(gateway);
       started.add(gateway);
     }

@@ -1,6 +1,6 @@
 package dev.ideogate.bench;
 
-import static dev.ideogate.testing.Http.await;
+import static dev.ideogate.testing.Await.await;
 import dev.ideogate.Gateway;
 import dev.ideogate.budget.BudgetWindow;
 import dev.ideogate.budget.TeamBudget;

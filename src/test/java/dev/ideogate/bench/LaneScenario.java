@@ -43,7 +43,8 @@ final class LaneScenario {
           String.format(java.util.Locale.ROOT, "%.0f%%", 100 * o.utilisation()), o.stats().maxConcurrency(),
           o.stats().rejected429(), o.statuses());
     }
-    table.note(options.laneSeconds() + " s per row; completions counted only inside the window.");
+    table.note(options.laneSeconds() + " s per row; completions counted only inside the window. Target: ≥ 95% of the"
+        + " ideal with cluster-wide permits (ClusterLaneSkewTest checks the behaviour, this row the speed).");
     table.note("With per-replica (local) permits each replica allows 10, so 3 replicas push the simulator past 10 and"
         + " collect 429s (AIMD then backs each lane off); cluster-wide permits keep the total at 10.");
     return List.of(table);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
+import dev.ideogate.testing.Await;
 import java.time.LocalDate;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,22 +36,22 @@ abstract class BudgetLedgerContract {
   void admitsExactlyUpToTheDailyLimitAndRefusesBeyond() {
     BudgetLedger ledger = ledger(LONG_LEASE_MS);
     TeamBudget team = daily(newTeam(), 100_000);
-    assertEquals(60_000, Await.result(ledger.reserve(team, NOV_26, 40_000)).remainingMicroUsd());
-    assertEquals(20_000, Await.result(ledger.reserve(team, NOV_26, 40_000)).remainingMicroUsd());
+    assertEquals(60_000, Await.await(ledger.reserve(team, NOV_26, 40_000)).remainingMicroUsd());
+    assertEquals(20_000, Await.await(ledger.reserve(team, NOV_26, 40_000)).remainingMicroUsd());
 
     GatewayException refused = (GatewayException) Await.failure(ledger.reserve(team, NOV_26, 40_000));
 
     assertEquals(ErrorCode.BUDGET_EXCEEDED, refused.error());
     assertEquals("daily budget of team " + team.team() + " exceeded: remaining 0.02 USD, this request needs"
         + " 0.04 USD (window 2026-11-26)", refused.getMessage());
-    assertEquals(0, Await.result(ledger.reserve(team, NOV_26, 20_000)).remainingMicroUsd());
+    assertEquals(0, Await.await(ledger.reserve(team, NOV_26, 20_000)).remainingMicroUsd());
   }
 
   @Test
   void refusesByTheMonthlyWindowWhenItIsTighter() {
     BudgetLedger ledger = ledger(LONG_LEASE_MS);
     TeamBudget team = new TeamBudget(newTeam(), 1_000_000, OptionalLong.of(50_000));
-    assertEquals(20_000, Await.result(ledger.reserve(team, NOV_26, 30_000)).remainingMicroUsd());
+    assertEquals(20_000, Await.await(ledger.reserve(team, NOV_26, 30_000)).remainingMicroUsd());
 
     GatewayException refused = (GatewayException) Await.failure(ledger.reserve(team, NOV_27, 30_000));
 
@@ -63,12 +64,12 @@ abstract class BudgetLedgerContract {
   void settleChargesTheHoldsWindowsOnceAndARetryChargesNothing() {
     BudgetLedger ledger = ledger(LONG_LEASE_MS);
     TeamBudget team = new TeamBudget(newTeam(), 1_000_000, OptionalLong.of(5_000_000));
-    Hold hold = Await.result(ledger.reserve(team, NOV_26, 80_000));
+    Hold hold = Await.await(ledger.reserve(team, NOV_26, 80_000));
 
-    assertEquals(new Settlement(50_000, 950_000), Await.result(ledger.settle(hold, 50_000, 2)));
-    assertEquals(new Settlement(0, 950_000), Await.result(ledger.settle(hold, 50_000, 2)));
+    assertEquals(new Settlement(50_000, 950_000), Await.await(ledger.settle(hold, 50_000, 2)));
+    assertEquals(new Settlement(0, 950_000), Await.await(ledger.settle(hold, 50_000, 2)));
 
-    TeamUsage usage = Await.result(ledger.usage(team, NOV_26));
+    TeamUsage usage = Await.await(ledger.usage(team, NOV_26));
     assertEquals(50_000, usage.spentDayMicroUsd());
     assertEquals(50_000, usage.spentMonthMicroUsd());
     assertEquals(2, usage.imagesDay());
@@ -81,63 +82,63 @@ abstract class BudgetLedgerContract {
   void settleNeverChargesMoreThanWasHeld() {
     BudgetLedger ledger = ledger(LONG_LEASE_MS);
     TeamBudget team = daily(newTeam(), 100_000);
-    Hold hold = Await.result(ledger.reserve(team, NOV_26, 40_000));
+    Hold hold = Await.await(ledger.reserve(team, NOV_26, 40_000));
 
-    assertEquals(new Settlement(40_000, 60_000), Await.result(ledger.settle(hold, 999_999, 1)));
+    assertEquals(new Settlement(40_000, 60_000), Await.await(ledger.settle(hold, 999_999, 1)));
   }
 
   @Test
   void releaseDropsTheHoldWithoutChargeAndARetryIsHarmless() {
     BudgetLedger ledger = ledger(LONG_LEASE_MS);
     TeamBudget team = daily(newTeam(), 100_000);
-    Hold hold = Await.result(ledger.reserve(team, NOV_26, 100_000));
-    Await.result(ledger.release(hold));
-    Await.result(ledger.release(hold));
+    Hold hold = Await.await(ledger.reserve(team, NOV_26, 100_000));
+    Await.await(ledger.release(hold));
+    Await.await(ledger.release(hold));
 
-    assertEquals(new Settlement(0, 100_000), Await.result(ledger.settle(hold, 100_000, 1)));
-    TeamUsage usage = Await.result(ledger.usage(team, NOV_26));
+    assertEquals(new Settlement(0, 100_000), Await.await(ledger.settle(hold, 100_000, 1)));
+    TeamUsage usage = Await.await(ledger.usage(team, NOV_26));
     assertEquals(0, usage.spentDayMicroUsd());
     assertEquals(0, usage.heldMicroUsd());
-    assertEquals(100_000, Await.result(ledger.reserve(team, NOV_26, 100_000)).amountMicroUsd());
+    assertEquals(100_000, Await.await(ledger.reserve(team, NOV_26, 100_000)).amountMicroUsd());
   }
 
   @Test
   void anExpiredHoldIsChargedInFullToItsOwnWindowAndCounted() {
     BudgetLedger ledger = ledger(SHORT_LEASE_MS);
     TeamBudget team = new TeamBudget(newTeam(), 100_000, OptionalLong.of(1_000_000));
-    Hold stale = Await.result(ledger.reserve(team, NOV_26, 30_000));
+    Hold stale = Await.await(ledger.reserve(team, NOV_26, 30_000));
     outliveLease(SHORT_LEASE_MS);
 
-    Await.result(ledger.reserve(team, NOV_27, 10_000)); // the next call touching the team reclaims
+    Await.await(ledger.reserve(team, NOV_27, 10_000)); // the next call touching the team reclaims
 
-    TeamUsage day26 = Await.result(ledger.usage(team, NOV_26));
+    TeamUsage day26 = Await.await(ledger.usage(team, NOV_26));
     assertEquals(30_000, day26.spentDayMicroUsd());
     assertEquals(30_000, day26.spentMonthMicroUsd());
     assertEquals(10_000, day26.heldMicroUsd());
     assertEquals(1, day26.holdsExpired());
-    assertEquals(0, Await.result(ledger.settle(stale, 30_000, 1)).chargedMicroUsd());
+    assertEquals(0, Await.await(ledger.settle(stale, 30_000, 1)).chargedMicroUsd());
   }
 
   @Test
   void aNewDayIsAFreshWindow() {
     BudgetLedger ledger = ledger(LONG_LEASE_MS);
     TeamBudget team = daily(newTeam(), 100_000);
-    Await.result(ledger.settle(Await.result(ledger.reserve(team, NOV_26, 100_000)), 100_000, 4));
+    Await.await(ledger.settle(Await.await(ledger.reserve(team, NOV_26, 100_000)), 100_000, 4));
     assertEquals(ErrorCode.BUDGET_EXCEEDED,
         ((GatewayException) Await.failure(ledger.reserve(team, NOV_26, 1))).error());
 
-    Hold nextDay = Await.result(ledger.reserve(team, NOV_27, 100_000));
+    Hold nextDay = Await.await(ledger.reserve(team, NOV_27, 100_000));
 
     assertEquals(0, nextDay.remainingMicroUsd());
-    assertEquals(0, Await.result(ledger.usage(team, NOV_27)).imagesDay());
-    assertEquals(4, Await.result(ledger.usage(team, NOV_27)).imagesMonth());
+    assertEquals(0, Await.await(ledger.usage(team, NOV_27)).imagesDay());
+    assertEquals(4, Await.await(ledger.usage(team, NOV_27)).imagesMonth());
   }
 
   @Test
   void aLoweredLimitAppliesToTheNextReservation() {
     BudgetLedger ledger = ledger(LONG_LEASE_MS);
     String id = newTeam();
-    Await.result(ledger.reserve(daily(id, 100_000), NOV_26, 50_000));
+    Await.await(ledger.reserve(daily(id, 100_000), NOV_26, 50_000));
 
     Throwable refused = Await.failure(ledger.reserve(daily(id, 60_000), NOV_26, 20_000));
 

@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.redis.Reply;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
-import dev.ideogate.redis.Reply;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.OptionalLong;
@@ -41,7 +42,7 @@ class BudgetScriptsTest {
 
   @AfterAll
   static void stopRedis() {
-    Await.result(vertx.close());
+    Await.await(vertx.close());
     redis.close();
   }
 
@@ -53,14 +54,14 @@ class BudgetScriptsTest {
         reserve("a", "h3", 1, 100, NO_MONTHLY, NOV_26));
 
     assertEquals("100", get(keys.held("a")));
-    assertEquals(2L, Await.result(connector.send("ZCARD", keys.holds("a"))).asLong());
+    assertEquals(2L, Await.await(connector.send("ZCARD", keys.holds("a"))).asLong());
     assertEquals("60|" + keys.spentDay("a", "2026-11-26") + "|" + keys.spentMonth("a", "2026-11"),
-        Await.result(connector.send("HGET", keys.holdAmounts("a"), "h1")).asString());
+        Await.await(connector.send("HGET", keys.holdAmounts("a"), "h1")).asString());
   }
 
   @Test
   void reserveRefusesByTheMonthlyWindowWithWhatItHasLeft() {
-    Await.result(connector.send("SET", List.of(keys.spentMonth("a", "2026-11"), "90")));
+    Await.await(connector.send("SET", List.of(keys.spentMonth("a", "2026-11"), "90")));
 
     ReserveScript.Result refused = reserve("a", "h1", 20, 1_000, OptionalLong.of(100), NOV_26);
 
@@ -113,12 +114,12 @@ class BudgetScriptsTest {
 
     assertEquals("0", get(keys.held("a")));
     assertNull(get(keys.spentDay("a", "2026-11-26")));
-    assertEquals(0L, Await.result(connector.send("ZCARD", keys.holds("a"))).asLong());
+    assertEquals(0L, Await.await(connector.send("ZCARD", keys.holds("a"))).asLong());
   }
 
   @Test
   void anExpiredHoldIsChargedToTheWindowsItWasReservedIn() throws InterruptedException {
-    Await.result(reserve.run(connector, keys, new ReserveScript.Args(
+    Await.await(reserve.run(connector, keys, new ReserveScript.Args(
         "a", NOV_26, "stale", 70, 1_000, NO_MONTHLY, 1)));
     Thread.sleep(20);
 
@@ -148,35 +149,35 @@ class BudgetScriptsTest {
   }
 
   private void flushScripts() {
-    Await.result(connector.send("SCRIPT", List.of("FLUSH")));
+    Await.await(connector.send("SCRIPT", List.of("FLUSH")));
     assertTrue(!cached(reserve.lua()) && !cached(settle.lua()) && !cached(release.lua()));
   }
 
   private boolean cached(LuaScript lua) {
-    return Await.result(connector.send("SCRIPT", List.of("EXISTS", lua.sha1()))).get(0).asInt() == 1;
+    return Await.await(connector.send("SCRIPT", List.of("EXISTS", lua.sha1()))).get(0).asInt() == 1;
   }
 
   private ReserveScript.Result reserve(
       String team, String holdId, long amount, long daily, OptionalLong monthly, BudgetWindow window) {
-    return Await.result(reserve.run(connector, keys,
+    return Await.await(reserve.run(connector, keys,
         new ReserveScript.Args(team, window, holdId, amount, daily, monthly, LEASE_MS)));
   }
 
   private Settlement settle(String team, String holdId, long charge, int images) {
-    return Await.result(settle.run(connector, keys,
+    return Await.await(settle.run(connector, keys,
         new SettleScript.Args(team, NOV_26, holdId, charge, images, 1_000, NO_MONTHLY)));
   }
 
   private ReleaseScript.Result release(String team, String holdId) {
-    return Await.result(release.run(connector, keys, new ReleaseScript.Args(team, holdId)));
+    return Await.await(release.run(connector, keys, new ReleaseScript.Args(team, holdId)));
   }
 
   private String get(String key) {
-    return Await.result(connector.send("GET", key)).asString();
+    return Await.await(connector.send("GET", key)).asString();
   }
 
   private void assertTtlDays(String key, long days) {
-    long ttl = Await.result(connector.send("TTL", key)).asLong();
+    long ttl = Await.await(connector.send("TTL", key)).asLong();
     assertTrue(ttl > (days * 86400) - 60 && ttl <= days * 86400, key + " TTL " + ttl + " s, expected " + days + " d");
   }
 }

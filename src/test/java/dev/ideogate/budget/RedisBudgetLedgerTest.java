@@ -1,9 +1,9 @@
 package dev.ideogate.budget;
 
 import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,19 +25,19 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
 
   @AfterAll
   static void stopRedis() {
-    Await.result(vertx.close());
+    Await.await(vertx.close());
     redis.close();
   }
 
   @AfterEach
   void closeLedgers() {
-    ledgers.forEach(ledger -> Await.result(ledger.close()));
+    ledgers.forEach(ledger -> Await.await(ledger.close()));
   }
 
   @Override
   BudgetLedger ledger(long leaseMs) {
     RedisSettings settings = RedisSettings.standalone(redis.url()).withKeyPrefix("test-" + UUID.randomUUID());
-    RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, leaseMs, Clock.systemUTC());
+    RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, leaseMs);
     ledgers.add(ledger);
     return ledger;
   }

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisCluster;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.io.IOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ class RedisLedgerConcurrencyTest {
 
   @AfterEach
   void stopReplicas() {
-    replicas.forEach(vertx -> Await.result(vertx.close()));
+    replicas.forEach(vertx -> Await.await(vertx.close()));
   }
 
   @Test
@@ -50,7 +50,7 @@ class RedisLedgerConcurrencyTest {
 
       assertEquals(250, outcomes.granted.size());
       assertEquals(650, outcomes.refused.size());
-      TeamUsage usage = Await.result(ledgers.get(0).usage(team, NOV_26));
+      TeamUsage usage = Await.await(ledgers.get(0).usage(team, NOV_26));
       assertEquals(250 * UNIT, usage.heldMicroUsd());
       assertEquals(0, usage.remainingMicroUsd());
     }
@@ -70,11 +70,11 @@ class RedisLedgerConcurrencyTest {
         Hold hold = outcomes.granted.get(i);
         settled.add(ledgers.get(i % 3).settle(hold, hold.amountMicroUsd(), 1));
       }
-      Await.result(Future.all(settled));
+      Await.await(Future.all(settled));
 
       long grantedSum = outcomes.granted.stream().mapToLong(Hold::amountMicroUsd).sum();
       long cheapestRefused = outcomes.refused.stream().mapToLong(Long::longValue).min().orElseThrow();
-      TeamUsage usage = Await.result(ledgers.get(1).usage(team, NOV_26));
+      TeamUsage usage = Await.await(ledgers.get(1).usage(team, NOV_26));
       assertEquals(grantedSum, usage.spentDayMicroUsd());
       assertTrue(usage.spentDayMicroUsd() <= limit, "spent " + usage.spentDayMicroUsd() + " > limit " + limit);
       assertEquals(0, usage.heldMicroUsd());
@@ -107,9 +107,9 @@ class RedisLedgerConcurrencyTest {
     for (int i = 0; i < 3; i++) {
       Vertx vertx = Vertx.vertx();
       replicas.add(vertx);
-      RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, shared, LEASE_MS, Clock.systemUTC());
+      RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, shared, LEASE_MS);
       ledgers.add(ledger);
-      Await.result(ledger.ping()); // connections open before the burst, as in a running gateway
+      Await.await(ledger.ping()); // connections open before the burst, as in a running gateway
     }
   }
 
@@ -132,7 +132,7 @@ class RedisLedgerConcurrencyTest {
       calls.add(answer.future());
       asked.put(answer.future(), amount);
     }
-    Await.result(Future.join(calls).otherwiseEmpty());
+    Await.await(Future.join(calls).otherwiseEmpty());
     List<Hold> granted = new ArrayList<>();
     List<Long> refused = new ArrayList<>();
     for (Future<Hold> call : calls) {

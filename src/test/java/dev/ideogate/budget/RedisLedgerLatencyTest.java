@@ -2,11 +2,10 @@ package dev.ideogate.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.OptionalLong;
@@ -28,20 +27,20 @@ class RedisLedgerLatencyTest {
       Vertx vertx = Vertx.vertx();
       try {
         RedisSettings settings = RedisSettings.standalone(redis.url()).withKeyPrefix("test-" + UUID.randomUUID());
-        RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, 600_000, Clock.systemUTC());
+        RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, 600_000);
         TeamBudget team = new TeamBudget("marketing", 1_000_000_000_000L, OptionalLong.of(1_000_000_000_000L));
         long[] reserveNs = new long[WARMUP + MEASURED];
         long[] settleNs = new long[WARMUP + MEASURED];
         Promise<Void> done = Promise.promise();
         vertx.runOnContext(v -> step(ledger, team, 0, reserveNs, settleNs, done));
-        Await.result(done.future());
+        Await.await(done.future());
 
         System.out.printf("ledger latency over %d sequential calls on local Redis: reserve %s, settle %s%n",
             MEASURED, percentiles(reserveNs), percentiles(settleNs));
-        assertEquals(MEASURED * 40_000L, Await.result(ledger.usage(team, NOV_26)).spentDayMicroUsd()
+        assertEquals(MEASURED * 40_000L, Await.await(ledger.usage(team, NOV_26)).spentDayMicroUsd()
             - WARMUP * 40_000L);
       } finally {
-        Await.result(vertx.close());
+        Await.await(vertx.close());
       }
     }
   }

@@ -24,14 +24,18 @@ class WebhookCommandTest {
 
   @Test
   void exitsZeroForAValidSignatureAndOneOtherwise() {
-    String header = WebhookSignature.header(SECRET, 1_000, BODY);
-    assertEquals(0, run(BODY, 1_100, "verify", "--secret-env", "WH_SECRET", "--signature", header));
+    String header = WebhookSignature.header(SECRET, 1_000, "dlv_1", BODY);
+    String[] id = {"--delivery-id", "dlv_1"};
+    assertEquals(0, run(BODY, 1_100, "verify", "--secret-env", "WH_SECRET", "--signature", header, id[0], id[1]));
     assertEquals(1, run("{}".getBytes(StandardCharsets.UTF_8), 1_100, "verify", "--secret-env", "WH_SECRET",
-        "--signature", header));
-    assertEquals(1, run(BODY, 1_400, "verify", "--secret-env", "WH_SECRET", "--signature", header), "stale");
-    assertEquals(0, run(BODY, 1_400, "verify", "--secret-env", "WH_SECRET", "--signature", header, "--tolerance",
-        "600"));
-    assertEquals(1, run(BODY, 1_100, "verify", "--secret-env", "UNSET", "--signature", header));
+        "--signature", header, id[0], id[1]));
+    assertEquals(1, run(BODY, 1_100, "verify", "--secret-env", "WH_SECRET", "--signature", header, id[0], "dlv_2"),
+        "the same delivery under another id");
+    assertEquals(1, run(BODY, 1_400, "verify", "--secret-env", "WH_SECRET", "--signature", header, id[0], id[1]),
+        "stale");
+    assertEquals(0, run(BODY, 1_400, "verify", "--secret-env", "WH_SECRET", "--signature", header, id[0], id[1],
+        "--tolerance", "600"));
+    assertEquals(1, run(BODY, 1_100, "verify", "--secret-env", "UNSET", "--signature", header, id[0], id[1]));
     assertFalse(err.toString(StandardCharsets.UTF_8).contains(SECRET), "the secret is never printed");
   }
 }

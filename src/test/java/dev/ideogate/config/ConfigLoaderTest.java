@@ -90,6 +90,8 @@ public class ConfigLoaderTest {
     assertEquals(Set.of("strict", "moderate", "permissive"), config.contentPolicies().keySet());
     assertEquals(Map.of(), config.priceOverridesMicroUsd());
     assertFalse(config.audit().includePrompts());
+    assertEquals(GatewayConfig.Tracing.OFF, config.tracing());
+    assertFalse(config.tracing().enabled(), "no span leaves the process unless tracing is enabled");
     assertEquals(90, config.security().rotateAfterDays());
     assertEquals(List.of(), config.adminKeys());
     TeamConfig team = config.team("marketing");
@@ -110,6 +112,40 @@ public class ConfigLoaderTest {
     assertEquals(6_850_000L, config.team("marketing").dailyBudgetMicroUsd());
     assertEquals(OptionalLong.of(100_000_001L), config.team("marketing").monthlyBudgetMicroUsd());
     assertEquals(Map.of("V_2", 80_000L, "V3_DEFAULT", 60_000L, "TINY", 100_000L), config.priceOverridesMicroUsd());
+  }
+
+  @Test
+  void readsTheTracingSection() {
+    GatewayConfig config = parse(MINIMAL + """
+        tracing:
+          enabled: true
+          otlpEndpoint: "http://otel-collector.observability:4318/v1/traces"
+          sampleRatio: 0.25
+          serviceName: ideogate-prod
+        """);
+
+    assertEquals(new GatewayConfig.Tracing(true, "http://otel-collector.observability:4318/v1/traces", 0.25,
+        "ideogate-prod"), config.tracing());
+  }
+
+  @Test
+  void rejectsABadTracingSectionLineByLine() {
+    List<String> errors = errorsOf(MINIMAL + """
+        tracing:
+          enabled: maybe
+          otlpEndpoint: "otel-collector:4317"
+          sampleRatio: 1.5
+          serviceName: ""
+          exporter: jaeger
+        """);
+
+    assertEquals(List.of("tracing.enabled: expected true or false, got 'maybe'",
+        "tracing.otlpEndpoint: must be an http or https URL, got 'otel-collector:4317'",
+        "tracing.sampleRatio: must be between 0 and 1, got 1.5",
+        "tracing.serviceName: must not be empty",
+        "tracing.exporter: unknown key"), errors);
+    assertEquals(List.of("tracing.sampleRatio: must be a number between 0 and 1, got 'half'"),
+        errorsOf(MINIMAL + "tracing: { sampleRatio: half }\n"));
   }
 
   @Test
@@ -299,6 +335,51 @@ public class ConfigLoaderTest {
     assertEquals(Set.of("brand", "violence", "nsfw"), categories(tiers.get("strict")));
     assertEquals(Set.of("violence", "nsfw"), categories(tiers.get("moderate")));
     assertEquals(List.of(), tiers.get("permissive"));
+  }
+
+  @Test
+  void prodRefusesNoRedisPlaintextAndHttpNamingEachSetting() {
+    List<String> noRedis = errorsOf("environment: prod\nupstream: { baseUrl: 'http://ideogram.internal' }\n" + MINIMAL);
+    assertEquals(3, noRedis.size(), noRedis::toString);
+    assertTrue(noRedis.get(0).startsWith("redis.url: required in prod"), noRedis::toString);
+    assertTrue(noRedis.get(1).startsWith("server.tls: required in prod"), noRedis::toString);
+    assertTrue(noRedis.get(2).startsWith("upstream.baseUrl: must use https:// in prod"), noRedis::toString);
+
+    List<String> plainRedis = errorsOf("environment: prod\nredis: { url: 'redis://r:6379' }\n"
+        + "server: { tls: { certFile: /c.pem, keyFile: /k.pem } }\n" + MINIMAL);
+    assertEquals("redis.url: must use rediss:// (TLS) in prod (set security.tlsTerminatedByMesh: true if a"
+        + " service mesh encrypts this hop), got redis://", plainRedis.get(plainRedis.size() - 1));
+    assertTrue(plainRedis.stream().noneMatch(e -> e.startsWith("server.tls: required")), plainRedis::toString);
+
+    assertEquals("prod", parse("environment: prod\nredis: { url: 'redis://r:6379' }\n"
+        + "upstream: { baseUrl: 'http://egress' }\nsecurity: { tlsTerminatedByMesh: true }\n" + MINIMAL).environment());
+    assertEquals("prod", parse("environment: prod\nredis: { singleReplica: true }\n"
+        + "security: { tlsTerminatedByMesh: true }\n" + MINIMAL).environment());
+    assertEquals("staging", parse("environment: staging\n" + MINIMAL).environment(), "the guards are prod's");
+  }
+
+  @Test
+  void refusesUnknownCategoriesNamingThem() {
+    List<String> errors = errorsOf(MINIMAL + "contentPolicies:\n  launch-embargo: { politics: ['(?i)\\bfoo\\b'] }\n"
+        + "  mine: ['self-harm:(?i)\\bcut\\b', 'violence:(?i)\\bgore\\b']\n");
+
+    assertEquals(2, errors.size(), errors::toString);
+    assertTrue(errors.get(0).startsWith("contentPolicies.launch-embargo.politics: unknown content category 'politics'"),
+        errors::toString);
+    assertTrue(errors.get(1).startsWith("contentPolicies.mine[0]: unknown content category 'self-harm'"),
+        errors::toString);
+    assertTrue(errors.get(1).contains("self_harm"), "the message lists the known categories: " + errors);
+  }
+
+  @Test
+  void refusesPatternsRe2CannotRunNamingThem() {
+    List<String> errors = errorsOf(MINIMAL + "contentPolicies: { mine: ['brand:acme(?!corp)', '(\\w+) \\1'] }\n");
+
+    assertEquals(2, errors.size(), errors::toString);
+    assertTrue(errors.get(0).startsWith("contentPolicies.mine[0]: invalid regex 'acme(?!corp)' for RE2"),
+        errors::toString);
+    assertTrue(errors.get(1).startsWith("contentPolicies.mine[1]: invalid regex '(\\w+) \\1' for RE2"),
+        errors::toString);
   }
 
   @Test

@@ -1,10 +1,12 @@
 package dev.ideogate.dispatch;
 
+import static dev.ideogate.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisLink;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
@@ -14,10 +16,11 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,17 +35,17 @@ class ClusterLaneFailoverTest {
   static void start() {
     redis = RedisServer.start();
     vertx = Vertx.vertx();
-    simulator = Replicas.await(IdeogramSimulator.start(vertx, SimulatorOptions.defaults()));
+    simulator = Await.await(IdeogramSimulator.start(vertx, SimulatorOptions.defaults()));
   }
 
   @AfterAll
   static void stop() {
-    Replicas.await(vertx.close());
+    Await.await(vertx.close());
     redis.close();
   }
 
   @Test
-  void replicasTakeOverTheSlotsOfOneThatDiedWithinTheLease() throws InterruptedException {
+  void replicasTakeOverTheSlotsOfOneThatDiedAndServeEveryWaitingCall() {
     RedisLink link = RedisLink.to(vertx, redis.url());
     try (Replicas replicas = Replicas.start(3, redis.url(), i -> i == 0 ? link.url() : redis.url(), simulator,
         "2s", "500ms")) {
@@ -51,34 +54,35 @@ class ClusterLaneFailoverTest {
       for (int i = 0; i < 10; i++) {
         calls.add(replicas.generate(0, "doomed " + i));
       }
-      awaitTrue(() -> replicas.upstreamStats().inFlight() == 10, 5_000, "replica 0 holds all 10 slots");
+      until("replica 0 holds all 10 slots", Duration.ofSeconds(10), () -> replicas.upstreamStats().inFlight() == 10);
       for (int i = 0; i < 10; i++) {
         calls.add(replicas.generate(1, "waiting " + i));
         calls.add(replicas.generate(2, "waiting " + i));
       }
-      Thread.sleep(200);
-      assertEquals(10, replicas.permitsTaken());
+      until("replicas 1 and 2 queue their 10 calls each", Duration.ofSeconds(10),
+          () -> queued(replicas, 1) == 10 && queued(replicas, 2) == 10);
+      assertEquals(10, replicas.permitsTaken(), "the waiting calls took no permit while replica 0 holds all 10");
 
-      long crashedAt = System.currentTimeMillis();
       link.cut(); // as a crash: it never says goodbye to Redis
       replicas.crash(0);
-      awaitTrue(() -> replicas.upstreamStats().inFlight() == 10 && replicas.permitsTaken() == 10
-          && replicas.upstreamStats().requests() == 20, 4_000, "the survivors hold all 10 slots");
-      long takeoverMs = System.currentTimeMillis() - crashedAt;
-      System.out.println("survivors took all 10 slots " + takeoverMs + " ms after the crash (lease 2000 ms)");
-
-      assertTrue(takeoverMs <= 2_300, "took over within the lease, got " + takeoverMs + " ms");
+      // The dead replica's leases expire (2 s) and the survivors take every slot; how fast is the benchmark's
+      // business, that it happens at all is this test's.
+      until("the survivors hold all 10 slots", Duration.ofSeconds(30), () -> replicas.upstreamStats().inFlight() == 10
+          && replicas.permitsTaken() == 10 && replicas.upstreamStats().requests() == 20);
       assertEquals(10, replicas.upstreamStats().maxConcurrency(), "never more than 10 in flight");
-      Replicas.await(Future.join(calls.subList(10, 30)));
+      for (Future<?> waiting : calls.subList(10, 30)) {
+        assertEquals(200, ((HttpResponse<?>) Await.await(waiting)).statusCode(), "every waiting call is served");
+      }
+      Await.await(Future.join(calls.subList(10, 30)));
       ClusterLaneSkewTest.awaitPermitsReleased(replicas);
       assertEquals(0, replicas.upstreamStats().rejected429());
     } finally {
-      Replicas.await(link.close());
+      Await.await(link.close());
     }
   }
 
   @Test
-  void clientsHangingUpAtRandomPointsLeaveNoPermitTaken() throws InterruptedException {
+  void clientsHangingUpAtRandomPointsLeaveNoPermitTaken() {
     try (Replicas replicas = Replicas.start(3, redis.url(), simulator, "30s", "10s")) {
       replicas.configureUpstream(SimulatorKnobs.NONE.withLatencyMs(150L));
       HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
@@ -89,19 +93,22 @@ class ClusterLaneFailoverTest {
         long hangUpAfterMs = 1 + random.nextInt(1_500);
         hangUps.add(sendAndHangUp(client, replicas.gateway(replica).port(), hangUpAfterMs));
       }
-      Replicas.await(Future.join(hangUps));
-      awaitTrue(() -> !replicas.permitsKeyExists(), 10_000, "every permit released");
-      awaitTrue(() -> replicas.upstreamStats().inFlight() == 0, 5_000, "nothing left in flight upstream");
+      Await.await(Future.join(hangUps));
+      until("every permit released", Duration.ofMillis(10_000), () -> !replicas.permitsKeyExists());
+      until("nothing left in flight upstream", Duration.ofMillis(5_000), () -> replicas.upstreamStats().inFlight() == 0);
 
-      System.out.println("hang-ups: upstream saw " + replicas.upstreamStats().requests() + " of 200 requests");
       assertEquals(0, replicas.permitsTaken());
       assertEquals(10, replicas.upstreamStats().maxConcurrency());
       for (int i = 0; i < 3; i++) {
         assertTrue(replicas.gateway(i).dispatcher().lanes().stream().allMatch(l -> l.inFlight() == 0 && l.queued() == 0),
             "replica " + i + " has nothing queued or in flight");
       }
-      Replicas.await(client.close());
+      Await.await(client.close());
     }
+  }
+
+  private static int queued(Replicas replicas, int replica) {
+    return replicas.gateway(replica).dispatcher().lanes().stream().mapToInt(lane -> lane.queued()).sum();
   }
 
   /** Sends a generate request and resets the connection after {@code afterMs}, answered or not. */
@@ -120,13 +127,4 @@ class ClusterLaneFailoverTest {
         });
   }
 
-  static void awaitTrue(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("not within " + timeoutMs + " ms: " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -33,12 +34,12 @@ class ClusterLaneLimitTest {
   static void start() {
     redis = RedisServer.start();
     vertx = Vertx.vertx();
-    simulator = Replicas.await(IdeogramSimulator.start(vertx, SimulatorOptions.defaults()));
+    simulator = Await.await(IdeogramSimulator.start(vertx, SimulatorOptions.defaults()));
   }
 
   @AfterAll
   static void stop() {
-    Replicas.await(vertx.close());
+    Await.await(vertx.close());
     redis.close();
   }
 
@@ -75,7 +76,7 @@ class ClusterLaneLimitTest {
           .mapToInt(s -> Math.max(s.upstreamInFlight(), s.permitsTaken())).max().orElseThrow();
       List<Integer> limits = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        Replicas.await(replicas.gateway(i).dispatcher().clusterLanes()).forEach(l -> limits.add(l.limit()));
+        Await.await(replicas.gateway(i).dispatcher().clusterLanes()).forEach(l -> limits.add(l.limit()));
       }
       System.out.println("stricter limit: " + total429 + " upstream 429s, the last " + last429AtMs
           + " ms after the drop; max in flight from " + QUIET_FROM_MS + " ms on: " + maxInFlightWhenQuiet

@@ -1,19 +1,18 @@
 package dev.ideogate.dispatch;
 
+import static dev.ideogate.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import dev.ideogate.redis.PubSubConnection;
 import dev.ideogate.redis.Reply;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -223,11 +222,4 @@ class PermitScriptsTest {
     assertEquals(expected, published);
   }
 
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package dev.ideogate.dispatch;
 
+import static dev.ideogate.testing.Await.await;
 import dev.ideogate.Gateway;
 import dev.ideogate.config.ConfigLoader;
 import dev.ideogate.config.GatewayConfig;
@@ -9,10 +10,10 @@ import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.sim.SimulatorStats;
+import dev.ideogate.testing.GatewayHarness;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Several gateway replicas, each on its own {@link Vertx}, sharing one Redis and one upstream key of a simulator:
@@ -34,20 +34,18 @@ import java.util.concurrent.TimeUnit;
 final class Replicas implements AutoCloseable {
   static final String CLIENT_KEY = "igk_dev_permitsclusterkey";
 
-  private final List<Vertx> vertxes = new ArrayList<>();
+  private final GatewayHarness harness;
   private final List<Gateway> gateways = new ArrayList<>();
-  private final java.util.Set<Integer> crashed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final Vertx clientVertx;
   private final WebClient client;
   private final IdeogramSimulator simulator;
   private final RedisConnector redis;
   private final LaneKeys keys;
   private final String upstreamKey;
 
-  private Replicas(Vertx clientVertx, IdeogramSimulator simulator, RedisConnector redis, LaneKeys keys,
+  private Replicas(GatewayHarness harness, IdeogramSimulator simulator, RedisConnector redis, LaneKeys keys,
       String upstreamKey) {
-    this.clientVertx = clientVertx;
-    this.client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(true),
+    this.harness = harness;
+    this.client = WebClient.create(harness.clientVertx, new WebClientOptions().setDefaultHost("127.0.0.1").setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(500));
     this.simulator = simulator;
     this.redis = redis;
@@ -65,15 +63,13 @@ final class Replicas implements AutoCloseable {
       IdeogramSimulator simulator, String lease, String heartbeat) {
     String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
     String upstreamKey = "sim-key-" + prefix;
-    Vertx clientVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-    RedisConnector redis = new RedisConnector(clientVertx, RedisSettings.standalone(redisUrl));
-    Replicas replicas = new Replicas(clientVertx, simulator, redis, new LaneKeys(prefix), upstreamKey);
+    GatewayHarness harness = GatewayHarness.sharing(simulator);
+    RedisConnector redis = new RedisConnector(harness.clientVertx, RedisSettings.standalone(redisUrl));
+    Replicas replicas = new Replicas(harness, simulator, redis, new LaneKeys(prefix), upstreamKey);
     for (int i = 0; i < count; i++) {
       GatewayConfig config = ConfigLoader.parse(yaml(redisUrlOf.apply(i), prefix, simulator.baseUrl(), upstreamKey,
           lease, heartbeat), Map.<String, String>of()::get);
-      Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-      replicas.vertxes.add(vertx);
-      replicas.gateways.add(await(Gateway.start(vertx, config, new Gateway.Options(Clock.systemUTC(), 1))));
+      replicas.gateways.add(harness.start(config, new Gateway.Options(Clock.systemUTC(), 1)));
     }
     return replicas;
   }
@@ -143,30 +139,12 @@ final class Replicas implements AutoCloseable {
 
   /** Stops a replica as a crash would: its Vertx closes, nothing drains. */
   void crash(int replica) {
-    crashed.add(replica);
-    await(vertxes.get(replica).close());
+    harness.kill(gateways.get(replica));
   }
 
   @Override
   public void close() {
-    for (int i = 0; i < gateways.size(); i++) {
-      if (!crashed.contains(i)) {
-        await(gateways.get(i).stop());
-        await(vertxes.get(i).close());
-      }
-    }
-    try {
-      clientVertx.close().await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("client vertx did not close", e);
-    }
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
+    client.close();
+    harness.close();
   }
 }

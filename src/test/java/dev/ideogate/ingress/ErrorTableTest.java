@@ -1,12 +1,13 @@
 package dev.ideogate.ingress;
 
-import static dev.ideogate.testing.Http.await;
+import static dev.ideogate.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.Gateway;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.GatewayHarness;
 import dev.ideogate.testing.Http.Reply;
 import dev.ideogate.testing.Http;
@@ -235,7 +236,8 @@ class ErrorTableTest {
     try {
       Future<Reply> inFlight = harness.http.postJson(draining.port(), "/generate", TestConfig.clientKey("errs"),
           Http.generate("a lamp", "V_2", 1));
-      await(Future.future(p -> harness.clientVertx.setTimer(100, id -> p.complete())));
+      Await.until("the first request is in flight on this replica",
+          () -> draining.dispatcher().lanes().stream().mapToInt(l -> l.inFlight()).sum() == 1);
       Future<Void> stopped = draining.drainAndStop(Duration.ofSeconds(5));
       Reply refused = await(harness.http.postJson(draining.port(), "/generate", TestConfig.clientKey("errs"),
           Http.generate("a lamp", "V_2", 1)));

@@ -1,8 +1,8 @@
 package dev.ideogate.ingress;
 
+import static dev.ideogate.testing.Await.await;
 import static dev.ideogate.testing.SecurityFixture.ALPHA_KEY;
 import static dev.ideogate.testing.SecurityFixture.BETA_KEY;
-import static dev.ideogate.testing.SecurityFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Level;
@@ -122,6 +122,18 @@ class HostileInputTest {
     assertEquals("invalid_request", nested.code());
   }
 
+  /** server.maxFileBytes (10,000 here) was validated but the 10 MB of Ideogram's own limit was applied instead. */
+  @Test
+  void aFileOverServerMaxFileBytesIs413NamingTheSetting() {
+    byte[] png = new byte[15_000];
+    System.arraycopy(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, 0, png, 0, 8);
+    Buffer body = Buffer.buffer("--b\r\nContent-Disposition: form-data; name=\"image_file\"; filename=\"a.png\"\r\n"
+        + "Content-Type: image/png\r\n\r\n").appendBytes(png).appendString("\r\n--b--\r\n");
+    Reply reply = post("/describe", ALPHA_KEY, "multipart/form-data; boundary=b", body);
+    assertEquals(413, reply.status(), reply.toString());
+    assertTrue(reply.json().getString("error").contains("server.maxFileBytes"), reply.toString());
+  }
+
   @Test
   void anImageIsJudgedByItsBytesNotItsDeclaredType() {
     String body = "--b\r\nContent-Disposition: form-data; name=\"image_file\"; filename=\"cat.png\"\r\n"
@@ -147,7 +159,8 @@ class HostileInputTest {
   @Test
   void aKeyOfAnotherEnvironmentIsRefusedLikeAnyBadKey() {
     try (SecurityFixture prod = new SecurityFixture()) {
-      String yaml = prod.yaml("", "", "").replace("environment: dev", "environment: prod");
+      String yaml = prod.yaml("redis: { singleReplica: true }\nsecurity: { tlsTerminatedByMesh: true }", "", "")
+          .replace("environment: dev", "environment: prod");
       Gateway prodGateway = prod.start(SecurityFixture.parse(yaml));
       Reply devKey = prod.get(prodGateway.port(), "/v1/usage", ALPHA_KEY);
       Reply unknown = prod.get(prodGateway.port(), "/v1/usage", "igk_prod_unknownKey0123456789abcdefghijklmnop");

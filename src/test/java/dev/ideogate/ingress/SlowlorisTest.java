@@ -1,7 +1,7 @@
 package dev.ideogate.ingress;
 
+import static dev.ideogate.testing.Await.await;
 import static dev.ideogate.testing.SecurityFixture.ALPHA_KEY;
-import static dev.ideogate.testing.SecurityFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.Gateway;

@@ -1,5 +1,6 @@
 package dev.ideogate.ops;
 
+import static dev.ideogate.testing.Await.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.Gateway;
@@ -12,10 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,17 +72,6 @@ class ConfigReloadTest {
     watcher = ConfigWatcher.start(fixture.vertx, file, name -> null, 100, config, gateway::reload);
   }
 
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.currentTimeMillis() < deadline, "timed out waiting until " + what);
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
 
   @Test
   void appliesANewClientKeyAndALowerBudgetWithoutRestart() throws IOException {
@@ -97,7 +87,7 @@ class ConfigReloadTest {
     bothKeys.put("alpha-2026-01", oldKey);
     bothKeys.put("alpha-2026-02", newKey);
     publish(header + OpsFixture.team("alpha", upstream, "0.12", "allow", bothKeys));
-    await(() -> gateway.settings().config().team("alpha").dailyBudgetMicroUsd() == 120_000, "the reload applies");
+    until("the reload applies", Duration.ofSeconds(5), () -> gateway.settings().config().team("alpha").dailyBudgetMicroUsd() == 120_000);
 
     assertEquals(200, fixture.generate(gateway, newKey, "V_2_TURBO").statusCode(), "the new key works: 0.10 ≤ 0.12");
     var refused = fixture.generate(gateway, oldKey, "V_2_TURBO");
@@ -117,7 +107,7 @@ class ConfigReloadTest {
     startWatching(header + team);
 
     publish(header + team.replace("dailyBudgetUsd", "dailyBudgetUsdd"));
-    await(() -> errorLines().size() == 1, "the broken version is reported");
+    until("the broken version is reported", Duration.ofSeconds(5), () -> errorLines().size() == 1);
     sleepPolls(5);
     List<JsonObject> errors = errorLines();
     assertEquals(1, errors.size(), "one ERROR line, not one per poll");
@@ -126,8 +116,7 @@ class ConfigReloadTest {
     assertEquals(200, fixture.generate(gateway, key, "V_2_TURBO").statusCode(), "the old config still serves");
 
     publish(header + team.replace("dailyBudgetUsd: \"20\"", "dailyBudgetUsd: \"30\""));
-    await(() -> gateway.settings().config().team("alpha").dailyBudgetMicroUsd() == 30_000_000,
-        "a fixed version applies");
+    until("a fixed version applies", Duration.ofSeconds(5), () -> gateway.settings().config().team("alpha").dailyBudgetMicroUsd() == 30_000_000);
   }
 
   @Test
@@ -145,7 +134,7 @@ class ConfigReloadTest {
 
     Files.writeString(dir.resolve("key.tmp"), second + "\n");
     Files.move(dir.resolve("key.tmp"), keyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    await(() -> second.equals(gateway.settings().config().team("alpha").upstreamKey()), "the new key is read");
+    until("the new key is read", Duration.ofSeconds(5), () -> second.equals(gateway.settings().config().team("alpha").upstreamKey()));
     assertEquals(200, fixture.generate(gateway, key, "V_2_TURBO").statusCode());
     assertEquals(1, fixture.simulator.stats(KeyFingerprint.of(first)).requests());
     assertEquals(1, fixture.simulator.stats(KeyFingerprint.of(second)).requests());

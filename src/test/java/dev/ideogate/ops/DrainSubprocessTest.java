@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.sim.SimulatorKnobs;
+import dev.ideogate.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
@@ -76,7 +77,7 @@ class DrainSubprocessTest {
 
         int ok = 0;
         for (Future<HttpResponse<Buffer>> response : sent) {
-          HttpResponse<Buffer> answered = OpsFixture.await(response);
+          HttpResponse<Buffer> answered = Await.await(response);
           assertEquals(200, answered.statusCode(), answered.bodyAsString());
           ok++;
         }
@@ -144,7 +145,7 @@ class DrainSubprocessTest {
   private static void awaitNotReady(OpsFixture fixture, int managementPort) throws Exception {
     long deadline = System.currentTimeMillis() + 2_000;
     while (true) {
-      HttpResponse<Buffer> ready = OpsFixture.await(fixture.client.get(managementPort, "127.0.0.1", "/health/ready")
+      HttpResponse<Buffer> ready = Await.await(fixture.client.get(managementPort, "127.0.0.1", "/health/ready")
           .send());
       if (ready.statusCode() == 503) {
         assertTrue(ready.bodyAsString().contains("draining"), ready.bodyAsString());

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.Gateway;
 import dev.ideogate.api.MicroUsd;
 import dev.ideogate.sim.SimulatorKnobs;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -70,8 +72,8 @@ class GatewayMetricsTest {
     assertEquals(429, throttled.statusCode(), throttled.bodyAsString());
     assertEquals("upstream_rate_limited", throttled.bodyAsJsonObject().getString("code"));
     assertEquals(401, fixture.generate(gateway, "igk_dev_unknownkeyunknownkeyunknownkey", "V_2_TURBO").statusCode());
-    OpsFixture.await(gateway.budgetGauges().refresh());
-    OpsFixture.await(replica.budgetGauges().refresh());
+    Await.await(gateway.budgetGauges().refresh());
+    Await.await(replica.budgetGauges().refresh());
   }
 
   @AfterAll
@@ -121,6 +123,9 @@ class GatewayMetricsTest {
 
   @Test
   void showsLaneGauges() {
+    // the lane gauges show the permit store's cluster-wide figures as of its last poll: wait for the one after the 429s
+    Await.until("the lane gauge shows gamma's lowered limit", Duration.ofSeconds(10),
+        () -> scrape(gateway).value("ideogate_lane_limit", "lane", gammaLane) < 10);
     PrometheusText metrics = scrape(gateway);
     assertEquals(0.0, metrics.value("ideogate_upstream_inflight", "lane", alphaLane));
     assertEquals(10.0, metrics.value("ideogate_lane_limit", "lane", alphaLane));

@@ -1,9 +1,9 @@
 package dev.ideogate.ops;
 
+import static dev.ideogate.testing.Await.await;
 import static dev.ideogate.testing.SecurityFixture.ADMIN_KEY;
 import static dev.ideogate.testing.SecurityFixture.ALPHA_KEY;
 import static dev.ideogate.testing.SecurityFixture.BETA_KEY;
-import static dev.ideogate.testing.SecurityFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -22,11 +22,11 @@ import org.slf4j.LoggerFactory;
  * taken from {@code src/main/resources/logback.xml} (LogstashEncoder with the {@link SecretMasker}), so what a
  * test reads here is what stdout would carry in a pod.
  */
-final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Encoder<ILoggingEvent> encoder = productionEncoder();
   private final List<String> lines = new ArrayList<>();
 
-  static LogCapture attach() {
+  public static LogCapture attach() {
     LogCapture capture = new LogCapture();
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     capture.setContext(context);
@@ -63,11 +63,11 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
     return List.copyOf(lines);
   }
 
-  List<JsonObject> json() {
+  public List<JsonObject> json() {
     return lines().stream().map(JsonObject::new).toList();
   }
 
-  List<JsonObject> audit() {
+  public List<JsonObject> audit() {
     return json().stream().filter(line -> AuditLog.LOGGER.equals(line.getString("logger"))).toList();
   }
 

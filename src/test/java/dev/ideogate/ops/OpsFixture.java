@@ -1,11 +1,13 @@
 package dev.ideogate.ops;
 
+import static dev.ideogate.testing.Await.await;
 import dev.ideogate.Gateway;
 import dev.ideogate.config.ConfigLoader;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.policy.ClientKeys;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.testing.GatewayHarness;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,32 +20,20 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Simulator + gateway(s) + a real HTTP client on loopback for the operations tests, with blocking helpers. The
+ * The operations tests' world on a {@link GatewayHarness}: simulator, gateway(s) and a real HTTP client on
+ * loopback, with blocking helpers. The
  * YAML helpers write configs the way an operator would; every secret they mint is remembered for the log scan.
  */
 final class OpsFixture implements AutoCloseable {
-  final Vertx vertx = Vertx.vertx();
-  final IdeogramSimulator simulator;
-  final WebClient client;
+  private final GatewayHarness harness = new GatewayHarness(SimulatorOptions.defaults().withPort(0).withTimeScale(0));
+  final Vertx vertx = harness.clientVertx;
+  final IdeogramSimulator simulator = harness.simulator;
+  final WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
+      new PoolOptions().setHttp1MaxSize(64));
   final List<String> secrets = new ArrayList<>();
-  private final List<Gateway> gateways = new ArrayList<>();
 
-  OpsFixture() {
-    simulator = await(IdeogramSimulator.start(vertx, SimulatorOptions.defaults().withPort(0).withTimeScale(0)));
-    client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1"),
-        new PoolOptions().setHttp1MaxSize(64));
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("did not complete: " + e, e);
-    }
-  }
 
   /** A fresh client key of environment dev, remembered as a secret. */
   String newClientKey() {
@@ -98,9 +88,7 @@ final class OpsFixture implements AutoCloseable {
   }
 
   Gateway startGateway(GatewayConfig config) {
-    Gateway gateway = await(Gateway.start(vertx, config, new Gateway.Options(java.time.Clock.systemUTC(), 1)));
-    gateways.add(gateway);
-    return gateway;
+    return harness.start(config, new Gateway.Options(java.time.Clock.systemUTC(), 1));
   }
 
   Future<HttpResponse<Buffer>> sendGenerate(Gateway gateway, String clientKey, String model, String prompt) {
@@ -131,17 +119,7 @@ final class OpsFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Gateway gateway : gateways) {
-      try {
-        gateway.stop().await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // already stopped by the test (drain)
-      }
-    }
-    try {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("vertx did not close", e);
-    }
+    client.close();
+    harness.close(); // a gateway the test already drained cannot stop again: the harness allows for it
   }
 }

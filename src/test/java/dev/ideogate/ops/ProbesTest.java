@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.Gateway;
 import dev.ideogate.sim.SimulatorKnobs;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -89,32 +90,17 @@ class ProbesTest {
     HttpResponse<Buffer> refused = fixture.generate(gateway, clientKey, "V_2_TURBO");
     assertEquals(503, refused.statusCode());
     assertEquals("shutting_down", refused.bodyAsJsonObject().getString("code"));
-    assertEquals(200, OpsFixture.await(inFlight).statusCode(), "the request in flight finishes");
-    OpsFixture.await(drained);
+    assertEquals(200, Await.await(inFlight).statusCode(), "the request in flight finishes");
+    Await.await(drained);
   }
 
   private void awaitInFlight() {
-    long deadline = System.currentTimeMillis() + 5_000;
-    while (gateway.dispatcher().lanes().stream().mapToInt(l -> l.inFlight()).sum() == 0) {
-      assertTrue(System.currentTimeMillis() < deadline, "the request never reached the upstream");
-      sleep(10);
-    }
+    Await.until("the request reaches the upstream", Duration.ofSeconds(10),
+        () -> gateway.dispatcher().lanes().stream().mapToInt(l -> l.inFlight()).sum() > 0);
   }
 
   private void awaitStatus(String path, int status, Duration within) {
-    long deadline = System.currentTimeMillis() + within.toMillis();
-    while (probe(path)[0] != status) {
-      assertTrue(System.currentTimeMillis() < deadline, path + " did not return to " + status);
-      sleep(100);
-    }
+    Await.until(path + " returns to " + status, within, () -> probe(path)[0] == status);
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 }

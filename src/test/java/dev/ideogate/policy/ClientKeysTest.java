@@ -21,6 +21,8 @@ class ClientKeysTest {
 
   static final GatewayConfig PROD = ConfigLoader.parse("""
       environment: prod
+      redis: { singleReplica: true }
+      security: { tlsTerminatedByMesh: true }
       teams:
         marketing:
           upstreamKey: k-1
@@ -58,6 +60,21 @@ class ClientKeysTest {
     assertTrue(admin.isAdmin());
   }
 
+  /** Admin keys could not expire: a leaked one stayed valid until someone edited the config. */
+  @Test
+  void anAdminKeyStopsAuthenticatingAtItsExpiry() {
+    GatewayConfig config = ConfigLoader.parse("""
+        teams:
+          t: { upstreamKey: k, dailyBudgetUsd: 1, allowedModels: [V_2], allowedStyles: [AUTO] }
+        adminKeys: [{ id: ops, sha256: "%s", expiresAt: 2027-03-01 }]
+        """.formatted(ClientKeys.sha256("igk_dev_" + "C".repeat(43))), Map.<String, String>of()::get);
+    String key = "igk_dev_" + "C".repeat(43);
+    ClientKeys before = new ClientKeys(config, Clock.fixed(Instant.parse("2027-02-28T23:59:59Z"), ZoneOffset.UTC));
+    ClientKeys after = new ClientKeys(config, Clock.fixed(Instant.parse("2027-03-01T00:00:00Z"), ZoneOffset.UTC));
+    assertTrue(before.authenticate(key).orElseThrow().isAdmin());
+    assertEquals(Optional.empty(), after.authenticate(key));
+  }
+
   @Test
   void rejectsUnknownMissingAndOverlongKeys() {
     ClientKeys keys = at("2026-06-01T00:00:00Z");
@@ -73,6 +90,8 @@ class ClientKeysTest {
     String devKey = "igk_dev_" + "A".repeat(43);
     GatewayConfig prodWithDevHash = ConfigLoader.parse("""
         environment: prod
+        redis: { singleReplica: true }
+        security: { tlsTerminatedByMesh: true }
         teams:
           t:
             upstreamKey: k

@@ -1,10 +1,9 @@
 package dev.ideogate.policy;
 
-import static dev.ideogate.testing.Http.await;
+import static dev.ideogate.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.RedisServer;

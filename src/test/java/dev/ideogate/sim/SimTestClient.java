@@ -1,5 +1,6 @@
 package dev.ideogate.sim;
 
+import static dev.ideogate.testing.Await.await;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,7 +11,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
-import java.util.concurrent.TimeUnit;
 
 /** A real WebClient on loopback against one simulator, with blocking helpers for readable tests. */
 final class SimTestClient {
@@ -25,13 +25,6 @@ final class SimTestClient {
     this.simulator = simulator;
   }
 
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(20, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("the call did not complete: " + e, e);
-    }
-  }
 
   Future<HttpResponse<Buffer>> sendJson(String path, String apiKey, JsonObject body) {
     return request(path, apiKey).sendJsonObject(body);

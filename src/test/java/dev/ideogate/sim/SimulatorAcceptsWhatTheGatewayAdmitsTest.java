@@ -2,12 +2,12 @@ package dev.ideogate.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ideogate.policy.TeamPolicy;
+import dev.ideogate.testing.Await;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.FilePart;
 import dev.ideogate.upstream.IdeogramEnums;
@@ -69,7 +69,7 @@ class SimulatorAcceptsWhatTheGatewayAdmitsTest {
 
   @BeforeEach
   void startSimulator(Vertx vertx) {
-    simulator = SimTestClient.await(IdeogramSimulator.start(vertx, SimulatorOptions.defaults().withTimeScale(0)
+    simulator = Await.await(IdeogramSimulator.start(vertx, SimulatorOptions.defaults().withTimeScale(0)
         .withAccounts(List.of(SimulatorOptions.Account.unlimited(KEY)))));
     client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(simulator.port()), new PoolOptions().setHttp1MaxSize(4));
@@ -77,7 +77,7 @@ class SimulatorAcceptsWhatTheGatewayAdmitsTest {
 
   @AfterEach
   void stopSimulator() {
-    SimTestClient.await(simulator.stop());
+    Await.await(simulator.stop());
   }
 
   @Test
@@ -93,7 +93,7 @@ class SimulatorAcceptsWhatTheGatewayAdmitsTest {
           }
           admitted.merge(endpoint, 1, Integer::sum);
           maxLengthPrompts += promptLength(c) == TeamPolicy.MAX_PROMPT_CHARS ? 1 : 0;
-          HttpResponse<Buffer> response = SimTestClient.await(send(c));
+          HttpResponse<Buffer> response = Await.await(send(c));
           assertEquals(200, response.statusCode(), () -> "seed " + SEED + ", " + endpoint.path()
               + (json ? " JSON" : " multipart") + (c.escaped() ? " escaped" : "") + ", fields "
               + summary(c.fields()) + ", files " + c.files().stream().map(f -> f[0] + "." + f[1]).toList()

@@ -1,6 +1,6 @@
 package dev.ideogate.sim;
 
-import static dev.ideogate.sim.SimTestClient.await;
+import static dev.ideogate.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.Vertx;

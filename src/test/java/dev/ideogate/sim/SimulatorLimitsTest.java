@@ -1,6 +1,6 @@
 package dev.ideogate.sim;
 
-import static dev.ideogate.sim.SimTestClient.await;
+import static dev.ideogate.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -159,7 +159,7 @@ class SimulatorLimitsTest {
     simulator.configure(SimulatorKnobs.NONE.withUnsafeRate(1));
     http.generate(KEY, PROMPT);
     assertEquals(204, await(http.sendJson("/__sim/reset", null, new JsonObject())).statusCode());
-    assertEquals(new SimulatorStats(FP, 0, 0, 0, 0, 0, null, 0, 0, null), simulator.stats(FP));
+    assertEquals(SimulatorStats.empty(FP), simulator.stats(FP));
     assertTrue(http.generate(KEY, PROMPT).bodyAsJsonObject().getJsonArray("data").getJsonObject(0)
         .getBoolean("is_image_safe"));
   }

@@ -4,6 +4,7 @@ import static dev.ideogate.sim.SimTestClient.pngPart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.ideogate.testing.Await;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,13 +34,13 @@ class SimulatorRoutesTest {
     SimulatorOptions options = SimulatorOptions.defaults().withTimeScale(0).withAccounts(List.of(
         SimulatorOptions.Account.unlimited(KEY),
         new SimulatorOptions.Account(POOR_KEY, 100_000L, 10)));
-    simulator = SimTestClient.await(IdeogramSimulator.start(vertx, options));
+    simulator = Await.await(IdeogramSimulator.start(vertx, options));
     http = new SimTestClient(vertx, simulator);
   }
 
   @AfterEach
   void stopSimulator() {
-    SimTestClient.await(simulator.stop());
+    Await.await(simulator.stop());
   }
 
   @Test

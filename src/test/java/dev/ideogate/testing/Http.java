@@ -12,7 +12,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.multipart.MultipartForm;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** A real HTTP client on loopback for integration tests; blocking helpers for the test thread. */
 public final class Http implements AutoCloseable {
@@ -82,13 +81,6 @@ public final class Http implements AutoCloseable {
         new JsonObject().put("prompt", prompt).put("model", model).put("num_images", numImages)).encode();
   }
 
-  public static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(180, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-  }
 
   @Override
   public void close() {

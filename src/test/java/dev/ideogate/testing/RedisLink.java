@@ -48,7 +48,7 @@ public final class RedisLink {
         inbound.resume();
       });
     });
-    Http.await(server.listen(0, "127.0.0.1"));
+    Await.await(server.listen(0, "127.0.0.1"));
     return link;
   }
 

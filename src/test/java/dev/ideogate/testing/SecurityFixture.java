@@ -1,15 +1,14 @@
 package dev.ideogate.testing;
 
+import static dev.ideogate.testing.Await.await;
 import dev.ideogate.Gateway;
 import dev.ideogate.config.ConfigLoader;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.policy.ClientKeys;
 import dev.ideogate.sim.IdeogramSimulator;
-import dev.ideogate.sim.SimulatorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -21,13 +20,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The security tests' world: a fast simulator, gateway replicas each on their own {@link Vertx}, and a WebClient.
+ * The security tests' world on a {@link GatewayHarness}: a fast simulator, gateway replicas, and a WebClient.
  * Configs are YAML through the real loader, with two teams (alpha, beta) and one admin key; {@code %UPSTREAM%} in
  * the YAML is replaced by the simulator's URL.
  */
@@ -36,16 +32,11 @@ public final class SecurityFixture implements AutoCloseable {
   public static final String BETA_KEY = "igk_dev_betaKey0123456789abcdefghijklmnopqrstuv";
   public static final String ADMIN_KEY = "igk_dev_adminKey0123456789abcdefghijklmnopqrst";
 
-  public final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-  public final IdeogramSimulator simulator;
-  private final WebClient client;
-  private final List<Vertx> replicaVertx = new ArrayList<>();
-  private final List<Gateway> gateways = new ArrayList<>();
-
-  public SecurityFixture() {
-    simulator = await(IdeogramSimulator.start(vertx, SimulatorOptions.defaults().withTimeScale(0)));
-    client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(200));
-  }
+  private final GatewayHarness harness = GatewayHarness.fastSimulator();
+  public final Vertx vertx = harness.clientVertx;
+  public final IdeogramSimulator simulator = harness.simulator;
+  private final WebClient client =
+      WebClient.create(vertx, new WebClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(200));
 
   /** Two teams and an admin key; {@code alphaExtra}/{@code top} are YAML lines added to team alpha / the top. */
   public String yaml(String top, String serverExtra, String alphaExtra) {
@@ -95,15 +86,11 @@ public final class SecurityFixture implements AutoCloseable {
   }
 
   public Gateway start(GatewayConfig config) {
-    return start(config, Clock.systemUTC());
+    return harness.start(config);
   }
 
   public Gateway start(GatewayConfig config, Clock clock) {
-    Vertx replica = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    replicaVertx.add(replica);
-    Gateway gateway = await(Gateway.start(replica, config, new Gateway.Options(clock, 2)));
-    gateways.add(gateway);
-    return gateway;
+    return harness.start(config, clock);
   }
 
   /** What came back. */
@@ -148,27 +135,11 @@ public final class SecurityFixture implements AutoCloseable {
     return await(send(HttpMethod.POST, port, path, key == null ? Map.of() : Map.of("Api-Key", key), null));
   }
 
-  public static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-  }
 
   @Override
   public void close() {
-    for (int i = 0; i < gateways.size(); i++) {
-      try {
-        await(gateways.get(i).stop());
-      } catch (AssertionError | RuntimeException ignored) {
-        // already stopped
-      }
-      await(replicaVertx.get(i).close());
-    }
     client.close();
-    await(simulator.stop());
-    await(vertx.close());
+    harness.close();
   }
 
   /** A clock a test moves by hand. */
