@@ -62,6 +62,11 @@ final class FailOpenLedger implements BudgetLedger, AsyncHoldLedger {
 
   /** Readiness reports Redis as it is: failing open keeps serving, it does not make Redis healthy. */
   @Override
+  public boolean storeDown() {
+    return shared.storeDown();
+  }
+
+  @Override
   public Future<Void> ping() {
     return shared.ping();
   }

@@ -127,6 +127,7 @@ public final class Gateway {
         stores.deliveries(), stores.deliveryStats(), stores.replica(), options.clock(), options.async());
     this.asyncRoutes = new AsyncRoutes(settings::current, async);
     async.alerts().onFired(metrics::budgetAlert);
+    metrics.webhookDeliveries(async.deliveryStats());
     this.batches = new BatchServices(vertx, stores.batches(),
         new DirectoryObjectStore(vertx, Path.of(config.batches().imageDir())), config.batches(), options.clock());
     this.batchLines = new BatchLineExecutor(vertx, settings::current, stores.ledger(), dispatcher,
@@ -283,7 +284,7 @@ public final class Gateway {
     }
     batches.stopClaiming();
     return chain.compose(v -> batches.close()).compose(v -> async.stop()).compose(v -> stores.close())
-        .compose(v -> ownsTracing ? tracing.close(vertx) : Future.succeededFuture());
+        .compose(v -> ownsTracing ? tracing.close(vertx) : Future.succeededFuture()).andThen(v -> metrics.close());
   }
 
   /** A port free right now on this host, other than {@code taken}. */

@@ -34,6 +34,11 @@ public interface BudgetLedger {
   /** Succeeds when the store answers (readiness). */
   Future<Void> ping();
 
+  /** True while the shared store has stopped answering (its last call failed); metrics and alerts read it. */
+  default boolean storeDown() {
+    return false;
+  }
+
   /** Releases connections and timers. */
   default Future<Void> close() {
     return Future.succeededFuture();

@@ -176,6 +176,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     return outcome;
   }
 
+  @Override
+  public boolean storeDown() {
+    return storeDown.get();
+  }
+
   private <T> Future<T> unavailable(Throwable cause) {
     if (storeDown.compareAndSet(false, true)) {
       LOG.warn("budget store unavailable: Redis did not answer ({})", cause.toString());

@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,7 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
     description = "Create, list, rotate and revoke gateway client keys.")
-public final class KeysCommand implements Runnable {
+public final class KeysCommand implements Callable<Integer> {
   static final String DEFAULT_SCOPES = "images:generate,images:upscale,images:describe,usage:read";
   private static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
 
@@ -49,21 +51,28 @@ public final class KeysCommand implements Runnable {
     this.env = env;
   }
 
+  /** {@code keys} alone names no action: a usage error (exit 2), with the usage on stderr. */
   @Override
-  public void run() {
-    spec.commandLine().usage(out());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return CommandLine.ExitCode.USAGE;
   }
 
   @Command(name = "new", mixinStandardHelpOptions = true,
       description = "Print a fresh key once, and the config entry (its SHA-256) to paste.")
   int newKey(
-      @Option(names = "--team", description = "team id; omit for an admin key") String team,
-      @Option(names = "--id", required = true, description = "key id, e.g. marketing-batch") String id,
-      @Option(names = "--scopes", defaultValue = DEFAULT_SCOPES, split = ",",
+      @Option(names = "--team", paramLabel = "<team>", description = "team id; omit for an admin key") String team,
+      @Option(names = "--id", paramLabel = "<id>", required = true, description = "key id, e.g. marketing-batch")
+          String id,
+      @Option(names = "--scopes", paramLabel = "<scope>", defaultValue = DEFAULT_SCOPES, split = ",",
           description = "comma-separated; admin only when asked for (default: ${DEFAULT-VALUE})") List<String> scopes,
-      @Option(names = "--env", description = "key environment prefix (default: the config's, else dev)") String envName,
-      @Option(names = "--expires", description = "2027-03-01 or an ISO instant") String expires,
-      @Option(names = "--config", description = "check team and id against this config") Path config) {
+      @Option(names = "--env", paramLabel = "<env>",
+          description = "key environment prefix: dev, staging, prod or demo (default: the config's, else dev)")
+          String envName,
+      @Option(names = "--expires", paramLabel = "<date>", description = "expiry, 2027-03-01 or an ISO instant")
+          String expires,
+      @Option(names = "--config", paramLabel = "<file>", description = "check team and id against this config")
+          Path config) {
     Optional<GatewayConfig> loaded = config == null ? Optional.empty() : load(config);
     if (config != null && loaded.isEmpty()) {
       return 1;
@@ -98,7 +107,8 @@ public final class KeysCommand implements Runnable {
 
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "List the configured keys (never their hashes in full).")
-  int list(@Option(names = "--config", defaultValue = "conf/ideogate.yaml") Path config) {
+  int list(@Option(names = "--config", paramLabel = "<file>", defaultValue = "conf/ideogate.yaml",
+      description = "config whose keys to list (default: ${DEFAULT-VALUE})") Path config) {
     Optional<GatewayConfig> loaded = load(config);
     loaded.ifPresent(c -> KeyTable.print(c, clock.instant(), out()));
     out().flush();
@@ -106,12 +116,17 @@ public final class KeysCommand implements Runnable {
   }
 
   @Command(name = "rotate", mixinStandardHelpOptions = true,
-      description = "Print a successor for a key: same team and scopes, id <id>-<yyyymmdd>.")
+      description = "Print a successor for a key: same team, scopes and lifetime, id <id>-<yyyymmdd>.")
   int rotate(
-      @Option(names = "--config", defaultValue = "conf/ideogate.yaml") Path config,
-      @Option(names = "--id", required = true) String id,
-      @Option(names = "--expires", description = "expiry of the new key, 2027-03-01 or an ISO instant") String expires,
-      @Option(names = "--grace", defaultValue = "7d", description = "how long the old key stays valid") String grace) {
+      @Option(names = "--config", paramLabel = "<file>", defaultValue = "conf/ideogate.yaml",
+          description = "config holding the key (default: ${DEFAULT-VALUE})") Path config,
+      @Option(names = "--id", paramLabel = "<id>", required = true, description = "id of the key to replace")
+          String id,
+      @Option(names = "--expires", paramLabel = "<date>",
+          description = "expiry of the new key, 2027-03-01 or an ISO instant (default: the old key's lifetime from"
+              + " now; none when the old key never expires)") String expires,
+      @Option(names = "--grace", paramLabel = "<duration>", defaultValue = "7d",
+          description = "how long the old key stays valid, e.g. 7d, 48h (default: ${DEFAULT-VALUE})") String grace) {
     Optional<GatewayConfig> loaded = load(config);
     if (loaded.isEmpty()) {
       return 1;
@@ -128,7 +143,15 @@ public final class KeysCommand implements Runnable {
     }
     boolean admin = old.get().team() == null;
     String newId = id.replaceFirst("-\\d{8}$", "") + "-" + DAY.format(LocalDate.ofInstant(now(), ZoneOffset.UTC));
-    KeyEntry entry = new KeyEntry(newId, old.get().scopes(), now(), expires);
+    String successorExpires = expires;
+    if (successorExpires == null && old.get().expiresAt() != null) {
+      // The successor keeps the predecessor's policy: an expiring key's successor expires after the same lifetime.
+      if (old.get().createdAt() == null) {
+        return fail("key '" + id + "' expires but has no createdAt to measure its lifetime: give --expires");
+      }
+      successorExpires = now().plus(Duration.between(old.get().createdAt(), old.get().expiresAt())).toString();
+    }
+    KeyEntry entry = new KeyEntry(newId, old.get().scopes(), now(), successorExpires);
     List<String> problems = entry.check(admin);
     if (admin && expires != null) {
       problems.add("admin keys have no expiry");
@@ -159,7 +182,8 @@ public final class KeysCommand implements Runnable {
   }
 
   @Command(name = "revoke", mixinStandardHelpOptions = true, description = "How to revoke a key.")
-  int revoke(@Option(names = "--id", required = true) String id) {
+  int revoke(@Option(names = "--id", paramLabel = "<id>", required = true, description = "id of the key to revoke")
+      String id) {
     out().println("To revoke key '" + id + "':");
     out().println("  1. at once, on every replica (within 1 s, no restart, audited), with an admin key:");
     out().println("       curl -X POST -H \"Authorization: Bearer $IDEOGATE_ADMIN_KEY\" \\");

@@ -1,5 +1,6 @@
 package dev.ideogate.cli;
 
+import dev.ideogate.ops.BuildInfo;
 import dev.ideogate.sim.SimulateCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ public final class Main implements Runnable {
     String[] effective = args.length == 0 || args[0].startsWith("--") && !isTopLevelOption(args[0])
         ? prepend("serve", args)
         : args;
-    int exit = new CommandLine(new Main()).execute(effective);
+    int exit = commandLine().execute(effective);
     if (exit != 0 || !"serve".equals(effective[0]) && !"simulate".equals(effective[0])) {
       System.exit(exit);
     }
@@ -33,6 +34,20 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);
+  }
+
+  /**
+   * The command tree with the exit codes of ARCHITECTURE.md §9: 0 done, 1 invalid input or a failure (one line on
+   * stderr, no stack trace: a busy port, a missing file, an unreadable secret), 2 a usage error (picocli's default).
+   */
+  static CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("error: " + CliErrors.oneLine(e));
+      cmd.getErr().flush();
+      return CommandLine.ExitCode.SOFTWARE;
+    });
+    return commandLine;
   }
 
   private static boolean isTopLevelOption(String arg) {
@@ -46,12 +61,12 @@ public final class Main implements Runnable {
     return out;
   }
 
-  /** Version from the jar manifest, "dev" when run from classes. */
+  /** The pom's version and the git commit of the build ({@link BuildInfo}). */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"ideogate " + (version == null ? "dev" : version)};
+      BuildInfo build = BuildInfo.current();
+      return new String[] {"ideogate " + build.version() + " (commit " + build.commit() + ")"};
     }
   }
 }

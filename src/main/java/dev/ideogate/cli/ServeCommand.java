@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -52,14 +53,23 @@ final class ServeCommand implements Callable<Integer> {
       vertx.close();
       return 1;
     }
-    Gateway gateway = await(Gateway.start(vertx, gatewayConfig, Gateway.Options.defaults()));
+    Gateway gateway;
+    try {
+      gateway = await(Gateway.start(vertx, gatewayConfig, Gateway.Options.defaults()));
+    } catch (ExecutionException e) {
+      vertx.close();
+      System.err.println("error: cannot listen on port " + gatewayConfig.server().port() + " or management port "
+          + gatewayConfig.server().managementPort() + ": " + CliErrors.oneLine(e));
+      return 1;
+    }
     LOG.info("ideogate listening on port {} (management {}), environment {}, {} teams, budget store {}",
         gateway.port(), gateway.managementPort(), gatewayConfig.environment(), gatewayConfig.teams().size(),
         gatewayConfig.redis().enabled() ? "redis" : "in-memory");
     if (demo) {
       printDemoBanner(gateway);
     } else {
-      ConfigWatcher.start(vertx, config, System::getenv, CONFIG_POLL_MS, gatewayConfig, gateway::reload);
+      ConfigWatcher.start(vertx, config, System::getenv, CONFIG_POLL_MS, gatewayConfig, gateway::reload,
+          gateway.metrics().configOutcomes());
     }
     Duration grace = gatewayConfig.server().drainGrace();
     CompletableFuture<Void> stopped = new CompletableFuture<>();

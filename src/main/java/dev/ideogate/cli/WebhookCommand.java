@@ -4,10 +4,13 @@ import dev.ideogate.async.WebhookSignature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /**
@@ -20,11 +23,12 @@ import picocli.CommandLine;
 @Command(name = "webhook", mixinStandardHelpOptions = true,
     description = "Tools for the webhooks Ideogate sends (signature: Ideogate-Signature: t=<unix>,v1=<hex HMAC-SHA256"
         + " of t.deliveryId.body>).")
-public final class WebhookCommand implements Runnable {
+public final class WebhookCommand implements Callable<Integer> {
   private final Function<String, String> env;
   private final InputStream in;
   private final PrintStream err;
   private final LongSupplier clockS;
+  @Spec CommandSpec spec;
 
   public WebhookCommand() {
     this(System::getenv, System.in, System.err, () -> System.currentTimeMillis() / 1000);
@@ -37,9 +41,11 @@ public final class WebhookCommand implements Runnable {
     this.clockS = clockS;
   }
 
+  /** {@code webhook} alone names no action: a usage error (exit 2), with the usage on stderr. */
   @Override
-  public void run() {
-    new CommandLine(this).usage(System.out);
+  public Integer call() {
+    spec.commandLine().usage(err);
+    return CommandLine.ExitCode.USAGE;
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,

@@ -301,13 +301,17 @@ public final class ConfigLoader {
         s.duration("commandTimeout", Duration.ofSeconds(1)),
         s.string("keyPrefix", "ideogate"),
         s.duration("holdLease", Duration.ofSeconds(300)),
-        s.integer("poolSize", 32, 1, 1024));
+        s.integer("poolSize", 32, 1, 1024),
+        s.string("sentinelMaster", GatewayConfig.Redis.DEFAULT_SENTINEL_MASTER).trim());
     if (!redis.keyPrefix().matches("[A-Za-z0-9_.-]{1,64}")) {
       s.error("keyPrefix", "must match [A-Za-z0-9_.-]{1,64}");
     }
     if (redis.holdLease().compareTo(upstreamTimeout) <= 0) {
       s.error("holdLease", "must be longer than upstream.timeout (" + Durations.format(upstreamTimeout)
           + "): a hold must outlive the call it pays for");
+    }
+    if (!redis.sentinelMaster().matches("[A-Za-z0-9_.-]{1,128}")) {
+      s.error("sentinelMaster", "must match [A-Za-z0-9_.-]{1,128}");
     }
     if (redis.enabled() && !redis.url().matches("(?i)rediss?://.+")) {
       s.error("url", "must start with redis:// or rediss://");

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * compare by value) rather than the file's bytes makes a rotated key file count as a change.
  *
  * <p>An invalid version is rejected with one ERROR line listing its errors (logged again only when the errors
- * change) and the applied config stays.
+ * change) and the applied config stays; {@link Outcomes} hears of each applied and each newly rejected version
+ * (metrics, ARCHITECTURE.md §9).
  */
 public final class ConfigWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigWatcher.class);
@@ -27,24 +28,41 @@ public final class ConfigWatcher {
   private final Path file;
   private final Function<String, String> env;
   private final Consumer<GatewayConfig> apply;
+  private final Outcomes outcomes;
   private GatewayConfig applied;
   private List<String> lastRejected = List.of();
   private long timerId = -1;
   private boolean checking;
 
   private ConfigWatcher(Vertx vertx, Path file, Function<String, String> env, GatewayConfig applied,
-      Consumer<GatewayConfig> apply) {
+      Consumer<GatewayConfig> apply, Outcomes outcomes) {
     this.vertx = vertx;
     this.file = file;
     this.env = env;
     this.applied = applied;
     this.apply = apply;
+    this.outcomes = outcomes;
+  }
+
+  /** What became of a changed config file: applied, or rejected as invalid (once per distinct set of errors). */
+  public interface Outcomes {
+    Outcomes NONE = new Outcomes() {};
+
+    default void applied() {}
+
+    default void rejected() {}
   }
 
   /** Starts polling {@code file} every {@code periodMs}; {@code current} is the config the gateway runs with now. */
   public static ConfigWatcher start(Vertx vertx, Path file, Function<String, String> env, long periodMs,
       GatewayConfig current, Consumer<GatewayConfig> apply) {
-    ConfigWatcher watcher = new ConfigWatcher(vertx, file, env, current, apply);
+    return start(vertx, file, env, periodMs, current, apply, Outcomes.NONE);
+  }
+
+  /** As above, telling {@code outcomes} of every applied and rejected version. */
+  public static ConfigWatcher start(Vertx vertx, Path file, Function<String, String> env, long periodMs,
+      GatewayConfig current, Consumer<GatewayConfig> apply, Outcomes outcomes) {
+    ConfigWatcher watcher = new ConfigWatcher(vertx, file, env, current, apply, outcomes);
     watcher.timerId = vertx.setPeriodic(periodMs, id -> {
       if (!watcher.checking) {
         watcher.check();
@@ -87,15 +105,21 @@ public final class ConfigWatcher {
         lastRejected = loaded.errors();
         LOG.error("config {} changed but is invalid; keeping the running config. Errors: {}", file,
             String.join("; ", loaded.errors()));
+        outcomes.rejected();
       }
       return false;
     }
+    boolean recovered = !lastRejected.isEmpty();
     lastRejected = List.of();
     if (Objects.equals(loaded.config(), applied)) {
+      if (recovered) {
+        outcomes.applied(); // the file is valid again and says what runs: the failure is over
+      }
       return false;
     }
     apply.accept(loaded.config());
     applied = loaded.config();
+    outcomes.applied();
     return true;
   }
 }

@@ -63,7 +63,10 @@ public record GatewayConfig(
     }
   }
 
-  /** url empty = in-memory stores (one replica only). mode: standalone | sentinel | cluster. */
+  /**
+   * url empty = in-memory stores (one replica only). mode: standalone | sentinel | cluster. sentinelMaster: the
+   * master name the sentinels are asked for (mode sentinel).
+   */
   public record Redis(
       String url,
       String mode,
@@ -71,7 +74,10 @@ public record GatewayConfig(
       Duration commandTimeout,
       String keyPrefix,
       Duration holdLease,
-      int poolSize) {
+      int poolSize,
+      String sentinelMaster) {
+    public static final String DEFAULT_SENTINEL_MASTER = "mymaster";
+
     public boolean enabled() {
       return url != null && !url.isBlank();
     }

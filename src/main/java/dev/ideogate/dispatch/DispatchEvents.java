@@ -6,6 +6,9 @@ public interface DispatchEvents {
 
   default void upstreamResponse(String lane, int status) {}
 
+  /** One upstream attempt ended: its endpoint label, HTTP status (0 = no answer) and time from send to answer. */
+  default void upstreamCall(String endpoint, int status, long durationNanos) {}
+
   default void retried(String lane) {}
 
   default void dequeued(String team, long queueWaitMs) {}

@@ -194,7 +194,12 @@ final class Lane {
     teamInFlight.merge(job.team(), 1, Integer::sum);
     long heartbeat =
         settings.heartbeatMs() > 0 ? vertx.setPeriodic(settings.heartbeatMs(), id -> store.renew(permit)) : -1;
-    client.send(job.call()).onComplete(ar -> finished(job, permit, heartbeat, ar));
+    long sentNs = System.nanoTime();
+    client.send(job.call()).onComplete(ar -> {
+      events.upstreamCall(job.call().endpoint().label(), ar.succeeded() ? ar.result().status() : 0,
+          System.nanoTime() - sentNs);
+      finished(job, permit, heartbeat, ar);
+    });
   }
 
   private void finished(DispatchJob job, PermitStore.Permit permit, long heartbeat, AsyncResult<UpstreamResponse> ar) {

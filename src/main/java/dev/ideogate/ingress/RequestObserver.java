@@ -60,6 +60,7 @@ public final class RequestObserver {
   private void finished(RoutingContext ctx, AsyncResult<Void> ended) {
     RequestRecord record = record(ctx, ended.succeeded() && ctx.response().ended());
     metrics.request(record.team(), record.endpoint(), record.code(), record.durationNanos());
+    metrics.spent(record.team(), record.model(), record.costMicroUsd());
     GatewaySettings current = settings.get();
     TeamConfig team = record.team() == null ? null : current.config().team(record.team());
     boolean redactPii = team == null || "redact-logs".equals(team.pii());

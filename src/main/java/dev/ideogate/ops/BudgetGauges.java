@@ -43,6 +43,9 @@ public final class BudgetGauges {
     this.config = config;
     this.ledger = ledger;
     this.clock = clock;
+    Gauge.builder("ideogate.budget.store.up", ledger, l -> l.storeDown() ? 0 : 1)
+        .description("0 while the budget store (Redis) does not answer this replica, else 1")
+        .register(registry);
   }
 
   /** Reads every configured team's usage and updates its series; a refresh still running is joined, not doubled. */

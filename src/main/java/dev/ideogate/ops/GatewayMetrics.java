@@ -1,9 +1,20 @@
 package dev.ideogate.ops;
 
+import dev.ideogate.async.DeliveryStats;
+import dev.ideogate.config.ConfigWatcher;
 import dev.ideogate.dispatch.DispatchEvents;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
@@ -14,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The request, dispatcher and lane metrics of ARCHITECTURE.md §9 on one Prometheus registry per gateway (several gateways
@@ -22,16 +35,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Labels are team ids, endpoint labels, lane fingerprints, codes and statuses: never a key. Lane gauges read a
  * snapshot that {@link #updateLane} and {@link #updateQueueDepth} refresh just before each scrape.
+ *
+ * <p>Histograms have explicit buckets in seconds (at most 15 each, ARCHITECTURE.md §9), never Micrometer's percentile
+ * histogram (88 buckets per series). The registry also joins Micrometer's global registry while the gateway runs, so
+ * process-wide figures recorded there (Redis script latency, {@code redis.LuaScript}) reach this scrape.
  */
-public final class GatewayMetrics implements DispatchEvents {
+public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
   /** The team label of a request no team could be found for (401, 404, admin keys). */
   public static final String NO_TEAM = "none";
-  private static final Duration LONGEST_REQUEST = Duration.ofMinutes(10);
+  /** Client request and upstream call durations: 50 ms to the 10-minute ceiling of a long generation. */
+  static final Duration[] REQUEST_BUCKETS = seconds(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300, 600);
+  /** Queue waits: from "no wait" to the longest maxQueueWait anyone configures. */
+  static final Duration[] QUEUE_BUCKETS = seconds(0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300);
 
   private final PrometheusMeterRegistry registry;
   private final Map<String, AtomicInteger> laneInFlight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> laneLimit = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> queueDepth = new ConcurrentHashMap<>();
+  private final AtomicInteger configReloadOk = new AtomicInteger(1);
+  private final AtomicLong configReloadOkAtMs = new AtomicLong();
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final Map<String, AtomicInteger> failOpenActive = new ConcurrentHashMap<>();
   private Runnable beforeScrape = () -> {};
 
@@ -41,6 +64,25 @@ public final class GatewayMetrics implements DispatchEvents {
 
   public GatewayMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    // The registry's clock, not the JVM's: the wall clock is read at the root only (ArchitectureTest).
+    configReloadOkAtMs.set(registry.config().clock().wallTime());
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    BuildInfo build = BuildInfo.current();
+    Gauge.builder("ideogate.build.info", () -> 1).description("Always 1: the version and git commit running")
+        .tags("version", build.version(), "commit", build.commit()).register(registry);
+    gauge("ideogate.config.last.reload.successful",
+        "1 when the config file last read was valid (or applied), 0 while it is invalid and the old one runs",
+        new String[0], configReloadOk);
+    Gauge.builder("ideogate.config.last.reload.success.timestamp", configReloadOkAtMs, ms -> ms.get() / 1000.0)
+        .description("Unix time (seconds) of the last config load or reload that succeeded").baseUnit("seconds")
+        .register(registry);
+    Metrics.globalRegistry.add(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -58,10 +100,89 @@ public final class GatewayMetrics implements DispatchEvents {
     Timer.builder("ideogate.request.duration")
         .description("Time from arrival to the end of the response")
         .tags("team", teamLabel, "endpoint", endpoint)
-        .publishPercentileHistogram()
-        .maximumExpectedValue(LONGEST_REQUEST)
+        .serviceLevelObjectives(REQUEST_BUCKETS)
         .register(registry)
         .record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Money charged (settled), by team and model: a counter that only grows, so {@code increase()} over any range
+   * gives the spend of that range across restarts and windows (the budget gauges show the current windows only).
+   */
+  public void spent(String team, String model, long microUsd) {
+    if (microUsd <= 0 || team == null) {
+      return;
+    }
+    Counter.builder("ideogate.spend.usd")
+        .description("USD charged for images, by team and model (settled cost)")
+        .tags("team", team, "model", model == null ? "unknown" : model)
+        .register(registry)
+        .increment(microUsd / 1_000_000.0);
+  }
+
+  @Override
+  public void upstreamCall(String endpoint, int status, long durationNanos) {
+    Timer.builder("ideogate.upstream.duration")
+        .description("Time from sending a request to Ideogram to its answer, per attempt, by endpoint and status "
+            + "(0: no answer: timeout or connection error)")
+        .tags("endpoint", endpoint, "status", Integer.toString(status))
+        .serviceLevelObjectives(REQUEST_BUCKETS)
+        .register(registry)
+        .record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A changed config file was applied (or is valid again): {@code ok}; rejected as invalid: not {@code ok}. */
+  public void configReload(boolean ok) {
+    Counter.builder("ideogate.config.reloads")
+        .description("Config file changes seen: applied (success) or rejected as invalid (failure)")
+        .tags("result", ok ? "success" : "failure")
+        .register(registry)
+        .increment();
+    configReloadOk.set(ok ? 1 : 0);
+    if (ok) {
+      configReloadOkAtMs.set(registry.config().clock().wallTime());
+    }
+  }
+
+  /** What a {@link ConfigWatcher} reports, as {@link #configReload} figures. */
+  public ConfigWatcher.Outcomes configOutcomes() {
+    return new ConfigWatcher.Outcomes() {
+      @Override
+      public void applied() {
+        configReload(true);
+      }
+
+      @Override
+      public void rejected() {
+        configReload(false);
+      }
+    };
+  }
+
+  /** Webhook deliveries of this replica's worker, read from its counters at each scrape. */
+  public void webhookDeliveries(DeliveryStats stats) {
+    deliveries(stats, "delivered", s -> s.delivered.get());
+    deliveries(stats, "failed", s -> s.failedAttempts.get());
+    deliveries(stats, "dead_lettered", s -> s.deadLettered.get());
+    deliveries(stats, "duplicate_skipped", s -> s.duplicatesSkipped.get());
+    FunctionCounter.builder("ideogate.webhook.dead.letters", stats, s -> s.deadLettered.get())
+        .description("Webhook deliveries given up after their last attempt (kept for the admin to replay)")
+        .register(registry);
+  }
+
+  private void deliveries(DeliveryStats stats, String outcome, ToDoubleFunction<DeliveryStats> count) {
+    FunctionCounter.builder("ideogate.webhook.deliveries", stats, count)
+        .description("Webhook delivery attempts by outcome: delivered (2xx), failed (will retry), dead_lettered, "
+            + "duplicate_skipped")
+        .tags("outcome", outcome)
+        .register(registry);
+  }
+
+  /** Leaves the global registry and stops the GC listener (the gateway stopped). */
+  @Override
+  public void close() {
+    Metrics.globalRegistry.remove(registry);
+    gcMetrics.close();
   }
 
   @Override
@@ -87,8 +208,7 @@ public final class GatewayMetrics implements DispatchEvents {
     Timer.builder("ideogate.queue.wait")
         .description("Time a request waited in its lane's queue before its first dispatch")
         .tags("team", team)
-        .publishPercentileHistogram()
-        .maximumExpectedValue(LONGEST_REQUEST)
+        .serviceLevelObjectives(QUEUE_BUCKETS)
         .register(registry)
         .record(queueWaitMs, TimeUnit.MILLISECONDS);
   }
@@ -96,7 +216,8 @@ public final class GatewayMetrics implements DispatchEvents {
   /** Sets a lane's in-flight count and effective (AIMD) limit, registering its gauges on first sight. */
   public void updateLane(String lane, int inFlight, int limit) {
     laneInFlight.computeIfAbsent(lane, l -> gauge("ideogate.upstream.inflight",
-        "Requests in flight to Ideogram on this replica", new String[] {"lane", l})).set(inFlight);
+        "Requests in flight to Ideogram on the lane across all replicas (the shared permit store's count; this "
+            + "replica's own count when Redis is off)", new String[] {"lane", l})).set(inFlight);
     laneLimit.computeIfAbsent(lane, l -> gauge("ideogate.lane.limit",
         "Effective in-flight limit of the lane (AIMD, at most upstream.maxInFlightPerKey)",
         new String[] {"lane", l})).set(limit);
@@ -129,10 +250,21 @@ public final class GatewayMetrics implements DispatchEvents {
   }
 
   private AtomicInteger gauge(String name, String description, String[] tags) {
-    AtomicInteger value = new AtomicInteger();
+    return gauge(name, description, tags, new AtomicInteger());
+  }
+
+  private AtomicInteger gauge(String name, String description, String[] tags, AtomicInteger value) {
     Gauge.builder(name, value, AtomicInteger::get).description(description).tags(tags).strongReference(true)
         .register(registry);
     return value;
+  }
+
+  private static Duration[] seconds(double... bounds) {
+    Duration[] durations = new Duration[bounds.length];
+    for (int i = 0; i < bounds.length; i++) {
+      durations[i] = Duration.ofNanos(Math.round(bounds[i] * 1e9));
+    }
+    return durations;
   }
 
   /** A budget alert fired on this replica (each fires once per team, window and threshold across replicas). */

@@ -1,5 +1,8 @@
 package dev.ideogate.redis;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,9 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One Lua file of {@code src/main/resources/lua/}, run by its SHA-1. A Redis that does not know the script (just
@@ -18,6 +23,10 @@ import java.util.List;
  * the other script families (dispatch permits).
  */
 public final class LuaScript {
+  /** Redis round trips: 0.5 ms to the 1 s command timeout (ARCHITECTURE.md §9). */
+  private static final Duration[] BUCKETS = {Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1)};
   private final String name;
   private final String source;
   private final String sha1;
@@ -55,12 +64,34 @@ public final class LuaScript {
 
   /** EVALSHA with the given keys and arguments; on NOSCRIPT, EVAL of the source (which caches it). */
   public Future<Reply> run(RedisConnector redis, List<String> keys, List<String> args) {
+    long startNs = System.nanoTime();
     return redis
         .call(api -> api.evalsha(flat(sha1, keys, args)))
         .recover(err -> isNoScript(err)
             ? redis.call(api -> api.eval(flat(source, keys, args)))
             : Future.failedFuture(err))
+        .andThen(ar -> observe(System.nanoTime() - startNs, ar.failed()))
         .map(Reply::of);
+  }
+
+  /**
+   * Latency and errors by script, on Micrometer's global registry: each running gateway's registry joins it
+   * ({@code ops.GatewayMetrics}), and this layer knows no gateway.
+   */
+  private void observe(long nanos, boolean failed) {
+    Timer.builder("ideogate.redis.script.duration")
+        .description("Time from sending a Lua script to Redis to its answer, by script (NOSCRIPT retry included)")
+        .tags("script", name)
+        .serviceLevelObjectives(BUCKETS)
+        .register(Metrics.globalRegistry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+    if (failed) {
+      Counter.builder("ideogate.redis.script.errors")
+          .description("Lua script calls that failed (timeout, connection, Redis error), by script")
+          .tags("script", name)
+          .register(Metrics.globalRegistry)
+          .increment();
+    }
   }
 
   // RedisAPI.evalsha/eval take one flat list: script or sha, number of keys, keys, arguments.

@@ -40,7 +40,8 @@ public record RedisSettings(
       throw new IllegalArgumentException("redis pool size must be ≥ 1, got " + poolSize);
     }
     keyPrefix = keyPrefix == null || keyPrefix.isBlank() ? DEFAULT_KEY_PREFIX : keyPrefix;
-    sentinelMaster = sentinelMaster == null || sentinelMaster.isBlank() ? "mymaster" : sentinelMaster;
+    sentinelMaster = sentinelMaster == null || sentinelMaster.isBlank()
+        ? GatewayConfig.Redis.DEFAULT_SENTINEL_MASTER : sentinelMaster;
   }
 
   /** Standalone, fail-closed, 1 s timeout, default prefix, 8 connections. */
@@ -56,7 +57,7 @@ public record RedisSettings(
         redis.keyPrefix(),
         redis.poolSize(),
         redis.failOpen(),
-        null);
+        redis.sentinelMaster());
   }
 
   public RedisSettings withKeyPrefix(String prefix) {

@@ -82,7 +82,7 @@ public class ConfigLoaderTest {
     assertEquals(new GatewayConfig.Server("0.0.0.0", 8080, 9090, 26_214_400L, 10_485_760L, 16, 16_384,
         Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), ""), config.server());
     assertEquals(new GatewayConfig.Redis("", "standalone", "closed", Duration.ofSeconds(1), "ideogate",
-        Duration.ofSeconds(300), 32), config.redis());
+        Duration.ofSeconds(300), 32, "mymaster"), config.redis());
     assertEquals(new GatewayConfig.Upstream("https://api.ideogram.ai", 10, Duration.ofSeconds(120),
         new GatewayConfig.Retry(6, Duration.ofMillis(500), Duration.ofSeconds(20)), Duration.ofSeconds(30),
         Duration.ofSeconds(10)), config.upstream());
@@ -211,6 +211,14 @@ public class ConfigLoaderTest {
     assertEquals(Duration.ofHours(1), config.upstream().retry().maxDelay());
     assertEquals(Duration.ofSeconds(45), config.upstream().permitLease());
     assertEquals(Duration.ofDays(1), config.redis().holdLease());
+  }
+
+  @Test
+  void readsTheSentinelMasterName() {
+    GatewayConfig config = parse(MINIMAL.replace("teams:", "redis: { mode: sentinel, sentinelMaster: cache-primary }\nteams:"));
+    assertEquals("cache-primary", config.redis().sentinelMaster());
+    assertEquals("redis.sentinelMaster: must match [A-Za-z0-9_.-]{1,128}",
+        errorsOf(MINIMAL.replace("teams:", "redis: { sentinelMaster: \"a b\" }\nteams:")).get(0));
   }
 
   @Test

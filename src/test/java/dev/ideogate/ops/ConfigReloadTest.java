@@ -69,7 +69,8 @@ class ConfigReloadTest {
     Path file = dir.resolve("ideogate.yaml");
     var config = ConfigLoader.load(file, name -> null);
     gateway = fixture.startGateway(config);
-    watcher = ConfigWatcher.start(fixture.vertx, file, name -> null, 100, config, gateway::reload);
+    watcher = ConfigWatcher.start(fixture.vertx, file, name -> null, 100, config, gateway::reload,
+        gateway.metrics().configOutcomes());
   }
 
 
@@ -114,9 +115,48 @@ class ConfigReloadTest {
     assertTrue(errors.get(0).getString("message").contains("dailyBudgetUsdd"), errors.get(0).encode());
     assertEquals(20_000_000, gateway.settings().config().team("alpha").dailyBudgetMicroUsd());
     assertEquals(200, fixture.generate(gateway, key, "V_2_TURBO").statusCode(), "the old config still serves");
+    PrometheusText failing = new PrometheusText(gateway.metrics().scrape());
+    assertEquals(0.0, failing.value("ideogate_config_last_reload_successful"), "the alert's signal");
+    assertEquals(1.0, failing.value("ideogate_config_reloads_total", "result", "failure"));
+    assertEquals(200, fixture.management(gateway, "/health/ready", null, null).statusCode(),
+        "the running config still serves: an invalid file alerts, it does not take the replica out");
 
     publish(header + team.replace("dailyBudgetUsd: \"20\"", "dailyBudgetUsd: \"30\""));
-    until("a fixed version applies", Duration.ofSeconds(5), () -> gateway.settings().config().team("alpha").dailyBudgetMicroUsd() == 30_000_000);
+    until("a fixed version applies", Duration.ofSeconds(5),
+        () -> gateway.settings().config().team("alpha").dailyBudgetMicroUsd() == 30_000_000);
+    PrometheusText fixed = new PrometheusText(gateway.metrics().scrape());
+    assertEquals(1.0, fixed.value("ideogate_config_last_reload_successful"));
+    assertEquals(1.0, fixed.value("ideogate_config_reloads_total", "result", "success"));
+  }
+
+  /**
+   * Adding a team is a config change plus a key in the mounted Secret, nothing else (ARCHITECTURE.md §4): a new
+   * file in the secret directory, a new entry naming it, the reload, and the new team's request succeeds.
+   */
+  @Test
+  void addsATeamWithAConfigEntryAndASecretFileOnly() throws IOException {
+    Path secrets = Files.createDirectory(dir.resolve("upstream-keys"));
+    String alphaKey = fixture.newClientKey();
+    Files.writeString(secrets.resolve("alpha"), fixture.newUpstreamKey("alpha") + "\n");
+    String header = fixture.header(null, 2) + "teams:\n";
+    String alpha = OpsFixture.team("alpha", "unused", "20", "allow", Map.of("alpha-app", alphaKey))
+        .replace("upstreamKey: \"unused\"", "upstreamKeyFile: \"" + secrets.resolve("alpha") + "\"");
+    startWatching(header + alpha);
+
+    String deltaKey = fixture.newClientKey();
+    String deltaUpstream = fixture.newUpstreamKey("delta");
+    Files.writeString(secrets.resolve("delta"), deltaUpstream + "\n");
+    String delta = OpsFixture.team("delta", "unused", "5", "allow", Map.of("delta-app", deltaKey))
+        .replace("upstreamKey: \"unused\"", "upstreamKeyFile: \"" + secrets.resolve("delta") + "\"");
+    assertEquals(401, fixture.generate(gateway, deltaKey, "V_2_TURBO").statusCode());
+    publish(header + alpha + delta);
+    until("the new team is loaded", Duration.ofSeconds(5), () -> gateway.settings().config().team("delta") != null);
+
+    assertEquals(200, fixture.generate(gateway, deltaKey, "V_2_TURBO").statusCode());
+    assertEquals(1, fixture.simulator.stats(KeyFingerprint.of(deltaUpstream)).requests(),
+        "the new team's calls go out on its own upstream key");
+    assertEquals(200, fixture.generate(gateway, alphaKey, "V_2_TURBO").statusCode());
+    logs.assertNoSecrets(fixture.secrets);
   }
 
   @Test

@@ -185,6 +185,76 @@ class GatewayMetricsTest {
   }
 
   @Test
+  void showsUpstreamLatencySpendBuildInfoRedisScriptsAndTheJvm() {
+    PrometheusText metrics = scrape(gateway);
+    assertEquals(3.0, metrics.value("ideogate_upstream_duration_seconds_count", "endpoint", "generate",
+        "status", "200"));
+    assertEquals(2.0, metrics.value("ideogate_upstream_duration_seconds_count", "endpoint", "generate",
+        "status", "429"));
+    assertEquals(0.15, metrics.value("ideogate_spend_usd_total", "team", "alpha", "model", "V_2_TURBO"), 1e-9);
+    assertNull(metrics.value("ideogate_spend_usd_total", "team", "beta", "model", "V_2_TURBO"), "402: nothing spent");
+    BuildInfo build = BuildInfo.current();
+    assertTrue(build.version().matches("\\d+\\.\\d+\\.\\d+.*"), "version from the pom: " + build.version());
+    assertTrue(build.commit().matches("[0-9a-f]{40}|unknown"), "commit: " + build.commit());
+    assertEquals(1.0, metrics.value("ideogate_build_info", "version", build.version(), "commit", build.commit()));
+    assertTrue(metrics.value("ideogate_redis_script_duration_seconds_count", "script", "reserve") >= 4.0,
+        "every reservation is a Redis script call");
+    assertEquals(1.0, metrics.value("ideogate_config_last_reload_successful"));
+    assertEquals(0.0, metrics.value("ideogate_webhook_dead_letters_total"));
+    assertEquals(0.0, metrics.value("ideogate_webhook_deliveries_total", "outcome", "delivered"));
+    assertTrue(metrics.value("jvm_memory_used_bytes", "area", "heap", "id", "G1 Eden Space") != null
+        || scrapeText(gateway).contains("jvm_memory_used_bytes{area=\"heap\""), "JVM memory binder");
+    assertTrue(scrapeText(gateway).contains("jvm_gc_"), "GC binder");
+    assertTrue(scrapeText(gateway).contains("process_cpu_usage"), "process binder");
+    assertTrue(scrapeText(gateway).contains("process_uptime_seconds"), "uptime binder");
+  }
+
+  /**
+   * Prometheus conventions over the whole exposition: snake_case names, counters end in {@code _total}, times are
+   * in seconds (never ms), and every histogram has at most 15 finite buckets.
+   */
+  @Test
+  void namesFollowPrometheusConventionsAndHistogramsAreBounded() {
+    String text = scrapeText(gateway);
+    Map<String, String> types = new java.util.TreeMap<>();
+    Map<String, Integer> bucketsPerSeries = new java.util.HashMap<>();
+    for (String line : text.split("\n")) {
+      if (line.startsWith("# TYPE ")) {
+        String[] parts = line.split(" ");
+        types.put(parts[2], parts[3]);
+        continue;
+      }
+      if (line.startsWith("#") || line.isBlank()) {
+        continue;
+      }
+      String name = line.split("[{ ]", 2)[0];
+      assertTrue(name.matches("[a-z][a-z0-9_]*"), "not snake_case: " + name);
+      assertFalse(name.matches(".*_(ms|millis|milliseconds|micros|nanos)(_.*)?"), "not a base unit: " + name);
+      if (name.endsWith("_bucket") && !line.contains("le=\"+Inf\"")) {
+        bucketsPerSeries.merge(line.replaceAll(",?le=\"[^\"]*\"", "").replaceAll(" \\S+$", ""), 1,
+            Integer::sum);
+      }
+    }
+    assertTrue(types.size() > 30, "JVM, process and gateway metrics: " + types.keySet());
+    types.forEach((family, type) -> {
+      if (type.equals("counter")) {
+        assertTrue(text.contains("\n" + (family.endsWith("_total") ? family : family + "_total")),
+            "counter " + family + " without _total samples");
+      }
+      if (type.equals("histogram") && family.startsWith("ideogate_")) {
+        assertTrue(family.endsWith("_seconds"), "histogram not in seconds: " + family);
+      }
+    });
+    assertFalse(bucketsPerSeries.isEmpty());
+    bucketsPerSeries.forEach((series, buckets) ->
+        assertTrue(buckets <= 15, series + " has " + buckets + " buckets"));
+  }
+
+  private String scrapeText(Gateway target) {
+    return fixture.management(target, "/metrics", null, null).bodyAsString();
+  }
+
+  @Test
   void logsNoSecret() {
     logs.assertNoSecrets(fixture.secrets);
   }

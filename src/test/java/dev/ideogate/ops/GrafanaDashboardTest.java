@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** k8s/grafana-dashboard.json queries only the metrics of ARCHITECTURE.md §9, through its data source variable. */
+/**
+ * The Grafana dashboard (k8s/components/monitoring, shipped as a sidecar ConfigMap) queries only the metrics of
+ * ARCHITECTURE.md §9, through its data source variable, each within the chosen namespace and job.
+ */
 class GrafanaDashboardTest {
 
   /** ARCHITECTURE.md §9, as Prometheus names them (counters end in _total, histograms are read through _bucket). */
@@ -24,7 +27,13 @@ class GrafanaDashboardTest {
       "ideogate_requests_total", "ideogate_request_duration_seconds_bucket", "ideogate_upstream_inflight",
       "ideogate_lane_limit", "ideogate_queue_depth", "ideogate_queue_wait_seconds_bucket",
       "ideogate_upstream_responses_total", "ideogate_upstream_retries_total", "ideogate_budget_spent_usd",
-      "ideogate_budget_limit_usd", "ideogate_budget_held_usd", "ideogate_holds_expired_total");
+      "ideogate_budget_limit_usd", "ideogate_budget_held_usd", "ideogate_holds_expired_total",
+      "ideogate_upstream_duration_seconds_bucket", "ideogate_spend_usd_total",
+      "ideogate_redis_script_duration_seconds_bucket", "ideogate_redis_script_errors_total",
+      "ideogate_webhook_deliveries_total", "ideogate_webhook_dead_letters_total",
+      "ideogate_config_last_reload_successful", "ideogate_budget_store_up", "ideogate_fail_open_active",
+      "ideogate_build_info");
+  private static final Pattern SELECTOR = Pattern.compile("(ideogate_[a-z_]+)(\\{[^}]*})?");
   private static final Pattern METRIC = Pattern.compile("ideogate_[a-z_]+");
   private static final Pattern QUANTILE_OF = Pattern.compile("histogram_quantile\\([^,]+,\\s*sum by \\(([^)]*)\\) "
       + "\\(rate\\((ideogate_[a-z_]+)");
@@ -34,7 +43,8 @@ class GrafanaDashboardTest {
 
   @BeforeAll
   static void readDashboard() throws IOException {
-    dashboard = new ObjectMapper().readTree(K8sManifests.projectRoot().resolve("k8s/grafana-dashboard.json").toFile());
+    dashboard = new ObjectMapper().readTree(K8sManifests.projectRoot()
+        .resolve("k8s/components/monitoring/grafana-dashboard.json").toFile());
     panels = new ArrayList<>();
     dashboard.path("panels").forEach(p -> {
       if (!p.path("type").asText().equals("row")) panels.add(p);
@@ -60,6 +70,31 @@ class GrafanaDashboardTest {
   }
 
   @Test
+  void hasDatasourceNamespaceJobAndTeamVariablesAndEveryQueryStaysInTheNamespaceAndJob() {
+    List<String> names = new ArrayList<>();
+    dashboard.path("templating").path("list").forEach(v -> names.add(v.path("name").asText()));
+    assertEquals(List.of("datasource", "namespace", "job", "team"), names.subList(0, 4));
+    for (String expr : expressions()) {
+      Matcher m = SELECTOR.matcher(expr);
+      while (m.find()) {
+        String selector = m.group(2) == null ? "" : m.group(2);
+        assertTrue(selector.contains("namespace=~\"$namespace\"") && selector.contains("job=~\"$job\""),
+            "dev and prod would mix: " + expr);
+      }
+    }
+  }
+
+  /** The sidecar loads ConfigMaps labelled grafana_dashboard: "1"; the component generates one from this file. */
+  @Test
+  void shipsAsAConfigMapWithTheGrafanaSidecarLabel() throws IOException {
+    JsonNode kustomization = K8sManifests.YAML.readTree(K8sManifests.projectRoot()
+        .resolve("k8s/components/monitoring/kustomization.yaml").toFile());
+    JsonNode generator = kustomization.path("configMapGenerator").get(0);
+    assertEquals("1", generator.path("options").path("labels").path("grafana_dashboard").asText());
+    assertTrue(generator.path("files").get(0).asText().endsWith("=grafana-dashboard.json"));
+  }
+
+  @Test
   void queriesNameOnlyDesignedMetricsAndCoverEachOne() {
     Set<String> used = new TreeSet<>();
     for (String expr : expressions()) {
@@ -70,8 +105,8 @@ class GrafanaDashboardTest {
       }
     }
     assertEquals(new TreeSet<>(DESIGNED_METRICS), used);
-    assertTrue(expressions().stream().anyMatch(e -> e.contains("ideogate_upstream_responses_total{status=\"429\"")),
-        "no panel for upstream 429s");
+    assertTrue(expressions().stream().anyMatch(e -> e.contains("ideogate_upstream_responses_total{")
+        && e.contains("status=\"429\"")), "no panel for upstream 429s");
   }
 
   @Test

@@ -30,7 +30,9 @@ final class K8sManifests {
 
   static final YAMLMapper YAML = new YAMLMapper();
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-  private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
+  /** fabric8's Kubernetes model (Gateway API included) and its Prometheus Operator model (ServiceMonitor, …). */
+  private static final List<String> MODEL_PACKAGES =
+      List.of("io.fabric8.kubernetes.api.model", "io.fabric8.openshift.api.model.monitoring");
 
   /** One YAML document of a manifest file, raw and typed. */
   record Manifest(Path file, JsonNode raw, KubernetesResource typed) {
@@ -75,6 +77,11 @@ final class K8sManifests {
     return file.getFileName().toString().startsWith("kustomization.");
   }
 
+  /** An overlay's gateway config (ideogate.yaml), the content of its ConfigMap rather than a manifest. */
+  static boolean isGatewayConfig(Path file) {
+    return file.getFileName().toString().equals("ideogate.yaml");
+  }
+
   static List<JsonNode> documents(Path file) {
     try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
       return docs.readAll().stream().filter(d -> d != null && !d.isNull() && !d.isMissingNode()).toList();
@@ -117,7 +124,7 @@ final class K8sManifests {
       items.forEach(item -> collectUnknown(item, path, found));
       return;
     }
-    if (value == null || !value.getClass().getName().startsWith(MODEL_PACKAGE)) {
+    if (value == null || MODEL_PACKAGES.stream().noneMatch(value.getClass().getName()::startsWith)) {
       return;
     }
     for (Method getter : value.getClass().getMethods()) {

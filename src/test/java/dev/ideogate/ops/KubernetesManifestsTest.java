@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ideogate.async.AsyncServices;
+import dev.ideogate.config.ConfigLoader;
+import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.ops.K8sManifests.Manifest;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -19,6 +22,10 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +40,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The manifests under k8s/ agree with Kubernetes' schema, with conf/ideogate.yaml and with each other. */
 class KubernetesManifestsTest {
@@ -40,18 +48,16 @@ class KubernetesManifestsTest {
   private static final Path ROOT = K8sManifests.projectRoot();
   private static final Path K8S = ROOT.resolve("k8s");
   private static final Path BASE = K8S.resolve("base");
-  private static final Path CONFIG = ROOT.resolve("conf/ideogate.yaml");
-  private static final Path CONFIG_COPY = BASE.resolve("ideogate.yaml");
   private static final Path SECRET_TEMPLATE = BASE.resolve("secret-template.yaml");
   private static final List<String> OVERLAYS = List.of("dev", "staging", "prod");
-  private static final Set<String> SECRET_KEYS =
-      Set.of("IDEOGRAM_KEY_MARKETING", "IDEOGRAM_KEY_PRODUCT", "IDEOGRAM_KEY_SOCIAL", "REDIS_URL");
+  /** Where the upstream-keys Secret is mounted: one file per team. */
+  private static final String KEY_DIR = "/etc/ideogate-keys";
 
   @Test
   void everyManifestParsesIntoATypedKubernetesObjectWithoutUnknownFields() {
     int documents = 0;
     for (Path file : K8sManifests.yamlFiles(K8S)) {
-      if (K8sManifests.isKustomization(file) || file.equals(CONFIG_COPY)) {
+      if (K8sManifests.isKustomization(file) || K8sManifests.isGatewayConfig(file)) {
         continue;
       }
       for (Manifest manifest : K8sManifests.parse(file)) {
@@ -65,18 +71,20 @@ class KubernetesManifestsTest {
 
   @Test
   void deploymentAndServicePortsAreTheConfiguredServerPorts() throws IOException {
-    JsonNode server = K8sManifests.YAML.readTree(CONFIG.toFile()).path("server");
-    int port = intOr(server.path("port"), 8080);
-    int managementPort = intOr(server.path("managementPort"), 9090);
     Container gateway = gateway();
-    assertEquals(Map.of("http", port, "management", managementPort), portsByName(gateway));
+    for (String overlay : OVERLAYS) {
+      JsonNode server = K8sManifests.YAML.readTree(overlayConfig(overlay).toFile()).path("server");
+      int port = intOr(server.path("port"), 8080);
+      int managementPort = intOr(server.path("managementPort"), 9090);
+      assertEquals(Map.of("http", port, "management", managementPort), portsByName(gateway), overlay);
+    }
 
     Service service = K8sManifests.only(BASE.resolve("service.yaml"), "Service").as(Service.class);
     for (ServicePort servicePort : service.getSpec().getPorts()) {
       assertEquals(portsByName(gateway).get(servicePort.getName()), servicePort.getPort(), servicePort.getName());
       assertEquals(servicePort.getName(), servicePort.getTargetPort().getStrVal());
     }
-    assertEquals(String.valueOf(managementPort),
+    assertEquals(String.valueOf(portsByName(gateway).get("management")),
         deployment().getSpec().getTemplate().getMetadata().getAnnotations().get("prometheus.io/port"));
   }
 
@@ -107,7 +115,7 @@ class KubernetesManifestsTest {
 
   @Test
   void terminationGraceOutlastsPreStopSleepPlusDrainGrace() throws IOException {
-    JsonNode drain = K8sManifests.YAML.readTree(CONFIG.toFile()).path("server").path("drainGrace");
+    JsonNode drain = K8sManifests.YAML.readTree(overlayConfig("prod").toFile()).path("server").path("drainGrace");
     Duration drainGrace = drain.isMissingNode() ? Duration.ofSeconds(30) : duration(drain.asText());
     List<String> preStop = gateway().getLifecycle().getPreStop().getExec().getCommand();
     assertEquals("sleep", preStop.get(0));
@@ -119,43 +127,137 @@ class KubernetesManifestsTest {
 
   @Test
   void secretTemplateHoldsNoValueAndIsNeverApplied() throws IOException {
-    Secret template = K8sManifests.only(SECRET_TEMPLATE, "Secret").as(Secret.class);
-    Map<String, String> values = new TreeMap<>();
-    if (template.getData() != null) values.putAll(template.getData());
-    if (template.getStringData() != null) values.putAll(template.getStringData());
-    assertEquals(SECRET_KEYS, values.keySet());
-    values.forEach((key, value) -> assertTrue(value == null || value.isEmpty(), key + " has a value"));
+    Map<String, Set<String>> keysBySecret = new TreeMap<>();
+    for (Manifest manifest : K8sManifests.parse(SECRET_TEMPLATE)) {
+      Secret template = manifest.as(Secret.class);
+      Map<String, String> values = new TreeMap<>();
+      if (template.getData() != null) values.putAll(template.getData());
+      if (template.getStringData() != null) values.putAll(template.getStringData());
+      values.forEach((key, value) -> assertTrue(value == null || value.isEmpty(), key + " has a value"));
+      keysBySecret.put(manifest.name(), values.keySet());
+    }
+    assertEquals(Map.of("ideogate-secrets", Set.of("REDIS_URL"),
+        "ideogate-upstream-keys", Set.of("marketing", "product", "social")), keysBySecret);
     for (Path kustomization : kustomizations()) {
       assertFalse(referencedFiles(kustomization).contains(SECRET_TEMPLATE),
           kustomization + " applies the secret template: it would blank the real keys");
     }
-    assertEquals(SECRET_KEYS, secretRefs(gateway().getEnv()).keySet());
+    assertEquals(Set.of("REDIS_URL"), secretRefs(gateway().getEnv()).keySet());
+    assertEquals("ideogate-upstream-keys", volumeMountedAt(KEY_DIR).getSecret().getSecretName());
   }
 
   @Test
-  void eachOverlayReadsItsOwnSecretAndNamesItsEnvironment() throws IOException {
+  void eachOverlayReadsItsOwnSecretsAndNamesItsEnvironment() throws IOException {
     for (String overlay : OVERLAYS) {
-      Container patched = K8sManifests.only(K8S.resolve("overlays/" + overlay + "/deployment-patch.yaml"),
-          "Deployment").as(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+      PodSpec pod = K8sManifests.only(K8S.resolve("overlays/" + overlay + "/deployment-patch.yaml"),
+          "Deployment").as(Deployment.class).getSpec().getTemplate().getSpec();
+      Container patched = pod.getContainers().get(0);
       Map<String, String> secrets = secretRefs(patched.getEnv());
-      assertEquals(Set.of("ideogate-secrets-" + overlay), new TreeSet<>(secrets.values()), overlay);
-      Set<String> expectedKeys = new TreeSet<>(SECRET_KEYS);
       if (overlay.equals("dev")) {
-        expectedKeys.remove("REDIS_URL"); // dev's own Redis, set as a plain value
+        assertEquals(Map.of(), secrets, "dev's own Redis, set as a plain value");
         assertEquals("redis://ideogate-redis:6379", env(patched.getEnv(), "REDIS_URL").getValue());
+      } else {
+        assertEquals(Map.of("REDIS_URL", "ideogate-secrets-" + overlay), secrets, overlay);
       }
-      assertEquals(expectedKeys, secrets.keySet(), overlay + " leaves a variable on the base secret");
       assertEquals(overlay, env(patched.getEnv(), "IDEOGATE_ENVIRONMENT").getValue());
+      assertEquals(List.of("ideogate-upstream-keys-" + overlay), pod.getVolumes().stream()
+          .filter(v -> v.getName().equals("upstream-keys")).map(v -> v.getSecret().getSecretName()).toList());
+      JsonNode environment = K8sManifests.YAML.readTree(overlayConfig(overlay).toFile()).path("environment");
+      assertTrue(environment.asText().contains("${IDEOGATE_ENVIRONMENT"),
+          overlay + "/ideogate.yaml environment must read ${IDEOGATE_ENVIRONMENT:-dev}, is " + environment);
     }
-    JsonNode environment = K8sManifests.YAML.readTree(CONFIG.toFile()).path("environment");
-    assertTrue(environment.isMissingNode() || environment.asText().contains("${IDEOGATE_ENVIRONMENT"),
-        "conf/ideogate.yaml environment must read ${IDEOGATE_ENVIRONMENT:-dev}, is " + environment);
+  }
+
+  /**
+   * Every overlay's config is valid and takes each team's upstream key from the mounted Secret, one file named after
+   * the team (adding a team: a config entry and a key in the Secret, no Deployment edit); and the environments
+   * differ (teams and budgets are per overlay, not one config copied).
+   */
+  @Test
+  void eachOverlaysConfigIsValidAndReadsItsTeamsKeysFromTheMountedSecret(@TempDir Path keys) throws IOException {
+    Map<String, Map<String, Long>> budgets = new TreeMap<>();
+    for (String overlay : OVERLAYS) {
+      String yaml = Files.readString(overlayConfig(overlay));
+      JsonNode teams = K8sManifests.YAML.readTree(yaml).path("teams");
+      teams.fieldNames().forEachRemaining(team -> {
+        assertEquals(KEY_DIR + "/" + team, teams.path(team).path("upstreamKeyFile").asText(), overlay + " " + team);
+        write(keys.resolve(team), "ideogram-test-key-" + team + "\n");
+      });
+      // the overlay's own env: prod declares a mesh (its deployment patch), which the prod guards require
+      Map<String, String> env = Map.of("REDIS_URL", "redis://redis:6379", "IDEOGATE_ENVIRONMENT", overlay,
+          "IDEOGATE_TLS_TERMINATED_BY_MESH", meshDeclared(overlay));
+      GatewayConfig config = ConfigLoader.parse(yaml.replace(KEY_DIR + "/", keys + "/"), env::get);
+      assertEquals(overlay, config.environment());
+      Map<String, Long> daily = new TreeMap<>();
+      config.teams().forEach((id, team) -> daily.put(id, team.dailyBudgetMicroUsd()));
+      budgets.put(overlay, daily);
+    }
+    assertEquals(3, new java.util.HashSet<>(budgets.values()).size(), "overlays share one config: " + budgets);
+  }
+
+  /** The value the overlay's deployment patch gives IDEOGATE_TLS_TERMINATED_BY_MESH, "false" when it sets none. */
+  private static String meshDeclared(String overlay) throws IOException {
+    Path patch = K8S.resolve("overlays/" + overlay + "/deployment-patch.yaml");
+    if (!Files.exists(patch)) {
+      return "false";
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("name: IDEOGATE_TLS_TERMINATED_BY_MESH\\s+value: \"?(true|false)\"?").matcher(Files.readString(patch));
+    return m.find() ? m.group(1) : "false";
+  }
+
+  /** A config change applied with `kubectl apply -k` rolls the pods: the generated ConfigMap's name has its hash. */
+  @Test
+  void eachOverlayGeneratesItsConfigMapWithAContentHash() throws IOException {
+    List<String> args = gateway().getArgs();
+    assertEquals("serve", args.get(0));
+    Path config = Path.of(args.get(args.indexOf("--config") + 1));
+    VolumeMount mount = gateway().getVolumeMounts().stream()
+        .filter(m -> m.getMountPath().equals(config.getParent().toString())).findFirst().orElseThrow();
+    assertTrue(mount.getSubPath() == null, "a subPath mount never sees ConfigMap updates (hot reload)");
+    String configMap = volumeMountedAt(mount.getMountPath()).getConfigMap().getName();
+    for (String overlay : OVERLAYS) {
+      JsonNode generator = K8sManifests.YAML.readTree(K8S.resolve("overlays/" + overlay + "/kustomization.yaml")
+          .toFile()).path("configMapGenerator").get(0);
+      assertEquals(configMap, generator.path("name").asText(), overlay);
+      assertEquals(config.getFileName().toString(), generator.path("files").get(0).asText(), overlay);
+      assertFalse(generator.path("options").path("disableNameSuffixHash").asBoolean(false),
+          overlay + ": without the hash a config change never rolls the pods");
+    }
+  }
+
+  /** Only Ideogram's callback path is public: one exact POST match to the client port. */
+  @Test
+  void publicRouteExposesOnlyTheCallbackPath() {
+    HTTPRoute route = K8sManifests.only(K8S.resolve("components/public-callbacks/httproute.yaml"), "HTTPRoute")
+        .as(HTTPRoute.class);
+    assertEquals(1, route.getSpec().getRules().size());
+    HTTPRouteRule rule = route.getSpec().getRules().get(0);
+    assertEquals(1, rule.getMatches().size());
+    HTTPRouteMatch match = rule.getMatches().get(0);
+    assertEquals("Exact", match.getPath().getType());
+    assertEquals(AsyncServices.CALLBACK_PATH, match.getPath().getValue());
+    assertEquals("POST", match.getMethod());
+    assertEquals("ideogate", rule.getBackendRefs().get(0).getName());
+    assertEquals(portsByName(gateway()).get("http"), rule.getBackendRefs().get(0).getPort());
+  }
+
+  /** Redis on a port an overlay sets (6379 or 6380); webhooks on any public port, not only 443. */
+  @Test
+  void networkPolicyLetsWebhooksUseAnyPublicPort() {
+    NetworkPolicy policy = K8sManifests.only(BASE.resolve("networkpolicy.yaml"), "NetworkPolicy")
+        .as(NetworkPolicy.class);
+    var redis = policy.getSpec().getEgress().get(1);
+    assertEquals(6379, redis.getPorts().get(0).getPort().getIntVal(), "the overlays' patch path points here");
+    var publicEgress = policy.getSpec().getEgress().get(2);
+    assertEquals("0.0.0.0/0", publicEgress.getTo().get(0).getIpBlock().getCidr());
+    publicEgress.getPorts().forEach(p -> assertTrue(p.getPort() == null, "public egress limited to " + p.getPort()));
   }
 
   @Test
   void kustomizationsReferenceOnlyFilesThatExist() throws IOException {
     List<Path> kustomizations = kustomizations();
-    assertEquals(4, kustomizations.size(), kustomizations.toString());
+    assertEquals(6, kustomizations.size(), "base, 3 overlays, 2 components: " + kustomizations);
     for (Path kustomization : kustomizations) {
       for (Path referenced : referencedFiles(kustomization)) {
         assertTrue(Files.isRegularFile(referenced)
@@ -166,25 +268,16 @@ class KubernetesManifestsTest {
     }
   }
 
-  @Test
-  void configMapCopyIsByteForByteConfIdeogateYaml() throws IOException {
-    assertArrayEquals(Files.readAllBytes(CONFIG), Files.readAllBytes(CONFIG_COPY),
-        "k8s/base/ideogate.yaml differs from conf/ideogate.yaml: cp conf/ideogate.yaml k8s/base/ideogate.yaml");
+  private static Path overlayConfig(String overlay) {
+    return K8S.resolve("overlays/" + overlay + "/ideogate.yaml");
   }
 
-  @Test
-  void configArgumentPointsIntoTheMountedConfigMap() throws IOException {
-    List<String> args = gateway().getArgs();
-    assertEquals("serve", args.get(0));
-    Path config = Path.of(args.get(args.indexOf("--config") + 1));
-    VolumeMount mount = gateway().getVolumeMounts().stream()
-        .filter(m -> m.getMountPath().equals(config.getParent().toString())).findFirst().orElseThrow();
-    assertTrue(mount.getSubPath() == null, "a subPath mount never sees ConfigMap updates (hot reload)");
-    String configMap = volumeMountedAt(mount.getMountPath()).getConfigMap().getName();
-    JsonNode generator = K8sManifests.YAML.readTree(BASE.resolve("kustomization.yaml").toFile())
-        .path("configMapGenerator").get(0);
-    assertEquals(configMap, generator.path("name").asText());
-    assertEquals(config.getFileName().toString(), generator.path("files").get(0).asText());
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static Deployment deployment() {
@@ -245,6 +338,7 @@ class KubernetesManifestsTest {
     Path dir = kustomization.getParent();
     List<Path> files = new ArrayList<>();
     root.path("resources").forEach(r -> files.add(dir.resolve(r.asText()).normalize()));
+    root.path("components").forEach(c -> files.add(dir.resolve(c.asText()).normalize()));
     root.path("patches").forEach(p -> {
       if (p.has("path")) files.add(dir.resolve(p.path("path").asText()).normalize());
     });

@@ -14,11 +14,11 @@ class RedisSettingsTest {
   @Test
   void takesEveryFieldFromTheGatewayConfig() {
     GatewayConfig.Redis config = new GatewayConfig.Redis(
-        "rediss://redis.internal:6380", "cluster", "open", Duration.ofMillis(800), "ig", Duration.ofMinutes(5), 4);
+        "rediss://redis.internal:6380", "cluster", "open", Duration.ofMillis(800), "ig", Duration.ofMinutes(5), 4, "cache-primary");
 
     RedisSettings settings = RedisSettings.of(config);
 
-    assertEquals(new RedisSettings("rediss://redis.internal:6380", "cluster", 800, "ig", 4, true, "mymaster"), settings);
+    assertEquals(new RedisSettings("rediss://redis.internal:6380", "cluster", 800, "ig", 4, true, "cache-primary"), settings);
   }
 
   @Test
