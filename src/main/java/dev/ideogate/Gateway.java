@@ -251,7 +251,7 @@ public final class Gateway {
     return batches;
   }
 
-  /** A finished batch with a completion webhook: one signed delivery, like an async result (ARCHITECTURE.md §11). */
+  /** A finished batch with a completion webhook: one signed delivery, like an async result (ARCHITECTURE.md §13). */
   private void batchFinished(Batch batch) {
     if (batch.webhookUrl().isEmpty()) {
       return;

@@ -152,7 +152,7 @@ public final class Stores {
     return asyncStore;
   }
 
-  /** Batch jobs and their lines (ARCHITECTURE.md §11). */
+  /** Batch jobs and their lines (ARCHITECTURE.md §13). */
   public BatchStore batches() {
     return batches;
   }

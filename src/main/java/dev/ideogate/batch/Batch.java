@@ -6,7 +6,7 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * One batch as its store holds it (ARCHITECTURE.md §11).
+ * One batch as its store holds it (ARCHITECTURE.md §13).
  *
  * @param webhookUrl where the completion is delivered (signed, like async results); empty for none
  * @param retentionMs how long the batch, its results and its images are kept after it finished

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.Set;
 
 /**
- * Reads a submitted JSONL file (ARCHITECTURE.md §11): one {@code {"custom_id", "endpoint", "body"}} object per
+ * Reads a submitted JSONL file (ARCHITECTURE.md §13): one {@code {"custom_id", "endpoint", "body"}} object per
  * non-blank line. Checks the shape only (the request rules are the caller's); every problem is reported with its
  * line number, and a file with any problem yields no line at all. Pure.
  */

@@ -3,7 +3,7 @@ package dev.ideogate.batch;
 import java.util.List;
 
 /**
- * The Redis keys of batches (ARCHITECTURE.md §7 store table, §11). A batch's keys carry its team's hash tag
+ * The Redis keys of batches (ARCHITECTURE.md §7 store table, §13). A batch's keys carry its team's hash tag
  * {@code {t:<team>}}, so one script changes them together; the set of open batches every replica looks at for work
  * has a tag of its own.
  */

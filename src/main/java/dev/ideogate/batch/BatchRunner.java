@@ -9,7 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One replica's share of the batch work (ARCHITECTURE.md §11): claims lines of any batch from the shared store, up
+ * One replica's share of the batch work (ARCHITECTURE.md §13): claims lines of any batch from the shared store, up
  * to {@code linesPerReplica} at once, runs each through the {@link LineExecutor}, keeps its images
  * ({@link ImageKeeper}) and records its outcome. Lines of a replica that died are taken back by the store when
  * their lease ends. Runs on one Vert.x context; claims one line at a time, so the store sees no burst.

@@ -11,7 +11,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 
 /**
- * The batch jobs of one replica (ARCHITECTURE.md §11): the shared store, the object store of the images, the signer
+ * The batch jobs of one replica (ARCHITECTURE.md §13): the shared store, the object store of the images, the signer
  * of result URLs, and the runner working lines (started once the ingress supplies its {@link LineExecutor}).
  */
 public final class BatchServices {

@@ -3,7 +3,7 @@ package dev.ideogate.batch;
 import java.util.Locale;
 
 /**
- * A batch's state (ARCHITECTURE.md §11): RUNNING while it has queued or running lines, PAUSED while its team's
+ * A batch's state (ARCHITECTURE.md §13): RUNNING while it has queued or running lines, PAUSED while its team's
  * budget is spent ({@code on_budget: pause}, until the next budget window), COMPLETED once every line is terminal,
  * CANCELLED once cancelled (lines already running still finish and are counted).
  */

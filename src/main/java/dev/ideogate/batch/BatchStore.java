@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Batches and their lines (ARCHITECTURE.md §11): in Redis, shared by every replica ({@link RedisBatchStore}), or in
+ * Batches and their lines (ARCHITECTURE.md §13): in Redis, shared by every replica ({@link RedisBatchStore}), or in
  * memory for one replica ({@link InMemoryBatchStore}). Every read and write names the team: another team's batch
  * does not exist for it.
  *

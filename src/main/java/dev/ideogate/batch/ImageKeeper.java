@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Fetches each image a line produced from Ideogram's expiring URL and stores it in the {@link ObjectStore} under a
- * key of the gateway's own making (ARCHITECTURE.md §11). Fetching happens as soon as the line succeeds: well before
+ * key of the gateway's own making (ARCHITECTURE.md §13). Fetching happens as soon as the line succeeds: well before
  * the URL expires.
  */
 public final class ImageKeeper {

@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The batches of the embedded single-replica mode (ARCHITECTURE.md §11): the same rules as {@link RedisBatchStore},
+ * The batches of the embedded single-replica mode (ARCHITECTURE.md §13): the same rules as {@link RedisBatchStore},
  * under one lock. Finished batches are dropped once their retention ended.
  */
 public final class InMemoryBatchStore implements BatchStore {

@@ -5,7 +5,7 @@ import java.util.function.LongFunction;
 
 /**
  * Runs one line as a request of its team (the ingress implements it with the admission, budget, rate limit, lane
- * and accounting of a direct request, ARCHITECTURE.md §2, §11). Never fails: every end is an outcome.
+ * and accounting of a direct request, ARCHITECTURE.md §2, §13). Never fails: every end is an outcome.
  */
 public interface LineExecutor {
 

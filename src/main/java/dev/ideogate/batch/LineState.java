@@ -3,7 +3,7 @@ package dev.ideogate.batch;
 import java.util.Locale;
 
 /**
- * Where one line of a batch stands (ARCHITECTURE.md §11). QUEUED and RUNNING are open; the rest are terminal.
+ * Where one line of a batch stands (ARCHITECTURE.md §13). QUEUED and RUNNING are open; the rest are terminal.
  * UNKNOWN: the upstream call may have been billed (timeout, lost response, 5xx, a replica gone mid-call) and is not
  * retried blindly; it is charged like any such request.
  */

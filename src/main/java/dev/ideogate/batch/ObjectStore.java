@@ -5,7 +5,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.Optional;
 
 /**
- * Where batch images are kept (ARCHITECTURE.md §11): a local directory ({@link DirectoryObjectStore}, the default)
+ * Where batch images are kept (ARCHITECTURE.md §13): a local directory ({@link DirectoryObjectStore}, the default)
  * or an S3-compatible bucket. Keys are {@code <team>/<batch>/<line>-<n>.<ext>}, made by {@link ImageKeeper}; a
  * key never holds anything the client chose.
  */

@@ -8,7 +8,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Stable gateway URLs of stored images, signed per team and expiring (ARCHITECTURE.md §11):
+ * Stable gateway URLs of stored images, signed per team and expiring (ARCHITECTURE.md §13):
  * {@code /v1/batches/files/<key>?expires=<epoch s>&sig=<hex>}, where sig = HMAC-SHA256(secret, team NUL key NUL
  * expires). The key starts with the team, so a signature of one team never opens another team's image. Pure.
  */

@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ideogate batch submit|results|download} (ARCHITECTURE.md §11): a client of the gateway's batch routes. The
+ * {@code ideogate batch submit|results|download} (ARCHITECTURE.md §13): a client of the gateway's batch routes. The
  * client key is read from an environment variable, never from the command line (it would show in {@code ps}).
  * Exit codes: 0 done, 1 the gateway refused or failed, 2 usage.
  */

@@ -179,7 +179,7 @@ public final class ConfigLoader {
     return server;
   }
 
-  /** {@code batches:} (ARCHITECTURE.md §11); every key optional. */
+  /** {@code batches:} (ARCHITECTURE.md §13); every key optional. */
   private static GatewayConfig.Batches batches(ConfigSection s, Duration holdLease) {
     GatewayConfig.Batches d = GatewayConfig.Batches.DEFAULTS;
     var batches = new GatewayConfig.Batches(

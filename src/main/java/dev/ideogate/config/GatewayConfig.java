@@ -121,7 +121,7 @@ public record GatewayConfig(
   }
 
   /**
-   * Batch jobs (ARCHITECTURE.md §11).
+   * Batch jobs (ARCHITECTURE.md §13).
    *
    * @param maxLines lines one batch may hold
    * @param maxOpenPerTeam batches of one team not yet finished

@@ -17,7 +17,7 @@ import java.util.function.Function;
  * at most one turn per round: with n waiting teams, each is served at least once in any n consecutive polls
  * in which it may start.
  *
- * <p>Two classes (ARCHITECTURE.md §11): interactive requests, and batch lines below them. A poll serves a batch line
+ * <p>Two classes (ARCHITECTURE.md §13): interactive requests, and batch lines below them. A poll serves a batch line
  * only when no waiting interactive request may start, so a batch never delays its team's (or any team's)
  * interactive requests by more than the calls already in flight. Each class is its own round-robin ring.
  *

@@ -35,7 +35,7 @@ import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
- * A batch line run as a request of its team (ARCHITECTURE.md §11): the admission of {@link ImageHandler} (schema,
+ * A batch line run as a request of its team (ARCHITECTURE.md §13): the admission of {@link ImageHandler} (schema,
  * team policy, content policy, price) under the config of now, the team's rate limit (a refused line waits its
  * turn), the budget reservation, the team's lane in the batch class (it yields to the team's interactive requests)
  * and the one accounting rule ({@link Accounting}). A call charged in full without images (timeout, lost response,

@@ -37,7 +37,7 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The batch routes of the client port (ARCHITECTURE.md §11): submit, follow, list, cancel, read the results and
+ * The batch routes of the client port (ARCHITECTURE.md §13): submit, follow, list, cancel, read the results and
  * fetch the stored images by their signed URLs. A batch of another team answers 404, as if it did not exist.
  */
 public final class BatchRoutes {

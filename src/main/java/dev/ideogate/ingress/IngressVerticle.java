@@ -43,7 +43,7 @@ public final class IngressVerticle extends VerticleBase {
    * @param async async generations and webhooks
    * @param asyncRoutes the callback and poll routes, shared by all instances
    * @param loops where this instance registers its event loop for the liveness probe
-   * @param batchRoutes the batch routes (ARCHITECTURE.md §11), shared by all instances
+   * @param batchRoutes the batch routes (ARCHITECTURE.md §13), shared by all instances
    */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,

@@ -72,7 +72,7 @@ public final class AuditLog {
     write(action, adminFields(requestId, action, clientKeyId, result, code, details));
   }
 
-  /** One line of a batch reached its end (ARCHITECTURE.md §11): the batch's own audit trail, line by line. */
+  /** One line of a batch reached its end: the batch's own audit trail, line by line (ARCHITECTURE.md §13). */
   public static void batchLine(String team, String batchId, int line, String customId, String result, String code,
       int images, long costMicroUsd, long queueWaitMs) {
     Map<String, Object> fields = new LinkedHashMap<>();

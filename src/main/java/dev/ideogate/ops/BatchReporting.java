@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the batch runner reports (ARCHITECTURE.md §9, §11): {@code ideogate_batch_lines_total{team,state}},
+ * What the batch runner reports (ARCHITECTURE.md §9, §13): {@code ideogate_batch_lines_total{team,state}},
  * {@code ideogate_batch_images_stored_total{team}}, {@code ideogate_batch_store_errors_total{what}}, one audit line
  * per finished line, and the finished batch handed on (its completion webhook).
  */
