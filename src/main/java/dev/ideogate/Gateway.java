@@ -5,7 +5,6 @@ import dev.ideogate.async.AsyncSettings;
 import dev.ideogate.async.Delivery;
 import dev.ideogate.batch.Batch;
 import dev.ideogate.batch.BatchServices;
-import dev.ideogate.batch.DirectoryObjectStore;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.dispatch.DispatcherVerticle;
@@ -33,7 +32,6 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,8 +126,8 @@ public final class Gateway {
     this.asyncRoutes = new AsyncRoutes(settings::current, async);
     async.alerts().onFired(metrics::budgetAlert);
     metrics.webhookDeliveries(async.deliveryStats());
-    this.batches = new BatchServices(vertx, stores.batches(),
-        new DirectoryObjectStore(vertx, Path.of(config.batches().imageDir())), config.batches(), options.clock());
+    this.batches = new BatchServices(vertx, stores.batches(), BatchServices.objectStore(vertx, config.batches()),
+        config.batches(), options.clock());
     this.batchLines = new BatchLineExecutor(vertx, settings::current, stores.ledger(), dispatcher,
         stores.rateLimits(), options.clock());
     this.batchRoutes = new BatchRoutes(settings::current, batches.store(), batches.objects(), batches.urls(),

@@ -7,6 +7,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 
@@ -38,6 +39,12 @@ public final class BatchServices {
     this.urls = new ResultUrls(secret);
     this.images = WebClient.create(vertx, new WebClientOptions(),
         new PoolOptions().setHttp1MaxSize(config.linesPerReplica()));
+  }
+
+  /** The object store of {@code config}: the S3 bucket when one is configured, else the image directory. */
+  public static ObjectStore objectStore(Vertx vertx, GatewayConfig.Batches config) {
+    return config.s3().enabled() ? S3ObjectStore.of(vertx, config.s3())
+        : new DirectoryObjectStore(vertx, Path.of(config.imageDir()));
   }
 
   public BatchStore store() {

@@ -192,7 +192,8 @@ public final class ConfigLoader {
         s.duration("lineLease", d.lineLease().compareTo(holdLease) < 0 ? d.lineLease() : holdLease.dividedBy(2)),
         s.string("imageDir", d.imageDir()),
         s.duration("resultUrlTtl", d.resultUrlTtl()),
-        s.string("urlSecret", d.urlSecret()));
+        s.string("urlSecret", d.urlSecret()),
+        s3(s));
     if (batches.defaultRetention().compareTo(batches.maxRetention()) > 0) {
       s.error("defaultRetention", "must not exceed maxRetention");
     }
@@ -211,6 +212,24 @@ public final class ConfigLoader {
     }
     s.rejectUnknownKeys();
     return batches;
+  }
+
+  /** {@code batches.s3: {bucket, endpoint?, region?, pathStyle?}}; absent = the image directory. */
+  private static GatewayConfig.S3 s3(ConfigSection batches) {
+    if (!batches.has("s3")) {
+      batches.child("s3");
+      return GatewayConfig.S3.NONE;
+    }
+    ConfigSection s = batches.child("s3");
+    String bucket = s.required("bucket");
+    String endpoint = s.string("endpoint", "");
+    if (!endpoint.isEmpty() && !endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+      s.error("endpoint", "must be an http:// or https:// URL");
+    }
+    var s3 = new GatewayConfig.S3(bucket == null ? "" : bucket, endpoint, s.string("region", "us-east-1"),
+        s.bool("pathStyle", false));
+    s.rejectUnknownKeys();
+    return s3;
   }
 
   /** {@code server.tls: {certFile, keyFile, checkInterval?}}; absent = plain HTTP. */

@@ -5,6 +5,8 @@ import dev.ideogate.batch.BatchRunner;
 import dev.ideogate.batch.LineResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +18,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchReporting implements BatchRunner.BatchEvents {
   private static final Logger LOG = LoggerFactory.getLogger(BatchReporting.class);
+  private static final long WARN_EVERY_NANOS = 60_000_000_000L;
   private final MeterRegistry registry;
   private final Consumer<Batch> finished;
+  /** Last warning per kind of error (System.nanoTime): a Redis outage logs once a minute, not on every claim. */
+  private final Map<String, Long> lastWarnedNanos = new ConcurrentHashMap<>();
 
   public BatchReporting(MeterRegistry registry, Consumer<Batch> finished) {
     this.registry = registry;
@@ -46,6 +51,11 @@ public final class BatchReporting implements BatchRunner.BatchEvents {
     Counter.builder("ideogate.batch.store.errors")
         .description("Batch store and object store errors (claim, finish, image)")
         .tags("what", what).register(registry).increment();
-    LOG.warn("batch {} error: {}", what, cause.toString());
+    long now = System.nanoTime();
+    Long last = lastWarnedNanos.get(what);
+    if (last == null || now - last >= WARN_EVERY_NANOS) {
+      lastWarnedNanos.put(what, now);
+      LOG.warn("batch {} error (further ones this minute only counted): {}", what, cause.toString());
+    }
   }
 }
