@@ -3,12 +3,14 @@ package dev.ideogate;
 import dev.ideogate.budget.AsyncHoldLedger;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.BudgetWindow;
+import dev.ideogate.budget.DaySpend;
 import dev.ideogate.budget.Hold;
 import dev.ideogate.budget.InMemoryBudgetLedger;
 import dev.ideogate.budget.Settlement;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.budget.TeamUsage;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * The Redis ledger under {@link FailOpen}: reservations and usage fall back to a local ledger while Redis does not
@@ -61,6 +63,12 @@ final class FailOpenLedger implements BudgetLedger, AsyncHoldLedger {
   }
 
   /** Readiness reports Redis as it is: failing open keeps serving, it does not make Redis healthy. */
+  /** Day counters for the dashboard; like usage, from the local ledger while Redis does not answer. */
+  @Override
+  public Future<List<DaySpend>> spentByDay(String team, List<String> days) {
+    return rule.call(() -> shared.spentByDay(team, days), () -> local.spentByDay(team, days));
+  }
+
   @Override
   public boolean storeDown() {
     return shared.storeDown();

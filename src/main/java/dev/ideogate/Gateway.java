@@ -7,6 +7,7 @@ import dev.ideogate.batch.Batch;
 import dev.ideogate.batch.BatchServices;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.config.GatewayConfig;
+import dev.ideogate.dashboard.Dashboard;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.ingress.AsyncRoutes;
@@ -15,6 +16,7 @@ import dev.ideogate.ingress.BatchRoutes;
 import dev.ideogate.ingress.ClientEventLoops;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
+import dev.ideogate.ingress.KeyAdminRoutes;
 import dev.ideogate.ingress.ManagementVerticle;
 import dev.ideogate.ingress.OpsRoutes;
 import dev.ideogate.ingress.RequestIdHandler;
@@ -156,10 +158,14 @@ public final class Gateway {
           deployments.add(id);
           OpsRoutes ops = new OpsRoutes(metrics.scrapeHandler(), dispatcher::ping, clientLoops::ping,
               requestObserver::auditAdmin);
+          KeyAdminRoutes keyAdmin = stores.adminRoutes(settings::current);
+          Dashboard dashboard = new Dashboard(settings::current, stores.ledger(), options.clock(), keyAdmin,
+              async.deliveries(), dispatcher, metrics.registry());
           return vertx.deployVerticle(new ManagementVerticle(settings::current, stores.ledger(), options.clock(),
               drain::draining, managementPort, ops, router -> {
-                stores.adminRoutes(settings::current).mount(router);
+                keyAdmin.mount(router);
                 asyncRoutes.mountManagementRoutes(router);
+                dashboard.mount(router);
               }));
         })
         .compose(id -> {

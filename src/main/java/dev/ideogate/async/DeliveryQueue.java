@@ -45,8 +45,21 @@ public interface DeliveryQueue {
   /** Newest first. */
   Future<List<JsonObject>> deadLetters(int max);
 
+  /**
+   * An operator's retry of a dead letter (the dashboard): takes it off the dead letters and queues its delivery
+   * again as a first attempt, atomically and once. False when no dead letter of that delivery id is kept (already
+   * retried, or never dead).
+   */
+  Future<Boolean> retryDeadLetter(String deliveryId);
+
   /** Counts for the admin view: stream length, retries scheduled, dead letters. */
   Future<JsonObject> depth();
+
+  /** The delivery a dead letter was made of, as a first attempt enqueued at {@code nowMs}. */
+  static Delivery redelivery(JsonObject deadLetter, long nowMs) {
+    return Delivery.first(deadLetter.getString("delivery_id"), deadLetter.getString("team"),
+        deadLetter.getString("url"), deadLetter.getString("kind"), deadLetter.getString("body"), nowMs);
+  }
 
   static JsonObject deadLetterJson(Delivery delivery, String reason, long nowMs) {
     return new JsonObject().put("delivery_id", delivery.deliveryId()).put("team", delivery.team())

@@ -99,6 +99,19 @@ public final class InMemoryDeliveryQueue implements DeliveryQueue {
   }
 
   @Override
+  public synchronized Future<Boolean> retryDeadLetter(String deliveryId) {
+    for (var it = dead.iterator(); it.hasNext(); ) {
+      JsonObject letter = it.next();
+      if (deliveryId.equals(letter.getString("delivery_id"))) {
+        it.remove();
+        ready.add(DeliveryQueue.redelivery(letter, clockMs.getAsLong()));
+        return Future.succeededFuture(true);
+      }
+    }
+    return Future.succeededFuture(false);
+  }
+
+  @Override
   public synchronized Future<JsonObject> depth() {
     return Future.succeededFuture(new JsonObject().put("queued", ready.size()).put("retry_scheduled", scheduled.size())
         .put("dead_letters", dead.size()));

@@ -30,6 +30,7 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
   private final WebhookAckScript ack = new WebhookAckScript();
   private final WebhookRetryScript retry = new WebhookRetryScript();
   private final WebhookMoveDueScript moveDue = new WebhookMoveDueScript();
+  private final WebhookRedeliverScript redeliver = new WebhookRedeliverScript();
   private final DeliveryStats stats;
   private final Clock clock;
   private volatile boolean groupReady;
@@ -175,6 +176,22 @@ public final class RedisDeliveryQueue implements DeliveryQueue {
   public Future<List<JsonObject>> deadLetters(int max) {
     return redis.send("LRANGE", keys.dead(), "0", Integer.toString(max - 1))
         .map(r -> r.asStrings().stream().map(JsonObject::new).toList());
+  }
+
+  /** Finds the stored entry (LREM needs it byte for byte), then takes and requeues it in one step. */
+  @Override
+  public Future<Boolean> retryDeadLetter(String deliveryId) {
+    return redis.send("LRANGE", keys.dead(), "0", Integer.toString(MAX_DEAD - 1))
+        .compose(r -> {
+          String stored = r.asStrings().stream()
+              .filter(json -> deliveryId.equals(new JsonObject(json).getString("delivery_id")))
+              .findFirst().orElse(null);
+          if (stored == null) {
+            return Future.succeededFuture(false);
+          }
+          String delivery = DeliveryQueue.redelivery(new JsonObject(stored), clock.millis()).toJson();
+          return redeliver.run(redis, new WebhookRedeliverScript.Args(keys.dead(), keys.stream(), stored, delivery));
+        });
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.ideogate.budget;
 
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * The team budgets (ARCHITECTURE.md §7). Reserve the worst case before dispatch, then exactly one of settle (the images
@@ -30,6 +31,15 @@ public interface BudgetLedger {
 
   /** What the team has spent, holds and may still spend in the windows of {@code window}. */
   Future<TeamUsage> usage(TeamBudget team, BudgetWindow window);
+
+  /** The most days one {@link #spentByDay} call reads: a year and a day. */
+  int MAX_DAYS_READ = 366;
+
+  /**
+   * Settled spend and images of {@code team} on each of {@code days} (YYYY-MM-DD, at most {@link #MAX_DAYS_READ}),
+   * in the order given; zero for a day without any. Read-only: the day counters of the usage report, for a chart.
+   */
+  Future<List<DaySpend>> spentByDay(String team, List<String> days);
 
   /** Succeeds when the store answers (readiness). */
   Future<Void> ping();

@@ -1,8 +1,10 @@
 package dev.ideogate.budget;
 
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.LongSupplier;
@@ -142,6 +144,24 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
         state.imagesMonth.getOrDefault(window.month(), 0L),
         state.held,
         state.holdsExpired));
+  }
+
+  @Override
+  public synchronized Future<List<DaySpend>> spentByDay(String team, List<String> days) {
+    if (days.size() > MAX_DAYS_READ) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "at most " + MAX_DAYS_READ + " days per read, asked for " + days.size()));
+    }
+    TeamState state = teams.get(team);
+    if (state != null) {
+      reclaimExpired(state);
+    }
+    List<DaySpend> spent = new ArrayList<>(days.size());
+    for (String day : days) {
+      spent.add(state == null ? new DaySpend(day, 0, 0)
+          : new DaySpend(day, state.spentDay.getOrDefault(day, 0L), state.imagesDay.getOrDefault(day, 0L)));
+    }
+    return Future.succeededFuture(spent);
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import dev.ideogate.redis.Reply;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -138,6 +139,31 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     return redis.send("MGET", usageKeys).transform(outcome -> outcome.succeeded()
         ? answered(Future.succeededFuture(toUsage(team, window, outcome.result())))
         : unavailable(outcome.cause()));
+  }
+
+  /** One MGET of the team's day counters (one slot), spend keys then image keys. */
+  @Override
+  public Future<List<DaySpend>> spentByDay(String team, List<String> days) {
+    if (days.size() > MAX_DAYS_READ) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "at most " + MAX_DAYS_READ + " days per read, asked for " + days.size()));
+    }
+    if (days.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    List<String> dayKeys = new ArrayList<>(days.size() * 2);
+    days.forEach(day -> dayKeys.add(keys.spentDay(team, day)));
+    days.forEach(day -> dayKeys.add(keys.imagesDay(team, day)));
+    return redis.send("MGET", dayKeys).transform(outcome -> {
+      if (outcome.failed()) {
+        return unavailable(outcome.cause());
+      }
+      List<DaySpend> spent = new ArrayList<>(days.size());
+      for (int i = 0; i < days.size(); i++) {
+        spent.add(new DaySpend(days.get(i), longAt(outcome.result(), i), longAt(outcome.result(), days.size() + i)));
+      }
+      return answered(Future.succeededFuture(spent));
+    });
   }
 
   @Override

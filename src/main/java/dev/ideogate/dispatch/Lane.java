@@ -196,7 +196,7 @@ final class Lane {
         settings.heartbeatMs() > 0 ? vertx.setPeriodic(settings.heartbeatMs(), id -> store.renew(permit)) : -1;
     long sentNs = System.nanoTime();
     client.send(job.call()).onComplete(ar -> {
-      events.upstreamCall(job.call().endpoint().label(), ar.succeeded() ? ar.result().status() : 0,
+      events.upstreamCall(job.call().label(), ar.succeeded() ? ar.result().status() : 0,
           System.nanoTime() - sentNs);
       finished(job, permit, heartbeat, ar);
     });

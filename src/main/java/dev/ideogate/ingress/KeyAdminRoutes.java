@@ -8,12 +8,12 @@ import dev.ideogate.policy.KeyReport;
 import dev.ideogate.policy.KeyUsageStore;
 import dev.ideogate.policy.RevocationStore;
 import dev.ideogate.upstream.Endpoint;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,21 +47,27 @@ public final class KeyAdminRoutes {
         .handler(this::revoke);
   }
 
+  /** Every configured key's lifecycle row, with cluster-wide usage ({@code GET /admin/keys}, the dashboard). */
+  public Future<List<KeyReport.Row>> rows() {
+    GatewaySettings current = settings.get();
+    return usage.usage(KeyReport.keyIds(current.config()))
+        .map(byKey -> KeyReport.rows(current.config(), current.clientKeys().revoked(), byKey, clock.instant()))
+        .recover(e -> Future.failedFuture(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
+            "key usage counters (Redis) did not answer; retry shortly", 1L)));
+  }
+
   private void list(RoutingContext ctx) {
     GatewaySettings current = settings.get();
-    usage.usage(KeyReport.keyIds(current.config())).onSuccess(byKey -> {
-      Instant now = clock.instant();
-      List<KeyReport.Row> rows = KeyReport.rows(current.config(), current.clientKeys().revoked(), byKey, now);
+    rows().onSuccess(rows -> {
       JsonArray keys = new JsonArray();
       rows.forEach(row -> keys.add(json(row)));
       JsonObject body = new JsonObject()
-          .put("now", now.toString())
+          .put("now", clock.instant().toString())
           .put("rotate_after_days", current.config().security().rotateAfterDays())
           .put("unused_after_days", KeyReport.UNUSED_DAYS)
           .put("keys", keys);
       ctx.response().putHeader("Content-Type", "application/json").end(body.encodePrettily());
-    }).onFailure(e -> ctx.fail(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
-        "key usage counters (Redis) did not answer; retry shortly", 1L)));
+    }).onFailure(ctx::fail);
   }
 
   private static JsonObject json(KeyReport.Row row) {
@@ -82,27 +88,36 @@ public final class KeyAdminRoutes {
 
   private void revoke(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    Principal actor = ctx.get(AuthHandler.KEY);
+    revoke(id, actor.keyId(), ctx.get(RequestIdHandler.KEY)).onSuccess(team -> ctx.response()
+        .putHeader("Content-Type", "application/json").end(new JsonObject()
+            .put("revoked", id)
+            .put("team", team)
+            .put("effective", "refused on every replica within 1 s; also remove it from the config")
+            .encodePrettily())).onFailure(ctx::fail);
+  }
+
+  /**
+   * Revokes a configured key on every replica and audits it (this route and the dashboard): the key's team (null
+   * for an admin key). Fails with {@code not_found} for an id the config does not name, or
+   * {@code budget_store_unavailable} when Redis did not store it.
+   */
+  public Future<String> revoke(String id, String actorKeyId, String requestId) {
     GatewaySettings current = settings.get();
     if (id == null || !KeyReport.keyIds(current.config()).contains(id)) {
-      ctx.fail(new GatewayException(ErrorCode.NOT_FOUND, "no configured key has that id"));
-      return;
+      return Future.failedFuture(new GatewayException(ErrorCode.NOT_FOUND, "no configured key has that id"));
     }
-    Principal actor = ctx.get(AuthHandler.KEY);
     String team = KeyReport.rows(current.config(), current.clientKeys().revoked(), java.util.Map.of(), clock.instant())
         .stream().filter(r -> r.id().equals(id)).findFirst().map(KeyReport.Row::team).orElse(null);
-    revocations.revoke(id).onSuccess(v -> {
-      AUDIT.info("admin action", kv("action", "keys.revoke"), kv("request_id", ctx.get(RequestIdHandler.KEY)),
-          kv("client_key_id", actor.keyId()), kv("target_key_id", id), kv("team", team), kv("result", "ok"));
-      ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-          .put("revoked", id)
-          .put("team", team)
-          .put("effective", "refused on every replica within 1 s; also remove it from the config")
-          .encodePrettily());
-    }).onFailure(e -> {
-      AUDIT.info("admin action", kv("action", "keys.revoke"), kv("request_id", ctx.get(RequestIdHandler.KEY)),
-          kv("client_key_id", actor.keyId()), kv("target_key_id", id), kv("team", team),
+    return revocations.revoke(id).<String>map(v -> {
+      AUDIT.info("admin action", kv("action", "keys.revoke"), kv("request_id", requestId),
+          kv("client_key_id", actorKeyId), kv("target_key_id", id), kv("team", team), kv("result", "ok"));
+      return team;
+    }).recover(e -> {
+      AUDIT.info("admin action", kv("action", "keys.revoke"), kv("request_id", requestId),
+          kv("client_key_id", actorKeyId), kv("target_key_id", id), kv("team", team),
           kv("result", "budget_store_unavailable"));
-      ctx.fail(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
+      return Future.failedFuture(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
           "the revocation could not be stored (Redis did not answer); nothing changed, retry", 1L));
     });
   }

@@ -46,7 +46,8 @@ public final class ManagementVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler());
     router.get("/health/live").handler(Probes.liveness(vertx, ops.dispatcherPing(), ops.clientLoopsPing()));
-    router.get("/health/ready").handler(Probes.readiness(vertx, settings, ledger, draining, ops.dispatcherPing()));
+    router.get("/health/ready").handler(Probes.readiness(vertx, settings, ledger, draining, ops.dispatcherPing(),
+        ops.clientLoopsPing()));
     router.get("/metrics").handler(ops.metrics());
     router.route("/admin/*").handler(ops.adminAudit());
     router.get("/admin/usage")

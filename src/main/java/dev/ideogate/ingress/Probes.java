@@ -43,7 +43,7 @@ public final class Probes {
   }
 
   public static HealthCheckHandler readiness(Vertx vertx, Supplier<GatewaySettings> settings, BudgetLedger ledger,
-      BooleanSupplier draining, Supplier<Future<Void>> dispatcherPing) {
+      BooleanSupplier draining, Supplier<Future<Void>> dispatcherPing, Supplier<Future<Void>> clientLoopsPing) {
     return HealthCheckHandler.create(vertx)
         .register("config", promise -> promise.complete(settings.get() != null ? Status.OK()
             : Status.KO(new JsonObject().put("reason", "no valid config loaded"))))
@@ -55,6 +55,10 @@ public final class Probes {
             .timeout(STORE_PING_MS, TimeUnit.MILLISECONDS)
             .onComplete(ar -> promise.tryComplete(ar.succeeded() ? Status.OK()
                 : Status.KO(new JsonObject().put("reason", "the dispatcher's event loop is stalled")))))
+        .register("client-event-loops", CHECK_TIMEOUT_MS, promise -> clientLoopsPing.get()
+            .timeout(STORE_PING_MS, TimeUnit.MILLISECONDS)
+            .onComplete(ar -> promise.tryComplete(ar.succeeded() ? Status.OK()
+                : Status.KO(new JsonObject().put("reason", "an event loop of the client port is stalled")))))
         .register("budget-store", CHECK_TIMEOUT_MS, promise -> ledger.ping()
             .timeout(STORE_PING_MS, TimeUnit.MILLISECONDS)
             .onComplete(ar -> promise.tryComplete(Status.OK(new JsonObject()

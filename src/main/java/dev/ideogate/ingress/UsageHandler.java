@@ -52,13 +52,18 @@ public final class UsageHandler implements Handler<RoutingContext> {
       }
       teams.add(team);
     }
+    Future<List<TeamUsage>> usages = read(ledger, config, clock, teams);
+    usages.onSuccess(all -> respond(ctx, all, config)).onFailure(ctx::fail);
+  }
+
+  /** The usage of those teams in today's windows (budgets time zone), as this route and the dashboard show it. */
+  public static Future<List<TeamUsage>> read(BudgetLedger ledger, GatewayConfig config, Clock clock,
+      List<TeamConfig> teams) {
     BudgetWindow window = BudgetWindow.now(clock, config.budgets().timezone());
     List<Future<TeamUsage>> usages = teams.stream()
         .map(t -> ledger.usage(new TeamBudget(t.id(), t.dailyBudgetMicroUsd(), t.monthlyBudgetMicroUsd()), window))
         .toList();
-    Future.all(usages)
-        .onSuccess(all -> respond(ctx, usages.stream().map(Future::result).toList(), config))
-        .onFailure(ctx::fail);
+    return Future.all(usages).map(all -> usages.stream().map(Future::result).toList());
   }
 
   private void respond(RoutingContext ctx, List<TeamUsage> usages, GatewayConfig config) {

@@ -29,6 +29,11 @@ public record UpstreamCall(Endpoint endpoint, String query, String contentType, 
     return new UpstreamCall(null, null, null, Buffer.buffer(), apiKey, trace, generationId);
   }
 
+  /** The endpoint label of metrics and logs: the endpoint's own, or {@code generations} for a status poll. */
+  public String label() {
+    return isPoll() ? "generations" : endpoint.label();
+  }
+
   public boolean isPoll() {
     return generationId != null;
   }

@@ -48,26 +48,28 @@ class ArchitectureTest {
         .layer("ops").definedBy("dev.ideogate.ops..")
         .layer("tracing").definedBy("dev.ideogate.tracing..")
         .layer("ingress").definedBy("dev.ideogate.ingress..")
+        .layer("dashboard").definedBy("dev.ideogate.dashboard..")
         .layer("sim").definedBy("dev.ideogate.sim..")
         .layer("cli").definedBy("dev.ideogate.cli..")
         .layer("wiring").definedBy("dev.ideogate")
         .whereLayer("wiring").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-        .whereLayer("ingress").mayOnlyBeAccessedByLayers("wiring", "cli")
-        .whereLayer("ops").mayOnlyBeAccessedByLayers("ingress", "wiring", "cli")
-        .whereLayer("tracing").mayOnlyBeAccessedByLayers("ingress", "wiring", "cli")
-        .whereLayer("async").mayOnlyBeAccessedByLayers("ingress", "ops", "wiring", "cli")
-        .whereLayer("batch").mayOnlyBeAccessedByLayers("ingress", "ops", "wiring", "cli")
-        .whereLayer("budget").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
-        .whereLayer("dispatch").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
-        .whereLayer("policy").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "wiring", "cli")
+        .whereLayer("dashboard").mayOnlyBeAccessedByLayers("wiring")
+        .whereLayer("ingress").mayOnlyBeAccessedByLayers("dashboard", "wiring", "cli")
+        .whereLayer("ops").mayOnlyBeAccessedByLayers("ingress", "dashboard", "wiring", "cli")
+        .whereLayer("tracing").mayOnlyBeAccessedByLayers("ingress", "dashboard", "wiring", "cli")
+        .whereLayer("async").mayOnlyBeAccessedByLayers("ingress", "ops", "dashboard", "wiring", "cli")
+        .whereLayer("batch").mayOnlyBeAccessedByLayers("ingress", "ops", "dashboard", "wiring", "cli")
+        .whereLayer("budget").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "dashboard", "wiring", "cli")
+        .whereLayer("dispatch").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "dashboard", "wiring", "cli")
+        .whereLayer("policy").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "dashboard", "wiring", "cli")
         .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops", "wiring",
             "cli")
-        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops",
-            "tracing", "ingress", "sim", "wiring", "cli")
+        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops", "tracing",
+            "ingress", "dashboard", "sim", "wiring", "cli")
         .whereLayer("sim").mayOnlyBeAccessedByLayers("wiring", "cli")
         .whereLayer("config").mayOnlyBeAccessedByLayers("upstream", "redis", "budget", "dispatch", "policy", "async",
-            "batch", "ops", "tracing", "ingress", "wiring", "cli");
+            "batch", "ops", "tracing", "ingress", "dashboard", "wiring", "cli");
   }
 
   @Test
@@ -81,7 +83,7 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.ideogate", "dev.ideogate.config..",
             "dev.ideogate.upstream..", "dev.ideogate.redis..", "dev.ideogate.budget..", "dev.ideogate.dispatch..",
             "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.batch..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
-            "dev.ideogate.sim..", "dev.ideogate.cli..")
+            "dev.ideogate.dashboard..", "dev.ideogate.sim..", "dev.ideogate.cli..")
         .check(MAIN);
   }
 

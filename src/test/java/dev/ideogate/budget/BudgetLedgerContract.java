@@ -6,6 +6,7 @@ import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.testing.Await;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -143,6 +144,25 @@ abstract class BudgetLedgerContract {
     Throwable refused = Await.failure(ledger.reserve(daily(id, 60_000), NOV_26, 20_000));
 
     assertEquals(ErrorCode.BUDGET_EXCEEDED, assertInstanceOf(GatewayException.class, refused).error());
+  }
+
+  @Test
+  void spentByDayReadsEachDaysCountersInOrderWithZeroForQuietDays() {
+    BudgetLedger ledger = ledger(LONG_LEASE_MS);
+    TeamBudget team = daily(newTeam(), 1_000_000);
+    Await.await(ledger.settle(Await.await(ledger.reserve(team, NOV_26, 80_000)), 50_000, 2));
+    Await.await(ledger.settle(Await.await(ledger.reserve(team, NOV_27, 80_000)), 30_000, 1));
+    Await.await(ledger.reserve(team, NOV_27, 10_000)); // held, not spent: not in the day's spend
+
+    List<DaySpend> days = Await.await(ledger.spentByDay(team.team(), List.of("2026-11-25", "2026-11-26",
+        "2026-11-27")));
+
+    assertEquals(List.of(new DaySpend("2026-11-25", 0, 0), new DaySpend("2026-11-26", 50_000, 2),
+        new DaySpend("2026-11-27", 30_000, 1)), days);
+    assertEquals(List.of(new DaySpend("2026-11-26", 0, 0)),
+        Await.await(ledger.spentByDay(newTeam(), List.of("2026-11-26"))));
+    assertInstanceOf(IllegalArgumentException.class, Await.failure(ledger.spentByDay(team.team(),
+        java.util.Collections.nCopies(BudgetLedger.MAX_DAYS_READ + 1, "2026-11-26"))));
   }
 
   @Test
