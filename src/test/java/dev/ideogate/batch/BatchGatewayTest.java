@@ -45,6 +45,7 @@ class BatchGatewayTest {
   private static final String BETA = TestConfig.clientKey("beta");
   private static final String GAMMA = TestConfig.clientKey("gamma");
   private static final String DELTA = TestConfig.clientKey("delta");
+  private static final String HOOKED = TestConfig.clientKey("hooked");
   private static final String POOR = TestConfig.clientKey("poor");
   private static final String POORER = TestConfig.clientKey("poorer");
 
@@ -56,6 +57,7 @@ class BatchGatewayTest {
         .team("beta", "contentPolicy: permissive")
         .team("gamma", "contentPolicy: permissive")
         .team("delta", "contentPolicy: permissive")
+        .team("hooked", "contentPolicy: permissive", "webhookSecret: \"hooked-webhook-secret-0123456789\"")
         // 0.30 USD: five TURBO images at 0.03 = 0.15 USD fit, worst cases included; the sixth line pauses or fails
         .team("poor", "contentPolicy: permissive", "dailyBudgetUsd: \"0.15\"")
         .team("poorer", "contentPolicy: permissive", "dailyBudgetUsd: \"0.15\"")
@@ -206,5 +208,35 @@ class BatchGatewayTest {
     assertEquals(5, f.getJsonObject("counts").getInteger("succeeded"), f.encode());
     assertEquals(3, f.getJsonObject("counts").getInteger("budget_exceeded"), f.encode());
     assertEquals(150_000L, spent("poorer"));
+  }
+
+  @Test
+  void aFinishedBatchIsDeliveredToItsSignedCompletionWebhook() {
+    List<io.vertx.core.MultiMap> headers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<JsonObject> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var receiver = await(harness.clientVertx.createHttpServer().requestHandler(request -> request.body()
+        .onSuccess(body -> {
+          headers.add(request.headers());
+          bodies.add(body.toJsonObject());
+          request.response().setStatusCode(204).end();
+        })).listen(0, "127.0.0.1"));
+    try {
+      String hook = "http://127.0.0.1:" + receiver.actualPort() + "/batch-done";
+      Reply submitted = submit(HOOKED, "?webhook_url=" + java.net.URLEncoder.encode(hook,
+          java.nio.charset.StandardCharsets.UTF_8), jsonl(2, 1));
+      assertEquals(201, submitted.status(), submitted.toString());
+      String id = submitted.json().getString("id");
+      dev.ideogate.testing.Await.until("the completion webhook", () -> !bodies.isEmpty());
+      JsonObject delivered = bodies.get(0);
+      assertEquals("batch.completed", delivered.getString("event"));
+      assertEquals(id, delivered.getString("id"));
+      assertEquals(2, delivered.getJsonObject("counts").getInteger("succeeded"));
+      assertTrue(headers.get(0).get("Ideogate-Signature").startsWith("t="), "signed like every delivery");
+      Reply unsigned = submit(DELTA, "?webhook_url=" + java.net.URLEncoder.encode(hook,
+          java.nio.charset.StandardCharsets.UTF_8), jsonl(1, 1));
+      assertEquals(400, unsigned.status(), "a team without a webhook secret cannot ask for a webhook");
+    } finally {
+      await(receiver.close());
+    }
   }
 }
