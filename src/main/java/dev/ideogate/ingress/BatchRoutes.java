@@ -129,7 +129,6 @@ public final class BatchRoutes {
             + limits.maxOpenPerTeam() + " open batches (batches.maxOpenPerTeam); wait for one to finish or cancel"
             + " one", 60L));
       } else {
-        ctx.put("batch_id", batch.id());
         ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
             .end(batch.toJson(clock.millis()).encode());
       }
