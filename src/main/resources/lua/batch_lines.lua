@@ -13,7 +13,8 @@ Input:
   ARGV[1] op            claim | started | finish | budget | cancel
   ARGV[2] number        the line number (started, finish, budget); the batch id (claim, cancel)
   ARGV[3] payload       finish: the result JSON; otherwise empty
-  ARGV[4] amount        started: the hold µUSD; finish: the cost µUSD; otherwise 0
+  ARGV[4] amount        started: the hold µUSD (> 0, before the reserve) or minus the µUSD charged (≤ 0, once
+                        settled); finish: the cost µUSD; otherwise 0
   ARGV[5] duration_ms   claim: the lease in ms; budget: ms until the next budget window; otherwise 0
 Output:
   claim: {'line', line JSON}, {'takeover', line JSON, hold µUSD} or {state, lines running}; started: 1 or 0 (not running here any more);

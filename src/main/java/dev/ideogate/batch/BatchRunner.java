@@ -89,14 +89,17 @@ public final class BatchRunner {
 
   private Future<Void> runLine(BatchStore.Claim claim) {
     BatchLine line = claim.line();
-    Future<LineOutcome> ran = claim.takenOver() ? executor.takeOver(claim)
-        : executor.run(claim, hold -> store.started(claim, hold));
+    Future<LineOutcome> ran = claim.chargedBeforeTakeover()
+        ? Future.succeededFuture(LineOutcome.ended(LineState.UNKNOWN, "upstream_error", "the replica running this"
+            + " line stopped after it was charged and before its images were kept", -claim.heldMicroUsd()))
+        : claim.takenOver() ? executor.takeOver(claim) : executor.run(claim, hold -> store.started(claim, hold));
     return ran
         .compose(outcome -> {
           if (outcome.budgetRefused()) {
             return store.budgetRefused(claim, clock.millis(), outcome.retryAtMs());
           }
-          return keep(claim, outcome).compose(result -> {
+          // settled: a takeover from here on must not charge the line again (ARCHITECTURE.md §13)
+          return store.started(claim, -outcome.costMicroUsd()).compose(v -> keep(claim, outcome)).compose(result -> {
             events.lineFinished(claim.team(), claim.batchId(), result);
             return store.finish(claim, result, clock.millis());
           });

@@ -31,6 +31,11 @@ public interface BatchStore {
       return heldMicroUsd > 0;
     }
 
+    /** Taken over after its replica had settled it (charged {@code -heldMicroUsd}) but not recorded its outcome. */
+    public boolean chargedBeforeTakeover() {
+      return heldMicroUsd < 0;
+    }
+
     /** The id of the line's budget hold: the same on every replica, so a takeover finds the hold. */
     public String holdId() {
       return "batch-" + batchId + "-" + line.number();
@@ -58,7 +63,10 @@ public interface BatchStore {
    */
   Future<Optional<Claim>> claim(long nowMs, long leaseMs);
 
-  /** The line is about to reserve its hold ({@link Claim#holdId}) of this worst-case amount, then call upstream. */
+  /**
+   * The line is about to reserve its hold ({@link Claim#holdId}) of this worst-case amount, then call upstream; or,
+   * with {@code -charged} (≤ 0), its hold is settled and only its images and outcome remain to be recorded.
+   */
   Future<Void> started(Claim claim, long holdMicroUsd);
 
   /** Records the line's outcome; the batch, when this was its last open line. */
