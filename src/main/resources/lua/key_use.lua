@@ -1,15 +1,19 @@
 --[[
-key_use: count one request of a client key (and one error when it failed) in hourly buckets, and its last use.
+key_use: add one flush of a client key's requests (and errors) to its hourly buckets, and set its last use.
 
 Input:
   KEYS[1] requests_hour  string int, requests of the key in one hour      <p>:{k:<key id>}:req:<epoch hour>
   KEYS[2] errors_hour    string int, answers ≥ 400 of the key in that hour <p>:{k:<key id>}:err:<epoch hour>
   KEYS[3] last_used      string int, ms since epoch (Redis TIME) of the key's latest request  <p>:{k:<key id>}:last_used
-  ARGV[1] is_error       1 when the answer was an error, else 0
-  ARGV[2] bucket_ttl_ms  ms an hourly bucket is kept (a little over 24 h)
+  ARGV[1] requests       requests to add, ≥ 1
+  ARGV[2] errors         errors to add, 0 ≤ errors ≤ requests
+  ARGV[3] bucket_ttl_ms  ms an hourly bucket is kept (a little over 24 h)
 Output:
-  the key's request count in that hour after this one
+  the key's request count in that hour after this flush
 Invariant: keys hold counts and times only, named by key id: never the key or its hash.
+
+Each replica sums its requests in memory and runs this once per key and second (ARCHITECTURE.md §2), not once per
+request; last_used is the flush's time, at most a second after the request.
 
 Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
 replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
@@ -17,16 +21,17 @@ replication: the default since Redis 5 (the servers here run 7.x); older ones wo
 local requests_key = KEYS[1]
 local errors_key = KEYS[2]
 local last_used_key = KEYS[3]
-local is_error = tonumber(ARGV[1])
-local bucket_ttl_ms = tonumber(ARGV[2])
+local requests = tonumber(ARGV[1])
+local errors = tonumber(ARGV[2])
+local bucket_ttl_ms = tonumber(ARGV[3])
 
 local time = redis.call('TIME')
 local now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
-local count = redis.call('INCR', requests_key)
+local count = redis.call('INCRBY', requests_key, requests)
 redis.call('PEXPIRE', requests_key, bucket_ttl_ms)
-if is_error == 1 then
-  redis.call('INCR', errors_key)
+if errors > 0 then
+  redis.call('INCRBY', errors_key, errors)
   redis.call('PEXPIRE', errors_key, bucket_ttl_ms)
 end
 local previous = tonumber(redis.call('GET', last_used_key) or '0')

@@ -19,7 +19,12 @@ Output:
 Invariant: after every admission, spent(window) + held ≤ limit for the day and (when set) the month.
 
 Expired holds are charged to the spent keys recorded with them (their own windows). Those keys are not in
-KEYS but carry the same {t:<team>} hash tag, so they live in this script's cluster slot.
+KEYS but carry the same {t:<team>} hash tag, so they live in this script's cluster slot. At most RECLAIM_MAX
+expired holds are charged per call (ZRANGEBYSCORE ... LIMIT), so a reservation never pays for a scan; holds still
+expired stay counted in held (never an overspend) until a later call reclaims them.
+
+Cost (ARCHITECTURE.md §2): an admission executes 7 commands (EVALSHA, TIME, ZRANGEBYSCORE, MGET, HSETNX, ZADD,
+INCRBY); the idempotency check (HEXISTS) runs only on a refusal.
 
 Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
 replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
@@ -40,13 +45,15 @@ local DAY_TTL_S = 40 * 86400
 local MONTH_TTL_S = 400 * 86400
 
 local function int(n) return string.format('%d', n) end
-local function read(key) return tonumber(redis.call('GET', key) or '0') end
+
+local RECLAIM_MAX = 16
 
 local time = redis.call('TIME')
 local now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
 -- A hold whose lease ran out belongs to a dead or stuck replica: charge it in full (never under-count).
-for _, expired_id in ipairs(redis.call('ZRANGEBYSCORE', holds_key, '-inf', int(now_ms))) do
+local expired = redis.call('ZRANGEBYSCORE', holds_key, '-inf', int(now_ms), 'LIMIT', 0, RECLAIM_MAX)
+for _, expired_id in ipairs(expired) do
   local entry = redis.call('HGET', holds_amt_key, expired_id)
   if entry then
     local expired_amount, its_day_key, its_month_key = string.match(entry, '^(%d+)|([^|]+)|([^|]+)$')
@@ -61,24 +68,35 @@ for _, expired_id in ipairs(redis.call('ZRANGEBYSCORE', holds_key, '-inf', int(n
   redis.call('ZREM', holds_key, expired_id)
 end
 
-local held = read(held_key)
-local day_left = daily_limit - read(spent_day_key) - held
+local values = redis.call('MGET', held_key, spent_day_key, spent_month_key)
+local held = tonumber(values[1] or '0')
+local day_left = daily_limit - tonumber(values[2] or '0') - held
 local month_left = day_left
 if monthly_limit >= 0 then
-  month_left = monthly_limit - read(spent_month_key) - held
+  month_left = monthly_limit - tonumber(values[3] or '0') - held
 end
 
-if redis.call('HEXISTS', holds_amt_key, hold_id) == 1 then
-  return {1, math.max(0, math.min(day_left, month_left))}
-end
+local refused_by = nil
 if amount > day_left then
-  return {0, 'day', math.max(0, day_left)}
+  refused_by = 'day'
+elseif amount > month_left then
+  refused_by = 'month'
 end
-if amount > month_left then
+if refused_by then
+  -- A retried reserve of a hold already taken is admitted: its amount is in held already.
+  if redis.call('HEXISTS', holds_amt_key, hold_id) == 1 then
+    return {1, math.max(0, math.min(day_left, month_left))}
+  end
+  if refused_by == 'day' then
+    return {0, 'day', math.max(0, day_left)}
+  end
   return {0, 'month', math.max(0, month_left)}
 end
 
+local entry = int(amount) .. '|' .. spent_day_key .. '|' .. spent_month_key
+if redis.call('HSETNX', holds_amt_key, hold_id, entry) == 0 then
+  return {1, math.max(0, math.min(day_left, month_left))}
+end
 redis.call('ZADD', holds_key, int(now_ms + lease_ms), hold_id)
-redis.call('HSET', holds_amt_key, hold_id, int(amount) .. '|' .. spent_day_key .. '|' .. spent_month_key)
 redis.call('INCRBY', held_key, int(amount))
 return {1, math.min(day_left, month_left) - amount}

@@ -18,6 +18,10 @@ Output:
   {charged, remaining}   charged = µUSD charged by this call (0 when the hold was already settled, released or
                          expired); remaining = µUSD still reservable in the tightest window (≥ 0)
 Invariant: a hold is charged at most once, and never more than it held, so spent + held never grows here.
+
+Cost (ARCHITECTURE.md §2): 9 commands (EVALSHA, HGET, HDEL, ZREM, DECRBY, four INCRBY); a counter's EXPIRE is set
+when INCRBY creates it (once per window), and remaining comes from the values INCRBY and DECRBY return. Only a
+hold already gone reads the keys (MGET).
 ]]
 local held_key = KEYS[1]
 local holds_key = KEYS[2]
@@ -36,29 +40,35 @@ local DAY_TTL_S = 40 * 86400
 local MONTH_TTL_S = 400 * 86400
 
 local function int(n) return string.format('%d', n) end
-local function read(key) return tonumber(redis.call('GET', key) or '0') end
+-- Sets the TTL only when INCRBY created the key (its value is then the increment): once per window, not per call.
 local function add(key, n, ttl_s)
-  redis.call('INCRBY', key, int(n))
-  redis.call('EXPIRE', key, ttl_s)
+  local value = redis.call('INCRBY', key, int(n))
+  if value == n then
+    redis.call('EXPIRE', key, ttl_s)
+  end
+  return value
 end
 
-local charged = 0
+local function remaining(held, spent_day, spent_month)
+  local left = daily_limit - spent_day - held
+  if monthly_limit >= 0 then
+    left = math.min(left, monthly_limit - spent_month - held)
+  end
+  return math.max(0, left)
+end
+
 local entry = redis.call('HGET', holds_amt_key, hold_id)
-if entry then
-  local amount = tonumber(string.match(entry, '^(%d+)|'))
-  charged = math.min(charge, amount)
-  redis.call('DECRBY', held_key, int(amount))
-  add(spent_day_key, charged, DAY_TTL_S)
-  add(spent_month_key, charged, MONTH_TTL_S)
-  add(images_day_key, images, DAY_TTL_S)
-  add(images_month_key, images, MONTH_TTL_S)
-  redis.call('HDEL', holds_amt_key, hold_id)
-  redis.call('ZREM', holds_key, hold_id)
+if not entry then
+  local values = redis.call('MGET', held_key, spent_day_key, spent_month_key)
+  return {0, remaining(tonumber(values[1] or '0'), tonumber(values[2] or '0'), tonumber(values[3] or '0'))}
 end
-
-local held = read(held_key)
-local remaining = daily_limit - read(spent_day_key) - held
-if monthly_limit >= 0 then
-  remaining = math.min(remaining, monthly_limit - read(spent_month_key) - held)
-end
-return {charged, math.max(0, remaining)}
+local amount = tonumber(string.match(entry, '^(%d+)|'))
+local charged = math.min(charge, amount)
+redis.call('HDEL', holds_amt_key, hold_id)
+redis.call('ZREM', holds_key, hold_id)
+local held = redis.call('DECRBY', held_key, int(amount))
+local spent_day = add(spent_day_key, charged, DAY_TTL_S)
+local spent_month = add(spent_month_key, charged, MONTH_TTL_S)
+add(images_day_key, images, DAY_TTL_S)
+add(images_month_key, images, MONTH_TTL_S)
+return {charged, remaining(held, spent_day, spent_month)}

@@ -13,6 +13,7 @@ import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.ingress.AsyncRoutes;
 import dev.ideogate.ingress.BatchLineExecutor;
 import dev.ideogate.ingress.BatchRoutes;
+import dev.ideogate.ingress.BufferedBodies;
 import dev.ideogate.ingress.ClientEventLoops;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressVerticle;
@@ -58,6 +59,7 @@ public final class Gateway {
   private final DispatcherVerticle dispatcher;
   private final AsyncServices async;
   private final AsyncRoutes asyncRoutes;
+  private final BufferedBodies bodies;
   private final GracefulDrain drain;
   private final BatchServices batches;
   private final BatchLineExecutor batchLines;
@@ -124,8 +126,10 @@ public final class Gateway {
     this.laneGauges = new LaneGauges(metrics, dispatcher, settings::config);
     metrics.beforeScrape(laneGauges::refresh);
     this.async = new AsyncServices(vertx, config, settings::config, stores.ledger(), stores.asyncStore(),
-        stores.deliveries(), stores.deliveryStats(), stores.replica(), options.clock(), options.async());
-    this.asyncRoutes = new AsyncRoutes(settings::current, async);
+        stores.deliveries(), stores.deliveryStats(), stores.replica(), options.clock(), options.async(), dispatcher);
+    this.bodies = new BufferedBodies(config.server().maxBufferedBodyBytes(), config.server().maxConcurrentUploadsPerKey());
+    metrics.bufferedBodies(bodies::bytes, bodies::uploads);
+    this.asyncRoutes = new AsyncRoutes(settings::current, async, bodies);
     async.alerts().onFired(metrics::budgetAlert);
     metrics.webhookDeliveries(async.deliveryStats());
     this.batches = new BatchServices(vertx, stores.batches(), BatchServices.objectStore(vertx, config.batches()),
@@ -150,7 +154,7 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::current, stores.ledger(), dispatcher, options.clock(),
-                  drain::draining, this::countActive, port, stores.guards(), async, asyncRoutes, clientLoops,
+                  drain::draining, this::countActive, port, stores.guards(), async, asyncRoutes, clientLoops, bodies,
                   batchRoutes),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })

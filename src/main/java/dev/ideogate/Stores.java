@@ -53,6 +53,8 @@ import java.util.function.Supplier;
 public final class Stores {
   /** Local holds taken while failing open carry this prefix, so settle and release find their ledger. */
   static final String LOCAL_HOLD_PREFIX = "local-";
+  /** Lease of a hold in a local (in-memory) ledger: one hour, longer than any call. */
+  static final long LOCAL_HOLD_LEASE_MS = 3_600_000;
 
   private final Clock clock;
   private final RedisConnector redis;
@@ -72,9 +74,12 @@ public final class Stores {
     this.clock = clock;
     GatewayConfig.Redis redisConfig = config.redis();
     long holdLeaseMs = redisConfig.holdLease().toMillis();
+    // A local hold dies with its replica and is never renewed: its lease only guards against a settle that never
+    // comes, so it outlives any call (queue wait and retries included) instead of being redis.holdLease.
+    long localHoldLeaseMs = Math.max(holdLeaseMs, LOCAL_HOLD_LEASE_MS);
     if (!redisConfig.enabled()) {
       this.redis = null;
-      this.ledger = new InMemoryBudgetLedger(clock::millis, holdLeaseMs);
+      this.ledger = new InMemoryBudgetLedger(clock::millis, localHoldLeaseMs);
       this.permits = new LocalPermitStore();
       this.permitHeartbeatMs = 0;
       this.rateLimits = InMemoryRateLimitStore.of(clock);
@@ -94,7 +99,7 @@ public final class Stores {
     RedisRateLimitStore sharedRateLimits = new RedisRateLimitStore(redis, prefix);
     if (redisConfig.failOpen()) {
       this.ledger = new FailOpenLedger(sharedLedger,
-          new InMemoryBudgetLedger(clock::millis, holdLeaseMs, LOCAL_HOLD_PREFIX), new FailOpen("budget", clock, metrics));
+          new InMemoryBudgetLedger(clock::millis, localHoldLeaseMs, LOCAL_HOLD_PREFIX), new FailOpen("budget", clock, metrics));
       this.permits = new FailOpenPermits(sharedPermits, new LocalPermitStore(), new FailOpen("permits", clock, metrics));
       this.rateLimits = new FailOpenRateLimits(sharedRateLimits, InMemoryRateLimitStore.of(clock),
           new FailOpen("rate_limits", clock, metrics));

@@ -2,6 +2,7 @@ package dev.ideogate.async;
 
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.config.GatewayConfig;
+import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.upstream.GenerationClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -36,10 +37,11 @@ public final class AsyncServices {
    * @param store, deliveries the stores chosen by the composition root (Redis or memory), not closed here
    * @param stats the counters {@code deliveries} reports to
    * @param replica this replica's name in the delivery queue and reconciler claims
+   * @param dispatcher the lanes the reconciler's polls go through
    */
   public AsyncServices(Vertx vertx, GatewayConfig config, Supplier<GatewayConfig> currentConfig, BudgetLedger ledger,
       AsyncStore store, DeliveryQueue deliveries, DeliveryStats stats, String replica, Clock clock,
-      AsyncSettings timing) {
+      AsyncSettings timing, DispatcherVerticle dispatcher) {
     this.timing = timing;
     this.store = store;
     this.deliveries = deliveries;
@@ -49,7 +51,7 @@ public final class AsyncServices {
     this.jwks = new JwksCache(upstream, 1_000, 600_000); // a withdrawn key stops verifying within 10 min
     this.alerts = new BudgetAlerts(vertx, ledger, store, deliveries, currentConfig, clock, timing.alertScanMs());
     this.settler = new GenerationSettler(store, ledger, deliveries, currentConfig, alerts, clock::millis);
-    this.reconciler = new Reconciler(vertx, store, upstream, settler, currentConfig, timing, replica, clock);
+    this.reconciler = new Reconciler(vertx, store, dispatcher, settler, currentConfig, timing, replica, clock);
     this.worker = new DeliveryWorker(vertx, deliveries, id -> currentConfig.get().team(id), timing, stats, clock,
         () -> currentConfig.get().environment());
     String base = config.server().publicBaseUrl();

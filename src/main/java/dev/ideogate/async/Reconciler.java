@@ -2,7 +2,11 @@ package dev.ideogate.async;
 
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
-import dev.ideogate.upstream.GenerationClient;
+import dev.ideogate.dispatch.DispatchJob;
+import dev.ideogate.dispatch.DispatchResult;
+import dev.ideogate.dispatch.DispatcherVerticle;
+import dev.ideogate.upstream.CallTrace;
+import dev.ideogate.upstream.UpstreamCall;
 import dev.ideogate.upstream.UpstreamResponse;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -19,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * it), and asks Ideogram. Completed or failed: settled like a callback. Still pending: looked at again after
  * another {@code reconcileAfterMs / 2}. Unknown to Ideogram (404): released, since nothing was billed. Any other
  * answer, or none: retried on the next round. The hold lease is more than twice the deadline, so this settles
- * long before the hold would expire and be charged in full.
+ * long before the hold would expire and be charged in full. Each poll goes to Ideogram through the team's lane on the
+ * dispatcher, like a client's poll (ARCHITECTURE.md §11): it counts against the upstream key's shared in-flight limit
+ * and backs off on its 429s instead of drawing them for every team on that key; a full queue just waits a round.
  */
 public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
@@ -28,7 +34,7 @@ public final class Reconciler {
 
   private final Vertx vertx;
   private final AsyncStore store;
-  private final GenerationClient upstream;
+  private final DispatcherVerticle dispatcher;
   private final GenerationSettler settler;
   private final Supplier<GatewayConfig> settings;
   private final AsyncSettings timing;
@@ -39,12 +45,12 @@ public final class Reconciler {
   private long timerId = -1;
   private boolean running;
 
-  public Reconciler(Vertx vertx, AsyncStore store, GenerationClient upstream, GenerationSettler settler,
+  public Reconciler(Vertx vertx, AsyncStore store, DispatcherVerticle dispatcher, GenerationSettler settler,
       Supplier<GatewayConfig> settings, AsyncSettings timing, String owner, Clock clock) {
     this.clock = clock;
     this.vertx = vertx;
     this.store = store;
-    this.upstream = upstream;
+    this.dispatcher = dispatcher;
     this.settler = settler;
     this.settings = settings;
     this.timing = timing;
@@ -93,7 +99,10 @@ public final class Reconciler {
     if (team == null) {
       return postpone(generation);
     }
-    return upstream.poll(team.upstreamKey(), generation.generationId()).compose(response -> {
+    DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(),
+        team.maxQueueWait().toMillis(), UpstreamCall.poll(generation.generationId(), team.upstreamKey(),
+            CallTrace.NONE));
+    return dispatcher.dispatch(job).map(DispatchResult::response).compose(response -> {
       JsonObject result = finalResult(response);
       if (result != null) {
         return settler.settle(generation, result, "reconciler").onSuccess(won -> {

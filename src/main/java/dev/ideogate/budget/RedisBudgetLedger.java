@@ -36,6 +36,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   private final ReserveScript reserveScript = new ReserveScript();
   private final SettleScript settleScript = new SettleScript();
   private final ReleaseScript releaseScript = new ReleaseScript();
+  private final HoldHeartbeat heartbeat;
   // Settle reports remaining against the team's limits, which only reserve and usage are given.
   private final Map<String, TeamBudget> latestBudgets = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
@@ -58,14 +59,16 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     this.ownsConnector = ownsConnector;
     this.keys = new BudgetKeys(keyPrefix);
     this.holdLeaseMs = holdLeaseMs;
+    this.heartbeat = new HoldHeartbeat(redis, keys, holdLeaseMs);
     for (LuaScript lua : List.of(reserveScript.lua(), settleScript.lua(), releaseScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
   }
 
+  /** A hold of the request path: renewed by the heartbeat until it is settled or released. */
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd) {
-    return reserve(team, window, costMicroUsd, holdLeaseMs);
+    return reserve(team, window, costMicroUsd, holdLeaseMs).onSuccess(heartbeat::track);
   }
 
   @Override
@@ -101,6 +104,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
 
   @Override
   public Future<Settlement> settle(Hold hold, long chargeMicroUsd, int images) {
+    heartbeat.forget(hold);
     TeamBudget team = latestBudgets.get(hold.team());
     SettleScript.Args args;
     try {
@@ -119,6 +123,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
 
   @Override
   public Future<Void> release(Hold hold) {
+    heartbeat.forget(hold);
     return releaseScript.run(redis, keys, new ReleaseScript.Args(hold.team(), hold.id()))
         .transform(outcome -> outcome.succeeded() ? answered(Future.<Void>succeededFuture())
             : unavailable(outcome.cause()));
@@ -171,8 +176,14 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     return redis.ping().recover(err -> Future.failedFuture(storeUnavailable()));
   }
 
+  /** Stops renewing this ledger's holds, as a dead replica would (tests of expiry; {@link #close} does it too). */
+  void stopRenewing() {
+    heartbeat.stop();
+  }
+
   @Override
   public Future<Void> close() {
+    heartbeat.stop();
     return ownsConnector ? redis.close() : Future.succeededFuture();
   }
 

@@ -66,7 +66,7 @@ public final class ConfigLoader {
     GatewayConfig.Server server = server(root.child("server"));
     GatewayConfig.Upstream upstream = upstream(root.child("upstream"));
     ConfigSection redisSection = root.child("redis");
-    GatewayConfig.Redis redis = redis(redisSection, upstream.timeout());
+    GatewayConfig.Redis redis = redis(redisSection);
     GatewayConfig.Budgets budgets = budgets(root.child("budgets"));
     Map<String, List<String>> policies = ContentPolicyTiers.read(root.child("contentPolicies"));
     Map<String, Long> prices = pricing(root.child("pricing"));
@@ -159,18 +159,24 @@ public final class ConfigLoader {
         s.duration("drainGrace", Duration.ofSeconds(30)),
         s.string("publicBaseUrl", ""),
         s.has("headerTimeout") ? s.duration("headerTimeout", Duration.ofSeconds(10)) : null,
-        tls(s));
+        tls(s),
+        s.number("maxBufferedBodyBytes", GatewayConfig.Server.DEFAULT_MAX_BUFFERED_BODY_BYTES, 1, Long.MAX_VALUE),
+        s.integer("maxConcurrentUploadsPerKey", GatewayConfig.Server.DEFAULT_MAX_CONCURRENT_UPLOADS_PER_KEY, 1,
+            100_000));
     if (server.headerTimeout() == null) {
       server = new GatewayConfig.Server(server.host(), server.port(), server.managementPort(), server.maxBodyBytes(),
           server.maxFileBytes(), server.maxParts(), server.maxHeaderBytes(), server.idleTimeout(),
           server.requestReadTimeout(), server.drainGrace(), server.publicBaseUrl(), server.requestReadTimeout(),
-          server.tls());
+          server.tls(), server.maxBufferedBodyBytes(), server.maxConcurrentUploadsPerKey());
     }
     if (server.port() != 0 && server.port() == server.managementPort()) {
       s.error("managementPort", "must differ from port");
     }
     if (server.maxFileBytes() > server.maxBodyBytes()) {
       s.error("maxFileBytes", "must not exceed maxBodyBytes");
+    }
+    if (server.maxBufferedBodyBytes() < server.maxBodyBytes()) {
+      s.error("maxBufferedBodyBytes", "must be at least maxBodyBytes, or no maximal body could ever be read");
     }
     if (server.host().isBlank()) {
       s.error("host", "must not be empty");
@@ -312,22 +318,24 @@ public final class ConfigLoader {
     return new GatewayConfig.Tracing(enabled, endpoint, ratio, serviceName);
   }
 
-  private static GatewayConfig.Redis redis(ConfigSection s, Duration upstreamTimeout) {
+  private static GatewayConfig.Redis redis(ConfigSection s) {
     var redis = new GatewayConfig.Redis(
         s.string("url", "").trim(),
         s.oneOf("mode", "standalone", List.of("standalone", "sentinel", "cluster")),
         s.oneOf("failMode", "closed", List.of("closed", "open")),
         s.duration("commandTimeout", Duration.ofSeconds(1)),
         s.string("keyPrefix", "ideogate"),
-        s.duration("holdLease", Duration.ofSeconds(300)),
+        s.duration("holdLease", Duration.ofSeconds(30)),
         s.integer("poolSize", 32, 1, 1024),
         s.string("sentinelMaster", GatewayConfig.Redis.DEFAULT_SENTINEL_MASTER).trim());
     if (!redis.keyPrefix().matches("[A-Za-z0-9_.-]{1,64}")) {
       s.error("keyPrefix", "must match [A-Za-z0-9_.-]{1,64}");
     }
-    if (redis.holdLease().compareTo(upstreamTimeout) <= 0) {
-      s.error("holdLease", "must be longer than upstream.timeout (" + Durations.format(upstreamTimeout)
-          + "): a hold must outlive the call it pays for");
+    // Holds of running calls are renewed every third of the lease (ARCHITECTURE.md §7), so the lease need not outlive
+    // the call, only a renewal that takes a whole command timeout.
+    if (redis.holdLease().compareTo(redis.commandTimeout().multipliedBy(2)) < 0) {
+      s.error("holdLease", "must be at least twice redis.commandTimeout (" + Durations.format(redis.commandTimeout())
+          + "): the heartbeat renews a hold every third of its lease");
     }
     if (!redis.sentinelMaster().matches("[A-Za-z0-9_.-]{1,128}")) {
       s.error("sentinelMaster", "must match [A-Za-z0-9_.-]{1,128}");

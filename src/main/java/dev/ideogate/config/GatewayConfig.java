@@ -37,14 +37,19 @@ public record GatewayConfig(
       Duration drainGrace,
       String publicBaseUrl,
       Duration headerTimeout,
-      Tls tls) {
+      Tls tls,
+      long maxBufferedBodyBytes,
+      int maxConcurrentUploadsPerKey) {
+    public static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = 256L << 20;
+    public static final int DEFAULT_MAX_CONCURRENT_UPLOADS_PER_KEY = 4;
 
-    /** Without the hardening fields: no TLS, header deadline = requestReadTimeout. */
+    /** Without the hardening fields: no TLS, header deadline = requestReadTimeout, default memory caps. */
     public Server(String host, int port, int managementPort, long maxBodyBytes, long maxFileBytes, int maxParts,
         int maxHeaderBytes, Duration idleTimeout, Duration requestReadTimeout, Duration drainGrace,
         String publicBaseUrl) {
       this(host, port, managementPort, maxBodyBytes, maxFileBytes, maxParts, maxHeaderBytes, idleTimeout,
-          requestReadTimeout, drainGrace, publicBaseUrl, requestReadTimeout, Tls.NONE);
+          requestReadTimeout, drainGrace, publicBaseUrl, requestReadTimeout, Tls.NONE, DEFAULT_MAX_BUFFERED_BODY_BYTES,
+          DEFAULT_MAX_CONCURRENT_UPLOADS_PER_KEY);
     }
   }
 

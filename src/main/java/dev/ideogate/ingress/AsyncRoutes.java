@@ -20,14 +20,22 @@ import java.util.function.Supplier;
  * the callback counters are the replica's.
  */
 public final class AsyncRoutes {
-  private static final long CALLBACK_MAX_BYTES = 1 << 20;
+  /**
+   * What a callback can be: Ideogram's webhook body is the generation's result, at most 8 image records, each with
+   * its prompt (≤ 10,000 characters, ≤ 40,000 bytes of UTF-8), a signed URL and a few fields: under 384 KiB. The route
+   * has no client key, so it reads no more than that before the signature is checked (ARCHITECTURE.md §11).
+   */
+  static final long CALLBACK_MAX_BYTES = 384 * 1024;
 
   private final Supplier<GatewaySettings> settings;
   private final AsyncServices async;
   private final CallbackHandler callbacks;
+  private final BufferedBodies bodies;
 
-  public AsyncRoutes(Supplier<GatewaySettings> settings, AsyncServices async) {
+  /** @param bodies the replica's account of buffered request bodies: callbacks count in it too */
+  public AsyncRoutes(Supplier<GatewaySettings> settings, AsyncServices async, BufferedBodies bodies) {
     this.settings = settings;
+    this.bodies = bodies;
     this.async = async;
     this.callbacks = new CallbackHandler(async.jwks(), async.store(), async.settler(), async.timing().replayWindowS(),
         async.clock());
@@ -40,7 +48,7 @@ public final class AsyncRoutes {
   public void mountClientRoutes(Router router, IngressGuards guards, DispatcherVerticle dispatcher) {
     router.route(CallbackHandler.PATH)
         .handler(ctx -> only(ctx, HttpMethod.POST))
-        .handler(new BodyReader(CALLBACK_MAX_BYTES, 10_000))
+        .handler(new BodyReader(CALLBACK_MAX_BYTES, 10_000, bodies))
         .handler(callbacks);
     router.route("/v1/generations/:id")
         .handler(ctx -> only(ctx, HttpMethod.GET))

@@ -63,7 +63,8 @@ public final class BatchRoutes {
     this.clock = clock;
   }
 
-  public void mount(Router router) {
+  /** @param bodies the replica's account of buffered bodies (a batch's JSONL counts like any body) */
+  public void mount(Router router, BufferedBodies bodies) {
     var server = settings.get().config().server();
     long maxBody = settings.get().config().batches().maxBodyBytes(); // body limits apply at restart
     router.route(ResultUrls.PATH + "*")
@@ -86,7 +87,7 @@ public final class BatchRoutes {
           }
         })
         .handler(new RateLimitHandler(settings, rateLimits))
-        .handler(new BodyReader(maxBody, server.requestReadTimeout().toMillis()))
+        .handler(new BodyReader(maxBody, server.requestReadTimeout().toMillis(), bodies))
         .handler(this::submit);
     router.route(BASE + "/:id")
         .handler(ctx -> IngressVerticle.allowOnly(ctx, HttpMethod.GET))

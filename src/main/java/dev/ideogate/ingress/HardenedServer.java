@@ -31,7 +31,7 @@ public final class HardenedServer {
       // No h2c: while the server sniffs the first bytes for an HTTP/2 preface it has not announced the connection
       // yet, so the header deadline could not see (and close) a client that dribbles them. Clients speak HTTP/1.1.
       HttpServer server = vertx.createHttpServer(opts.setHttp2ClearTextEnabled(false))
-          .connectionHandler(deadline.connectionHandler())
+          .connectionHandler(HttpVersionGuard.installing(deadline.connectionHandler()))
           .requestHandler(deadline.requestHandler(requests));
       if (invalidRequests != null) {
         server.invalidRequestHandler(invalidRequests);

@@ -36,6 +36,7 @@ public final class IngressVerticle extends VerticleBase {
   private final AsyncRoutes asyncRoutes;
   private final IngressGuards guards;
   private final ClientEventLoops loops;
+  private final BufferedBodies bodies;
   private final BatchRoutes batchRoutes;
 
   /**
@@ -43,12 +44,15 @@ public final class IngressVerticle extends VerticleBase {
    * @param async async generations and webhooks
    * @param asyncRoutes the callback and poll routes, shared by all instances
    * @param loops where this instance registers its event loop for the liveness probe
+   * @param bodies the replica's account of buffered request bodies, shared by all instances
    * @param batchRoutes the batch routes (ARCHITECTURE.md §13), shared by all instances
    */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,
-      AsyncServices async, AsyncRoutes asyncRoutes, ClientEventLoops loops, BatchRoutes batchRoutes) {
+      AsyncServices async, AsyncRoutes asyncRoutes, ClientEventLoops loops, BufferedBodies bodies,
+      BatchRoutes batchRoutes) {
     this.loops = loops;
+    this.bodies = bodies;
     this.guards = guards;
     this.batchRoutes = batchRoutes;
     this.async = async;
@@ -75,7 +79,7 @@ public final class IngressVerticle extends VerticleBase {
           .handler(IngressVerticle::beginAuthPolicy)
           .handler(new AuthHandler(settings, endpoint.scope()))
           .handler(new RateLimitHandler(settings, guards.rateLimits()))
-          .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis()))
+          .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis(), bodies))
           .handler(endpoint.async() ? new AsyncImageHandler(endpoint, settings, ledger, dispatcher, clock, async)
               : new ImageHandler(endpoint, settings, ledger, dispatcher, clock));
     }
@@ -84,7 +88,7 @@ public final class IngressVerticle extends VerticleBase {
         .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
         .handler(new UsageHandler(settings, ledger, clock, false));
     asyncRoutes.mountClientRoutes(router, guards, dispatcher);
-    batchRoutes.mount(router);
+    batchRoutes.mount(router, bodies);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such route " + sanitize(ctx.request().path())
             + ": the gateway serves only the Ideogram API paths, /v1/batches and /v1/usage")));

@@ -19,7 +19,9 @@ final class InvalidRequests {
     Throwable cause = result == null ? null : result.cause();
     ErrorCode code = ErrorCode.INVALID_REQUEST;
     String message = "malformed HTTP request";
-    if (cause instanceof TooLongFrameException) {
+    if (cause != null && HttpVersionGuard.UNSUPPORTED.equals(cause.getMessage())) {
+      message = "unsupported HTTP version: the gateway speaks HTTP/1.1";
+    } else if (cause instanceof TooLongFrameException) {
       String text = String.valueOf(cause.getMessage());
       if (text.contains("header")) {
         code = ErrorCode.HEADERS_TOO_LARGE;

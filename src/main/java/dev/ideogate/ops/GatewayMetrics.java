@@ -26,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -227,6 +229,20 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
     queueDepth.computeIfAbsent(lane + '\n' + team, k -> gauge("ideogate.queue.depth",
         "Requests of the team waiting in the lane's queue on this replica",
         new String[] {"lane", lane, "team", team})).set(depth);
+  }
+
+  /**
+   * The replica's buffered request bodies (ARCHITECTURE.md §11, memory): {@code ideogate_buffered_body_bytes} and
+   * {@code ideogate_buffered_body_uploads}, read at each scrape.
+   */
+  public void bufferedBodies(LongSupplier bytes, IntSupplier uploads) {
+    Gauge.builder("ideogate.buffered.body.bytes", bytes, b -> b.getAsLong())
+        .description("Bytes of client request bodies held in memory on this replica (cap server.maxBufferedBodyBytes)")
+        .strongReference(true).register(registry);
+    Gauge.builder("ideogate.buffered.body.uploads", uploads, u -> u.getAsInt())
+        .description("Uploads (bodies over 64 KiB) held on this replica, every key (per-key cap "
+            + "server.maxConcurrentUploadsPerKey)")
+        .strongReference(true).register(registry);
   }
 
   /** Runs {@code refresh} (lane snapshot) before every scrape. */

@@ -10,16 +10,22 @@ final class KeyUseScript {
   private final LuaScript script = LuaScript.load("key_use");
 
   /**
-   * One request of a client key.
+   * One flush of a client key's requests.
    *
    * @param requestsHourKey the key's request counter of the current hour
    * @param errorsHourKey the key's error counter of the same hour
    * @param lastUsedKey the key's last use (ms since epoch, Redis TIME)
-   * @param error whether the answer was an error (≥ 400)
+   * @param requests requests to add, ≥ 1
+   * @param errors of those, answers ≥ 400
    * @param bucketTtlMs how long an hourly counter is kept
    */
-  record Args(String requestsHourKey, String errorsHourKey, String lastUsedKey, boolean error, long bucketTtlMs) {
+  record Args(String requestsHourKey, String errorsHourKey, String lastUsedKey, long requests, long errors,
+      long bucketTtlMs) {
     Args {
+      if (requests < 1 || errors < 0 || errors > requests) {
+        throw new IllegalArgumentException("need 1 ≤ requests and 0 ≤ errors ≤ requests, got " + requests + ", "
+            + errors);
+      }
       if (bucketTtlMs <= 0) {
         throw new IllegalArgumentException("bucket TTL must be > 0 ms, got " + bucketTtlMs);
       }
@@ -30,11 +36,11 @@ final class KeyUseScript {
     return script;
   }
 
-  /** The key's request count in that hour, this request included. */
+  /** The key's request count in that hour, this flush included. */
   Future<Long> run(RedisConnector redis, Args args) {
     return script
         .run(redis, List.of(args.requestsHourKey(), args.errorsHourKey(), args.lastUsedKey()),
-            List.of(args.error() ? "1" : "0", Long.toString(args.bucketTtlMs())))
+            List.of(Long.toString(args.requests()), Long.toString(args.errors()), Long.toString(args.bucketTtlMs())))
         .map(reply -> reply.asLong());
   }
 }

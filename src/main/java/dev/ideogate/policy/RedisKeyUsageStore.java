@@ -10,6 +10,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,14 +19,32 @@ import org.slf4j.LoggerFactory;
  * {@link KeyUsageStore} in Redis, shared by every replica ({@code lua/key_use.lua}): hourly counters
  * {@code <p>:{k:<key id>}:req:<epoch hour>} and {@code …:err:<epoch hour>} kept 25 h, and {@code …:last_used}
  * (ms). The {@code {k:<key id>}} hash tag keeps one key's counters in one cluster slot, so one MGET reads them.
+ *
+ * <p>Requests are summed in memory and flushed {@value #FLUSH_MS} ms after the first unflushed one, one script per
+ * key and hour, all sent at once (pipelined): no Redis work on the request path (ARCHITECTURE.md §2). Another
+ * replica's counts are therefore up to a second late; this replica's own are flushed before every read. A replica
+ * killed with -9 loses at most its last second of counts (never money: budgets are not counted here).
  */
 public final class RedisKeyUsageStore implements KeyUsageStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisKeyUsageStore.class);
   private static final long BUCKET_TTL_MS = 25 * 3_600_000L;
+  static final long FLUSH_MS = 1_000;
   private final RedisConnector redis;
   private final String keyPrefix;
   private final Clock clock;
   private final KeyUseScript script = new KeyUseScript();
+  private final Map<Bucket, Counts> unflushed = new ConcurrentHashMap<>();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+
+  /** One key's hour. */
+  private record Bucket(String keyId, long hour) {}
+
+  /** Requests and errors not yet in Redis. */
+  private record Counts(long requests, long errors) {
+    Counts plus(Counts other) {
+      return new Counts(requests + other.requests, errors + other.errors);
+    }
+  }
 
   public RedisKeyUsageStore(RedisConnector redis, String keyPrefix, Clock clock) {
     this.redis = redis;
@@ -39,13 +59,37 @@ public final class RedisKeyUsageStore implements KeyUsageStore {
   @Override
   public void record(String keyId, boolean error) {
     long hour = clock.millis() / 3_600_000L;
-    script.run(redis, new KeyUseScript.Args(key(keyId, "req:" + hour), key(keyId, "err:" + hour),
-            key(keyId, "last_used"), error, BUCKET_TTL_MS))
-        .onFailure(e -> LOG.debug("key usage not recorded: {}", e.getClass().getSimpleName()));
+    unflushed.merge(new Bucket(keyId, hour), new Counts(1, error ? 1 : 0), Counts::plus);
+    if (flushScheduled.compareAndSet(false, true)) {
+      redis.vertx().setTimer(FLUSH_MS, id -> {
+        flushScheduled.set(false);
+        flush();
+      });
+    }
+  }
+
+  /** Sends every unflushed count; completes when Redis answered them all (failures are dropped: best effort). */
+  Future<Void> flush() {
+    List<Future<Long>> sent = new ArrayList<>();
+    for (Bucket bucket : List.copyOf(unflushed.keySet())) {
+      Counts counts = unflushed.remove(bucket);
+      if (counts == null) {
+        continue;
+      }
+      String id = bucket.keyId();
+      sent.add(script.run(redis, new KeyUseScript.Args(key(id, "req:" + bucket.hour()), key(id, "err:" + bucket.hour()),
+              key(id, "last_used"), counts.requests(), counts.errors(), BUCKET_TTL_MS))
+          .onFailure(e -> LOG.debug("key usage not recorded: {}", e.getClass().getSimpleName())));
+    }
+    return Future.join(sent).<Void>mapEmpty().otherwiseEmpty();
   }
 
   @Override
   public Future<Map<String, KeyUsage>> usage(Collection<String> keyIds) {
+    return flush().compose(flushed -> read(keyIds));
+  }
+
+  private Future<Map<String, KeyUsage>> read(Collection<String> keyIds) {
     long hour = clock.millis() / 3_600_000L;
     List<String> ids = List.copyOf(keyIds);
     List<Future<KeyUsage>> reads = new ArrayList<>();

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * @param budgetRequests concurrent requests of the budget-exactness scenario
  * @param holdingClients concurrent waiting clients of the holding-power scenario (capped by the fd limit)
  * @param redisCostRequests requests of the Redis-cost scenario
- * @param only scenarios to run (overhead, lanes, budget, holding, redis); empty = all
+ * @param only scenarios to run (overhead, lanes, budget, holding, redis, stall); empty = all
  */
 public record BenchOptions(boolean quick, int stepSeconds, List<Integer> rates, int maxRate, int laneClients,
     int laneSeconds, int budgetRequests, int holdingClients, int redisCostRequests, Set<String> only) {

@@ -51,6 +51,11 @@ class IdeogateBenchmark {
       tables.addAll(announce(redis.run()));
       summary.redis(redis);
     }
+    if (options.runs("stall")) {
+      StallScenario stall = new StallScenario(options);
+      tables.addAll(announce(stall.run()));
+      summary.stall(stall);
+    }
     String report = "## Ideogate benchmark results\n\n" + machineNote(options, started) + "\n"
         + summary.table().markdown() + tables.stream().map(Table::markdown).reduce("", String::concat);
     Files.writeString(OUT.resolve("results.md"), report);

@@ -56,6 +56,11 @@ final class Summary {
         redis.perCommand.keySet())});
   }
 
+  void stall(StallScenario stall) {
+    stall.outcomes.forEach(o -> rows.add(new String[] {"worst stall: another team's canary, " + o.load(),
+        Table.ms(o.percentile(1.0)) + " ms worst, " + Table.ms(o.percentile(0.99)) + " ms p99"}));
+  }
+
   Table table() {
     Table table = new Table("Summary", "what", "result");
     rows.forEach(r -> table.row(r[0], r[1]));

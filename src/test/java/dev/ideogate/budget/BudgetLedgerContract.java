@@ -22,7 +22,10 @@ abstract class BudgetLedgerContract {
   /** A ledger whose holds expire {@code leaseMs} after they are made. */
   abstract BudgetLedger ledger(long leaseMs);
 
-  /** Lets every hold of a ledger made with {@code leaseMs} expire. */
+  /**
+   * Lets every hold of a ledger made with {@code leaseMs} expire, as when the replica that made them died: a live
+   * Redis ledger renews the holds of running calls, so its heartbeat stops first.
+   */
   abstract void outliveLease(long leaseMs);
 
   static String newTeam() {

@@ -32,6 +32,7 @@ class BudgetScriptsTest {
   private final ReserveScript reserve = new ReserveScript();
   private final SettleScript settle = new SettleScript();
   private final ReleaseScript release = new ReleaseScript();
+  private final HoldRenewScript renew = new HoldRenewScript();
 
   @BeforeAll
   static void startRedis() {
@@ -131,6 +132,22 @@ class BudgetScriptsTest {
     assertEquals("10", get(keys.held("a")));
     assertEquals("1", get(keys.holdsExpired("a")));
     assertEquals(new Settlement(0, 920), settle("a", "stale", 70, 1));
+  }
+
+  @Test
+  void renewExtendsLiveHoldsAndNeverRevivesAnExpiredOne() throws InterruptedException {
+    Await.await(reserve.run(connector, keys, new ReserveScript.Args("a", NOV_26, "live", 10, 1_000, NO_MONTHLY, 1_000)));
+    Await.await(reserve.run(connector, keys, new ReserveScript.Args("a", NOV_26, "dying", 20, 1_000, NO_MONTHLY, 1)));
+    Thread.sleep(20);
+
+    assertEquals(1, Await.await(renew.run(connector, keys, "a", LEASE_MS, List.of("live", "dying", "settled"))));
+
+    long liveExpiry = Await.await(connector.send("ZSCORE", keys.holds("a"), "live")).asLong();
+    assertTrue(liveExpiry > System.currentTimeMillis() + LEASE_MS - 60_000, "renewed for about " + LEASE_MS + " ms");
+    long dyingExpiry = Await.await(connector.send("ZSCORE", keys.holds("a"), "dying")).asLong();
+    assertTrue(dyingExpiry <= System.currentTimeMillis(), "an expired hold stays expired");
+    assertEquals(new ReserveScript.Result(null, 960), reserve("a", "next", 10, 1_000, NO_MONTHLY, NOV_26));
+    assertEquals("20", get(keys.spentDay("a", "2026-11-26")), "the expired hold is charged in full");
   }
 
   @Test

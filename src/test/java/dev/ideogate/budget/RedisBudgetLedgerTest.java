@@ -44,6 +44,7 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
 
   @Override
   void outliveLease(long leaseMs) {
+    ledgers.forEach(ledger -> ((RedisBudgetLedger) ledger).stopRenewing());
     try {
       Thread.sleep(leaseMs + 50); // Redis TIME cannot be moved; the lease is short instead
     } catch (InterruptedException e) {

@@ -82,7 +82,7 @@ public class ConfigLoaderTest {
     assertEquals(new GatewayConfig.Server("0.0.0.0", 8080, 9090, 26_214_400L, 10_485_760L, 16, 16_384,
         Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(30), ""), config.server());
     assertEquals(new GatewayConfig.Redis("", "standalone", "closed", Duration.ofSeconds(1), "ideogate",
-        Duration.ofSeconds(300), 32, "mymaster"), config.redis());
+        Duration.ofSeconds(30), 32, "mymaster"), config.redis());
     assertEquals(new GatewayConfig.Upstream("https://api.ideogram.ai", 10, Duration.ofSeconds(120),
         new GatewayConfig.Retry(6, Duration.ofMillis(500), Duration.ofSeconds(20)), Duration.ofSeconds(30),
         Duration.ofSeconds(10)), config.upstream());
@@ -161,7 +161,7 @@ public class ConfigLoaderTest {
         environment: production
         colour: blue
         server: { port: 70000, idleTimeout: 60 }
-        redis: { mode: sharded, failMode: maybe, holdLease: 60s }
+        redis: { mode: sharded, failMode: maybe, holdLease: 1s }
         upstream: { timeout: 2 minutes, retry: { maxAttempts: 0 } }
         budgets: { timezone: Mars/Olympus }
         teams:
@@ -222,11 +222,14 @@ public class ConfigLoaderTest {
   }
 
   @Test
-  void requiresTheHoldLeaseToOutliveTheUpstreamTimeout() {
-    List<String> errors = errorsOf(MINIMAL + "upstream: { timeout: 300s }\n");
+  void requiresTheHoldLeaseToSpanTwoCommandTimeoutsButNotTheUpstreamCall() {
+    List<String> errors = errorsOf(MINIMAL + "redis: { holdLease: 1500ms }\n");
 
     assertEquals(1, errors.size());
-    assertTrue(errors.get(0).startsWith("redis.holdLease: must be longer than upstream.timeout (5m)"), errors::toString);
+    assertTrue(errors.get(0).startsWith("redis.holdLease: must be at least twice redis.commandTimeout (1s)"),
+        errors::toString);
+    assertEquals(Duration.ofMinutes(5), parse(MINIMAL + "upstream: { timeout: 300s }\n").upstream().timeout(),
+        "a call may outlast the lease: the heartbeat renews its hold");
   }
 
   @Test

@@ -3,9 +3,12 @@ package dev.ideogate.ingress;
 import static dev.ideogate.testing.SecurityFixture.ALPHA_KEY;
 import static dev.ideogate.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ideogate.Gateway;
 import dev.ideogate.api.ErrorCode;
+import dev.ideogate.async.AsyncSettings;
+import dev.ideogate.testing.Await;
 import dev.ideogate.testing.SecurityFixture;
 import dev.ideogate.testing.SecurityFixture.Reply;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code GET /v1/generations/{id}} is a call to Ideogram like any other (ARCHITECTURE.md §10): it spends the team's
  * rate limit and goes through the team's lane, so a tight poll loop is refused with 429 by the gateway instead of
- * drawing 429s from Ideogram for every team sharing the upstream key.
+ * drawing 429s from Ideogram for every team sharing the upstream key. The reconciler's polls (a generation whose
+ * callback never came) take the same lane.
  */
 class GenerationPollLimitsTest {
   private final SecurityFixture fixture = new SecurityFixture();
@@ -49,6 +53,22 @@ class GenerationPollLimitsTest {
     assertEquals(429, limited.status(), limited::toString);
     assertEquals(ErrorCode.RATE_LIMITED.code(), limited.code());
     assertEquals(3.0, upstreamResponses(gateway), "a refused poll never reaches Ideogram");
+  }
+
+  @Test
+  void theReconcilersPollsGoThroughTheLane() {
+    String yaml = fixture.yaml("", "", "")
+        .replace("allowedModels: [V_2, V_2_TURBO, V_3]", "allowedModels: [V_2, V_2_TURBO, V_3, V_4]");
+    Gateway gateway = fixture.start(SecurityFixture.parse(yaml), Gateway.Options.defaults()
+        .withAsync(AsyncSettings.defaults().withReconcile(50, 20)));
+    Reply accepted = await(fixture.send(HttpMethod.POST, gateway.port(), "/v1/ideogram-v4/async/generate",
+        Map.of("Api-Key", ALPHA_KEY, "Content-Type", "application/json"), Buffer.buffer(new JsonObject()
+            .put("text_prompt", "a fox").put("num_images", 1).put("rendering_speed", "TURBO").encode())));
+    assertEquals(200, accepted.status(), accepted::toString);
+
+    Await.until("the reconciler settled the generation", () -> gateway.async().reconciler().settled.get() == 1);
+    assertTrue(upstreamResponses(gateway) >= 2.0, "the reconciler's polls went to Ideogram through the lane, "
+        + "counted with its answers: " + upstreamResponses(gateway));
   }
 
   private static double upstreamResponses(Gateway gateway) {

@@ -23,8 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Malformed HTTP over a raw socket (ARCHITECTURE.md §6): the answer is a status of the error table with a JSON body
  * carrying {@code request_id}, or a closed connection. Before, the errors for undecodable requests (bad
- * Content-Length, bare CR, 414, 431, …) had no {@code request_id}. Not covered yet: an unknown HTTP version, which
- * Vert.x answers 501 itself before any handler runs.
+ * Content-Length, bare CR, 414, 431, …) had no {@code request_id}, and an unknown HTTP version got Vert.x's own 501.
  */
 class MalformedHttpTest {
   private static final Set<Integer> TABLE = Arrays.stream(ErrorCode.values()).map(ErrorCode::status)
@@ -54,7 +53,10 @@ class MalformedHttpTest {
       "GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
       "BREW /v1/usage HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
       "GET /v1/usage HTTP/1.1\r\nHost: x\r\nX-Big: LONG\r\n\r\n",
-      "GET /LONG HTTP/1.1\r\nHost: x\r\n\r\n"})
+      "GET /LONG HTTP/1.1\r\nHost: x\r\n\r\n",
+      "GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+      "GET /v1/usage HTTP/2.0\r\nHost: x\r\n\r\n",
+      "POST /generate FOO/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"})
   void answersOnlyWithTableStatusesAndRequestIds(String request) throws Exception {
     String response = raw(request.replace("LONG", "a".repeat(9000)));
     if (response.isEmpty()) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ideogate.Gateway;
+import dev.ideogate.testing.HostileBodies;
 import dev.ideogate.testing.SecurityFixture;
 import dev.ideogate.testing.SecurityFixture.Reply;
 import io.vertx.core.Future;
@@ -77,25 +78,15 @@ class StallCanaryTest {
   }
 
   private static Future<Reply> generate(String promptJson) {
-    String body = "{\"image_request\":{\"model\":\"V_2\",\"prompt\":" + promptJson + "}}";
-    return post("/generate", "application/json", Buffer.buffer(body));
+    return post("/generate", "application/json", HostileBodies.generate(promptJson));
   }
 
   private static Future<Reply> remix(String prompt) {
-    String body = "--b\r\nContent-Disposition: form-data; name=\"image_request\"\r\n\r\n"
-        + "{\"model\":\"V_2\",\"prompt\":\"" + prompt + "\"}\r\n"
-        + "--b\r\nContent-Disposition: form-data; name=\"image_file\"; filename=\"a.png\"\r\n"
-        + "Content-Type: image/png\r\n\r\n\u0089PNG\r\n\u001a\n\r\n--b--\r\n";
-    return post("/remix", "multipart/form-data; boundary=b", Buffer.buffer(body));
+    return post("/remix", HostileBodies.MULTIPART, HostileBodies.remix(prompt));
   }
 
   private static Future<Reply> manyParts(int parts) {
-    StringBuilder body = new StringBuilder();
-    for (int i = 0; i < parts; i++) {
-      body.append("--b\r\nContent-Disposition: form-data; name=\"f").append(i).append("\"\r\n\r\nx\r\n");
-    }
-    body.append("--b--\r\n");
-    return post("/remix", "multipart/form-data; boundary=b", Buffer.buffer(body.toString()));
+    return post("/remix", HostileBodies.MULTIPART, HostileBodies.manyParts(parts));
   }
 
   private static Future<Reply> post(String path, String contentType, Buffer body) {

@@ -70,6 +70,16 @@ class KeyUseScriptTest {
   }
 
   @Test
+  void oneFlushAddsItsCountsAtOnce() {
+    use(false);
+    assertEquals(8L, await(script.run(connector,
+        new KeyUseScript.Args(prefix + "req:1", prefix + "err:1", prefix + "last_used", 7, 3, BUCKET_TTL_MS))));
+
+    assertEquals(8L, get("req:1"));
+    assertEquals(3L, get("err:1"));
+  }
+
+  @Test
   void aSuccessLeavesTheErrorCounterUnset() {
     use(false);
     assertTrue(await(connector.send("GET", prefix + "err:1")).isNil());
@@ -77,12 +87,14 @@ class KeyUseScriptTest {
 
   @Test
   void aBucketWithoutLifetimeIsRefusedBeforeRedis() {
-    assertThrows(IllegalArgumentException.class, () -> new KeyUseScript.Args("a", "b", "c", false, 0));
+    assertThrows(IllegalArgumentException.class, () -> new KeyUseScript.Args("a", "b", "c", 1, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> new KeyUseScript.Args("a", "b", "c", 1, 2, BUCKET_TTL_MS));
   }
 
   private long use(boolean error) {
     return await(script.run(connector,
-        new KeyUseScript.Args(prefix + "req:1", prefix + "err:1", prefix + "last_used", error, BUCKET_TTL_MS)));
+        new KeyUseScript.Args(prefix + "req:1", prefix + "err:1", prefix + "last_used", 1, error ? 1 : 0,
+            BUCKET_TTL_MS)));
   }
 
   private long get(String what) {

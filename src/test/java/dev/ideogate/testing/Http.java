@@ -18,8 +18,13 @@ public final class Http implements AutoCloseable {
   private final WebClient client;
 
   public Http(Vertx vertx) {
+    this(vertx, 1000);
+  }
+
+  /** A client that opens at most {@code maxConnections} per server. */
+  public Http(Vertx vertx, int maxConnections) {
     this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(1000));
+        new PoolOptions().setHttp1MaxSize(maxConnections));
   }
 
   /** What came back. */

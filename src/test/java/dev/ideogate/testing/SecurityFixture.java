@@ -93,6 +93,10 @@ public final class SecurityFixture implements AutoCloseable {
     return harness.start(config, clock);
   }
 
+  public Gateway start(GatewayConfig config, Gateway.Options options) {
+    return harness.start(config, options);
+  }
+
   /** What came back. */
   public record Reply(int status, MultiMap headers, Buffer body) {
     public JsonObject json() {

@@ -1,0 +1,87 @@
+package dev.ideogate.ingress;
+
+import static dev.ideogate.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ideogate.Gateway;
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
+import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.testing.GatewayHarness;
+import dev.ideogate.testing.Http;
+import dev.ideogate.testing.RedisServer;
+import dev.ideogate.testing.TestConfig;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Redis work of one admitted request (ARCHITECTURE.md §2), counted by Redis itself: {@code INFO commandstats}
+ * on a test-owned Redis over N sequential generates through one replica. Commands that scripts run count there
+ * too, so the total is every command Redis executed for the request; background work of the replica (key usage
+ * flushes, the hold heartbeat) is in the total as well, so the bound holds with it; pollers that run without
+ * traffic (webhook delivery, revocation resync) are left out.
+ */
+class RedisCommandCountTest {
+  private static final Pattern CALLS = Pattern.compile("cmdstat_([a-z|_]+):calls=(\\d+)");
+  private static final int REQUESTS = 60;
+  /** Commands executed per admitted request, inner script commands included (ARCHITECTURE.md §2; was 42). */
+  private static final double MAX_COMMANDS_PER_REQUEST = 27;
+  /**
+   * Scripts sent per request: reserve, permit acquire, settle and permit release (the last two sent together, one
+   * trip), plus the background share: the AIMD report of every 10th success at the cap and the key-usage flush.
+   */
+  private static final double MAX_SCRIPTS_PER_REQUEST = 4.5;
+
+  @Test
+  void anAdmittedRequestCostsABoundedNumberOfRedisCommandsInFourScripts() {
+    try (RedisServer redis = RedisServer.startOwned();
+        GatewayHarness harness = new GatewayHarness(SimulatorOptions.defaults().withTimeScale(0))) {
+      Gateway gateway = harness.start(url -> TestConfig.upstream(url).redis(redis.url())
+          .team("counted", "dailyBudgetUsd: \"1000\"").build());
+      String key = TestConfig.clientKey("counted");
+      RedisConnector stats = new RedisConnector(harness.clientVertx, RedisSettings.standalone(redis.url()));
+      for (int i = 0; i < 3; i++) { // scripts loaded, pools open
+        assertEquals(200, generate(harness, gateway, key, "warm " + i));
+      }
+      await(stats.send("CONFIG", "RESETSTAT"));
+
+      for (int i = 0; i < REQUESTS; i++) {
+        assertEquals(200, generate(harness, gateway, key, "a paper boat " + i));
+      }
+
+      Map<String, Long> calls = commandStats(stats);
+      calls.remove("config|resetstat");
+      calls.remove("info");
+      // Pollers that run whatever the traffic (the webhook delivery worker, the revocation resync): not request work.
+      calls.remove("xreadgroup");
+      calls.remove("smembers");
+      long total = calls.values().stream().mapToLong(Long::longValue).sum();
+      long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+      String detail = REQUESTS + " requests: " + calls;
+      assertTrue(total <= MAX_COMMANDS_PER_REQUEST * REQUESTS,
+          String.format("%.2f commands per request, at most %.0f: %s", total / (double) REQUESTS,
+              MAX_COMMANDS_PER_REQUEST, detail));
+      assertTrue(scripts <= MAX_SCRIPTS_PER_REQUEST * REQUESTS,
+          String.format("%.2f scripts per request, at most %.0f: %s", scripts / (double) REQUESTS,
+              MAX_SCRIPTS_PER_REQUEST, detail));
+    }
+  }
+
+  private static int generate(GatewayHarness harness, Gateway gateway, String key, String prompt) {
+    return await(harness.http.postJson(gateway.port(), "/generate", key, Http.generate(prompt, "V_2", 1))).status();
+  }
+
+  private static Map<String, Long> commandStats(RedisConnector redis) {
+    String info = await(redis.send("INFO", "commandstats")).asString();
+    Map<String, Long> stats = new TreeMap<>();
+    Matcher matcher = CALLS.matcher(info);
+    while (matcher.find()) {
+      stats.put(matcher.group(1), Long.parseLong(matcher.group(2)));
+    }
+    return stats;
+  }
+}
