@@ -203,10 +203,11 @@ public final class ConfigLoader {
     if (batches.defaultRetention().compareTo(batches.maxRetention()) > 0) {
       s.error("defaultRetention", "must not exceed maxRetention");
     }
-    if (batches.lineLease().toMillis() < 1000) {
+    // the default (half the hold lease when that is under 4m) always fits; only a configured lease is checked
+    if (s.has("lineLease") && batches.lineLease().toMillis() < 1000) {
       s.error("lineLease", "must be at least 1s");
     }
-    if (batches.lineLease().compareTo(holdLease) >= 0) {
+    if (s.has("lineLease") && batches.lineLease().compareTo(holdLease) >= 0) {
       // a takeover must find the vanished replica's hold still open, never charged already
       s.error("lineLease", "must be shorter than redis.holdLease (" + Durations.format(holdLease) + ")");
     }
