@@ -164,7 +164,8 @@ public final class Gateway {
               requestObserver::auditAdmin);
           KeyAdminRoutes keyAdmin = stores.adminRoutes(settings::current);
           Dashboard dashboard = new Dashboard(settings::current, stores.ledger(), options.clock(), keyAdmin,
-              async.deliveries(), dispatcher, metrics.registry());
+              async.deliveries(), dispatcher, metrics.registry(), stores.sessions(),
+              stores.replicas(), stores.rateLimits());
           return vertx.deployVerticle(new ManagementVerticle(settings::current, stores.ledger(), options.clock(),
               drain::draining, managementPort, ops, router -> {
                 keyAdmin.mount(router);
@@ -178,6 +179,7 @@ public final class Gateway {
           laneGaugeTimer = vertx.setPeriodic(1, LANE_GAUGE_PERIOD_MS, t -> laneGauges.poll());
           async.start();
           batches.start(batchLines, new BatchReporting(metrics.registry(), this::batchFinished));
+          stores.replicas().start();
           return stores.revocations().start(this::applyRevoked);
         });
   }
