@@ -8,6 +8,9 @@ import dev.ideogate.async.InMemoryAsyncStore;
 import dev.ideogate.async.InMemoryDeliveryQueue;
 import dev.ideogate.async.RedisAsyncStore;
 import dev.ideogate.async.RedisDeliveryQueue;
+import dev.ideogate.batch.BatchStore;
+import dev.ideogate.batch.InMemoryBatchStore;
+import dev.ideogate.batch.RedisBatchStore;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.InMemoryBudgetLedger;
 import dev.ideogate.budget.RedisBudgetLedger;
@@ -69,6 +72,7 @@ public final class Stores {
   private final RevocationStore revocations;
   private final AsyncStore asyncStore;
   private final DeliveryQueue deliveries;
+  private final BatchStore batches;
   private final SessionStore sessions;
   private final ReplicaRegistry replicas;
   private final DeliveryStats deliveryStats = new DeliveryStats();
@@ -91,6 +95,7 @@ public final class Stores {
       this.revocations = new InMemoryRevocationStore();
       this.asyncStore = new InMemoryAsyncStore(clock::millis, timing.recordTtlMs());
       this.deliveries = new InMemoryDeliveryQueue(clock::millis);
+      this.batches = new InMemoryBatchStore();
       this.sessions = new InMemorySessionStore(clock, SessionStore.IDLE, SessionStore.LIFETIME,
           InMemorySessionStore.MAX_SESSIONS);
       this.replicas = new LocalReplicaRegistry(replica, clock);
@@ -121,6 +126,7 @@ public final class Stores {
     this.asyncStore = new RedisAsyncStore(redis, prefix, timing.recordTtlMs());
     this.deliveries = new RedisDeliveryQueue(redis, prefix, replica, timing.reclaimIdleMs(), deliveryStats,
         clock);
+    this.batches = new RedisBatchStore(redis, prefix);
     this.sessions = new RedisSessionStore(redis, prefix, clock, SessionStore.IDLE, SessionStore.LIFETIME);
     this.replicas = new RedisReplicaRegistry(vertx, redis, prefix, replica);
   }
@@ -162,6 +168,11 @@ public final class Stores {
 
   public AsyncStore asyncStore() {
     return asyncStore;
+  }
+
+  /** Batch jobs and their lines (ARCHITECTURE.md §13). */
+  public BatchStore batches() {
+    return batches;
   }
 
   public DeliveryQueue deliveries() {
