@@ -2,12 +2,17 @@ package dev.ideogate;
 
 import dev.ideogate.async.AsyncServices;
 import dev.ideogate.async.AsyncSettings;
+import dev.ideogate.async.Delivery;
+import dev.ideogate.batch.Batch;
+import dev.ideogate.batch.BatchServices;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.dashboard.Dashboard;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.LaneSettings;
 import dev.ideogate.ingress.AsyncRoutes;
+import dev.ideogate.ingress.BatchLineExecutor;
+import dev.ideogate.ingress.BatchRoutes;
 import dev.ideogate.ingress.BufferedBodies;
 import dev.ideogate.ingress.ClientEventLoops;
 import dev.ideogate.ingress.GatewaySettings;
@@ -17,6 +22,7 @@ import dev.ideogate.ingress.ManagementVerticle;
 import dev.ideogate.ingress.OpsRoutes;
 import dev.ideogate.ingress.RequestIdHandler;
 import dev.ideogate.ingress.RequestObserver;
+import dev.ideogate.ops.BatchReporting;
 import dev.ideogate.ops.BudgetGauges;
 import dev.ideogate.ops.GatewayMetrics;
 import dev.ideogate.ops.LaneGauges;
@@ -34,6 +40,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The composition root: builds the stores from config ({@link Stores}), deploys the dispatcher, the ingress instances (one per
@@ -41,6 +49,7 @@ import java.util.Set;
  * on its own {@link Vertx}, to play several replicas.
  */
 public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   /** How often the budget gauges re-read the ledger (Redis): fresh enough for a dashboard, cheap for Redis. */
   static final long BUDGET_GAUGE_PERIOD_MS = 5_000;
   static final long LANE_GAUGE_PERIOD_MS = 1_000;
@@ -52,6 +61,9 @@ public final class Gateway {
   private final AsyncRoutes asyncRoutes;
   private final BufferedBodies bodies;
   private final GracefulDrain drain;
+  private final BatchServices batches;
+  private final BatchLineExecutor batchLines;
+  private final BatchRoutes batchRoutes;
   private final List<String> deployments = new ArrayList<>();
   private final GatewayMetrics metrics = new GatewayMetrics();
   private final ClientEventLoops clientLoops = new ClientEventLoops();
@@ -120,6 +132,12 @@ public final class Gateway {
     this.asyncRoutes = new AsyncRoutes(settings::current, async, bodies);
     async.alerts().onFired(metrics::budgetAlert);
     metrics.webhookDeliveries(async.deliveryStats());
+    this.batches = new BatchServices(vertx, stores.batches(), BatchServices.objectStore(vertx, config.batches()),
+        config.batches(), options.clock());
+    this.batchLines = new BatchLineExecutor(vertx, settings::current, stores.ledger(), dispatcher,
+        stores.rateLimits(), options.clock());
+    this.batchRoutes = new BatchRoutes(settings::current, batches.store(), batches.objects(), batches.urls(),
+        batchLines, stores.rateLimits(), options.clock());
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Options options) {
@@ -136,7 +154,8 @@ public final class Gateway {
           deployments.add(id);
           return vertx.deployVerticle(
               () -> new IngressVerticle(settings::current, stores.ledger(), dispatcher, options.clock(),
-                  drain::draining, this::countActive, port, stores.guards(), async, asyncRoutes, clientLoops, bodies),
+                  drain::draining, this::countActive, port, stores.guards(), async, asyncRoutes, clientLoops, bodies,
+                  batchRoutes),
               new DeploymentOptions().setInstances(options.ingressInstances()));
         })
         .compose(id -> {
@@ -145,7 +164,8 @@ public final class Gateway {
               requestObserver::auditAdmin);
           KeyAdminRoutes keyAdmin = stores.adminRoutes(settings::current);
           Dashboard dashboard = new Dashboard(settings::current, stores.ledger(), options.clock(), keyAdmin,
-              async.deliveries(), dispatcher, metrics.registry());
+              async.deliveries(), dispatcher, metrics.registry(), stores.sessions(),
+              stores.replicas(), stores.rateLimits());
           return vertx.deployVerticle(new ManagementVerticle(settings::current, stores.ledger(), options.clock(),
               drain::draining, managementPort, ops, router -> {
                 keyAdmin.mount(router);
@@ -158,6 +178,8 @@ public final class Gateway {
           budgetGaugeTimer = vertx.setPeriodic(1, BUDGET_GAUGE_PERIOD_MS, t -> budgetGauges.refresh());
           laneGaugeTimer = vertx.setPeriodic(1, LANE_GAUGE_PERIOD_MS, t -> laneGauges.poll());
           async.start();
+          batches.start(batchLines, new BatchReporting(metrics.registry(), this::batchFinished));
+          stores.replicas().start();
           return stores.revocations().start(this::applyRevoked);
         });
   }
@@ -234,8 +256,26 @@ public final class Gateway {
     settings.apply(next);
   }
 
+  /** Batch jobs of this replica (issue 18). */
+  public BatchServices batches() {
+    return batches;
+  }
+
+  /** A finished batch with a completion webhook: one signed delivery, like an async result (ARCHITECTURE.md §13). */
+  private void batchFinished(Batch batch) {
+    if (batch.webhookUrl().isEmpty()) {
+      return;
+    }
+    long now = stores.clock().millis();
+    String body = batch.toJson(now).put("event", "batch.completed").encode();
+    async.deliveries().enqueue(Delivery.first("dlv_batch_" + batch.id(), batch.team(), batch.webhookUrl(),
+            "batch.completed", body, now))
+        .onFailure(e -> LOG.warn("completion webhook of batch {} not enqueued: {}", batch.id(), e.toString()));
+  }
+
   /** Graceful drain ({@link GracefulDrain}) for up to {@code grace}, then stop. */
   public Future<Void> drainAndStop(Duration grace) {
+    batches.stopClaiming();
     return drain.idle(grace).compose(v -> stop());
   }
 
@@ -252,7 +292,8 @@ public final class Gateway {
       String id = deployments.get(i);
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.compose(v -> async.stop()).compose(v -> stores.close())
+    batches.stopClaiming();
+    return chain.compose(v -> batches.close()).compose(v -> async.stop()).compose(v -> stores.close())
         .compose(v -> ownsTracing ? tracing.close(vertx) : Future.succeededFuture()).andThen(v -> metrics.close());
   }
 

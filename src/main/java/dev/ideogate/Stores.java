@@ -8,6 +8,9 @@ import dev.ideogate.async.InMemoryAsyncStore;
 import dev.ideogate.async.InMemoryDeliveryQueue;
 import dev.ideogate.async.RedisAsyncStore;
 import dev.ideogate.async.RedisDeliveryQueue;
+import dev.ideogate.batch.BatchStore;
+import dev.ideogate.batch.InMemoryBatchStore;
+import dev.ideogate.batch.RedisBatchStore;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.InMemoryBudgetLedger;
 import dev.ideogate.budget.RedisBudgetLedger;
@@ -19,15 +22,21 @@ import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.IngressGuards;
 import dev.ideogate.ingress.KeyAdminRoutes;
 import dev.ideogate.ops.GatewayMetrics;
+import dev.ideogate.ops.LocalReplicaRegistry;
+import dev.ideogate.ops.RedisReplicaRegistry;
+import dev.ideogate.ops.ReplicaRegistry;
 import dev.ideogate.policy.InMemoryKeyUsageStore;
 import dev.ideogate.policy.InMemoryRateLimitStore;
 import dev.ideogate.policy.InMemoryRevocationStore;
+import dev.ideogate.policy.InMemorySessionStore;
 import dev.ideogate.policy.KeyUsageStore;
 import dev.ideogate.policy.RateLimitStore;
 import dev.ideogate.policy.RedisKeyUsageStore;
 import dev.ideogate.policy.RedisRateLimitStore;
 import dev.ideogate.policy.RedisRevocationStore;
+import dev.ideogate.policy.RedisSessionStore;
 import dev.ideogate.policy.RevocationStore;
+import dev.ideogate.policy.SessionStore;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
@@ -63,6 +72,9 @@ public final class Stores {
   private final RevocationStore revocations;
   private final AsyncStore asyncStore;
   private final DeliveryQueue deliveries;
+  private final BatchStore batches;
+  private final SessionStore sessions;
+  private final ReplicaRegistry replicas;
   private final DeliveryStats deliveryStats = new DeliveryStats();
   private final String replica = "replica-" + UUID.randomUUID();
 
@@ -83,6 +95,10 @@ public final class Stores {
       this.revocations = new InMemoryRevocationStore();
       this.asyncStore = new InMemoryAsyncStore(clock::millis, timing.recordTtlMs());
       this.deliveries = new InMemoryDeliveryQueue(clock::millis);
+      this.batches = new InMemoryBatchStore();
+      this.sessions = new InMemorySessionStore(clock, SessionStore.IDLE, SessionStore.LIFETIME,
+          InMemorySessionStore.MAX_SESSIONS);
+      this.replicas = new LocalReplicaRegistry(replica, clock);
       return;
     }
     RedisSettings settings = RedisSettings.of(redisConfig);
@@ -110,6 +126,9 @@ public final class Stores {
     this.asyncStore = new RedisAsyncStore(redis, prefix, timing.recordTtlMs());
     this.deliveries = new RedisDeliveryQueue(redis, prefix, replica, timing.reclaimIdleMs(), deliveryStats,
         clock);
+    this.batches = new RedisBatchStore(redis, prefix);
+    this.sessions = new RedisSessionStore(redis, prefix, clock, SessionStore.IDLE, SessionStore.LIFETIME);
+    this.replicas = new RedisReplicaRegistry(vertx, redis, prefix, replica);
   }
 
   /** The stores of {@code config}; fail-open state is reported to {@code metrics}. */
@@ -151,8 +170,23 @@ public final class Stores {
     return asyncStore;
   }
 
+  /** Batch jobs and their lines (ARCHITECTURE.md §13). */
+  public BatchStore batches() {
+    return batches;
+  }
+
   public DeliveryQueue deliveries() {
     return deliveries;
+  }
+
+  /** The dashboard's sign-in sessions. */
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  /** The replicas seen alive (heartbeats), for the dashboard. */
+  public ReplicaRegistry replicas() {
+    return replicas;
   }
 
   public DeliveryStats deliveryStats() {
@@ -176,7 +210,8 @@ public final class Stores {
 
   /** Closes the stores, then the one connection pool. */
   Future<Void> close() {
-    return Future.join(ledger.close(), permits.close(), rateLimits.close(), revocations.close())
+    return Future.join(ledger.close(), permits.close(), rateLimits.close(), revocations.close(),
+            replicas.close())
         .<Void>mapEmpty().recover(e -> Future.succeededFuture())
         .compose(v -> redis == null ? Future.succeededFuture() : redis.close());
   }

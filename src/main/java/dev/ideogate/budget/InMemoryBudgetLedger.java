@@ -16,7 +16,7 @@ import java.util.function.LongSupplier;
  * team. Every method is a few map operations under one lock and never waits on I/O, so callers on an event loop
  * are safe.
  */
-public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger {
+public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger, NamedHoldLedger {
   private final LongSupplier clockMs;
   private final long holdLeaseMs;
   private final String holdIdPrefix;
@@ -54,16 +54,30 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
 
   @Override
   public synchronized Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs) {
+    return reserve(team, window, costMicroUsd, leaseMs, holdIdPrefix + UUID.randomUUID());
+  }
+
+  @Override
+  public synchronized Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, String holdId) {
+    return reserve(team, window, costMicroUsd, holdLeaseMs, holdIdPrefix + holdId);
+  }
+
+  private Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs, String id) {
     if (leaseMs <= 0) {
       return Future.failedFuture(new IllegalArgumentException("lease must be > 0 ms, got " + leaseMs));
     }
     if (costMicroUsd < 0) {
       return Future.failedFuture(new IllegalArgumentException("cost must be ≥ 0 µUSD, got " + costMicroUsd));
     }
-    TeamState state = teams.computeIfAbsent(team.team(), id -> new TeamState());
+    TeamState state = teams.computeIfAbsent(team.team(), t -> new TeamState());
     state.budget = team;
     reclaimExpired(state);
     long dayLeft = team.dailyLimitMicroUsd() - state.spentDay(window) - state.held;
+    OpenHold existing = state.holds.get(id);
+    if (existing != null) {
+      return Future.succeededFuture(new Hold(id, team.team(), existing.window(), existing.amountMicroUsd(),
+          Math.max(0, Math.min(dayLeft, monthLeft(state, window)))));
+    }
     if (costMicroUsd > dayLeft) {
       return refuse(team, BudgetRefusal.Window.DAY, window, dayLeft, costMicroUsd);
     }
@@ -71,7 +85,6 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
     if (costMicroUsd > monthLeft) {
       return refuse(team, BudgetRefusal.Window.MONTH, window, monthLeft, costMicroUsd);
     }
-    String id = holdIdPrefix + UUID.randomUUID();
     state.holds.put(id, new OpenHold(costMicroUsd, window, clockMs.getAsLong() + leaseMs));
     state.held += costMicroUsd;
     return Future.succeededFuture(

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * its fail-open rule (a local ledger while Redis is down, ARCHITECTURE.md §7). A Redis hold left unsettled expires
  * and is charged in full, which over-counts rather than under-counts.
  */
-public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
+public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, NamedHoldLedger {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBudgetLedger.class);
 
   private final RedisConnector redis;
@@ -79,10 +79,20 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger {
 
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs) {
+    return reserve(team, window, costMicroUsd, leaseMs, UUID.randomUUID().toString());
+  }
+
+  @Override
+  public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, String holdId) {
+    return reserve(team, window, costMicroUsd, holdLeaseMs, holdId);
+  }
+
+  private Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs,
+      String holdId) {
     latestBudgets.put(team.team(), team);
     ReserveScript.Args args;
     try {
-      args = new ReserveScript.Args(team.team(), window, UUID.randomUUID().toString(), costMicroUsd,
+      args = new ReserveScript.Args(team.team(), window, holdId, costMicroUsd,
           team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), leaseMs);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);

@@ -17,6 +17,7 @@ import picocli.CommandLine;
       KeysCommand.class,
       CheckConfigCommand.class,
       WebhookCommand.class,
+      BatchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

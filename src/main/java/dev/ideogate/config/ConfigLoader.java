@@ -85,13 +85,14 @@ public final class ConfigLoader {
     TeamReader teamReader = new TeamReader(Math.max(1, upstream.maxInFlightPerKey()), policies.keySet());
     Map<String, TeamConfig> teams = teamReader.teams(root.child("teams"));
     List<GatewayConfig.AdminKey> adminKeys = teamReader.adminKeys(root.sections("adminKeys"));
+    GatewayConfig.Batches batches = batches(root.child("batches"), redis.holdLease());
     root.rejectUnknownKeys();
 
     if (!errors.isEmpty()) {
       throw new ConfigException(errors);
     }
     return new GatewayConfig(environment, server, redis, upstream, budgets, policies, prices, audit, tracing,
-        security, teams, adminKeys);
+        security, teams, adminKeys, batches);
   }
 
   /**
@@ -182,6 +183,60 @@ public final class ConfigLoader {
     }
     s.rejectUnknownKeys();
     return server;
+  }
+
+  /** {@code batches:} (ARCHITECTURE.md §13); every key optional. */
+  private static GatewayConfig.Batches batches(ConfigSection s, Duration holdLease) {
+    GatewayConfig.Batches d = GatewayConfig.Batches.DEFAULTS;
+    var batches = new GatewayConfig.Batches(
+        s.integer("maxLines", d.maxLines(), 1, 1_000_000),
+        s.integer("maxOpenPerTeam", d.maxOpenPerTeam(), 1, 10_000),
+        s.number("maxBodyBytes", d.maxBodyBytes(), 1, Integer.MAX_VALUE),
+        s.duration("defaultRetention", d.defaultRetention()),
+        s.duration("maxRetention", d.maxRetention()),
+        s.integer("linesPerReplica", d.linesPerReplica(), 1, 1000),
+        s.duration("lineLease", d.lineLease().compareTo(holdLease) < 0 ? d.lineLease() : holdLease.dividedBy(2)),
+        s.string("imageDir", d.imageDir()),
+        s.duration("resultUrlTtl", d.resultUrlTtl()),
+        s.string("urlSecret", d.urlSecret()),
+        s3(s));
+    if (batches.defaultRetention().compareTo(batches.maxRetention()) > 0) {
+      s.error("defaultRetention", "must not exceed maxRetention");
+    }
+    // the default (half the hold lease when that is under 4m) always fits; only a configured lease is checked
+    if (s.has("lineLease") && batches.lineLease().toMillis() < 1000) {
+      s.error("lineLease", "must be at least 1s");
+    }
+    if (s.has("lineLease") && batches.lineLease().compareTo(holdLease) >= 0) {
+      // a takeover must find the vanished replica's hold still open, never charged already
+      s.error("lineLease", "must be shorter than redis.holdLease (" + Durations.format(holdLease) + ")");
+    }
+    if (!batches.urlSecret().isEmpty() && batches.urlSecret().length() < 16) {
+      s.error("urlSecret", "must be at least 16 characters");
+    }
+    if (batches.imageDir().isBlank()) {
+      s.error("imageDir", "must not be empty");
+    }
+    s.rejectUnknownKeys();
+    return batches;
+  }
+
+  /** {@code batches.s3: {bucket, endpoint?, region?, pathStyle?}}; absent = the image directory. */
+  private static GatewayConfig.S3 s3(ConfigSection batches) {
+    if (!batches.has("s3")) {
+      batches.child("s3");
+      return GatewayConfig.S3.NONE;
+    }
+    ConfigSection s = batches.child("s3");
+    String bucket = s.required("bucket");
+    String endpoint = s.string("endpoint", "");
+    if (!endpoint.isEmpty() && !endpoint.startsWith("http://") && !endpoint.startsWith("https://")) {
+      s.error("endpoint", "must be an http:// or https:// URL");
+    }
+    var s3 = new GatewayConfig.S3(bucket == null ? "" : bucket, endpoint, s.string("region", "us-east-1"),
+        s.bool("pathStyle", false));
+    s.rejectUnknownKeys();
+    return s3;
   }
 
   /** {@code server.tls: {certFile, keyFile, checkInterval?}}; absent = plain HTTP. */

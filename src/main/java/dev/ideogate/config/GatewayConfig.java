@@ -21,7 +21,8 @@ public record GatewayConfig(
     Tracing tracing,
     Security security,
     Map<String, TeamConfig> teams,
-    List<AdminKey> adminKeys) {
+    List<AdminKey> adminKeys,
+    Batches batches) {
 
   public record Server(
       String host,
@@ -121,6 +122,51 @@ public record GatewayConfig(
   public record Security(int rotateAfterDays, TeamConfig.RateLimit keyRateLimit) {
     public Security(int rotateAfterDays) {
       this(rotateAfterDays, TeamConfig.RateLimit.NONE);
+    }
+  }
+
+  /**
+   * Batch jobs (ARCHITECTURE.md §13).
+   *
+   * @param maxLines lines one batch may hold
+   * @param maxOpenPerTeam batches of one team not yet finished
+   * @param maxBodyBytes the JSONL body (or file part) of {@code POST /v1/batches}
+   * @param defaultRetention how long a finished batch and its images are kept when the submitter does not say
+   * @param maxRetention the longest retention a submitter may ask for
+   * @param linesPerReplica lines one replica runs at once (every batch, every team)
+   * @param lineLease how long a claimed line stays with its replica before another replica takes it over; shorter
+   *     than {@code redis.holdLease}, and longer than a line's queue wait plus its upstream calls
+   * @param imageDir the directory of the default object store
+   * @param resultUrlTtl how long a signed result URL stays valid
+   * @param urlSecret the key signing result URLs, the same on every replica; empty = a random key per process
+   *     (one replica only: its URLs die with it)
+   * @param s3 the S3-compatible bucket of the images; {@link S3#NONE}: the directory {@code imageDir}
+   */
+  public record Batches(int maxLines, int maxOpenPerTeam, long maxBodyBytes, Duration defaultRetention,
+      Duration maxRetention, int linesPerReplica, Duration lineLease, String imageDir, Duration resultUrlTtl,
+      String urlSecret, S3 s3) {
+    public static final Batches DEFAULTS = new Batches(10_000, 5, 33_554_432L, Duration.ofDays(7),
+        Duration.ofDays(30), 8, Duration.ofMinutes(2), "ideogate-images", Duration.ofDays(1), "", S3.NONE);
+
+    @Override
+    public String toString() {
+      return "Batches[maxLines=" + maxLines + ", maxOpenPerTeam=" + maxOpenPerTeam + ", urlSecret=" + (urlSecret
+          .isEmpty() ? "" : "***") + "]";
+    }
+  }
+
+  /**
+   * An S3-compatible bucket (AWS S3, MinIO, R2, GCS interoperability). Credentials come from the AWS SDK's default
+   * chain (environment variables, profile, container or instance role), never from this file.
+   *
+   * @param endpoint empty = AWS S3 of {@code region}; else the service's URL, e.g. {@code http://minio:9000}
+   * @param pathStyle {@code bucket} in the path rather than the host name (MinIO and most self-hosted services)
+   */
+  public record S3(String bucket, String endpoint, String region, boolean pathStyle) {
+    public static final S3 NONE = new S3("", "", "us-east-1", false);
+
+    public boolean enabled() {
+      return !bucket.isEmpty();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.ideogate.dashboard;
 
 import dev.ideogate.api.GatewayException;
+import dev.ideogate.api.Sha256;
 import dev.ideogate.async.AlertThresholds;
 import dev.ideogate.async.DeliveryQueue;
 import dev.ideogate.budget.BudgetLedger;
@@ -14,7 +15,11 @@ import dev.ideogate.ingress.KeyAdminRoutes;
 import dev.ideogate.ingress.RequestIdHandler;
 import dev.ideogate.ingress.UsageHandler;
 import dev.ideogate.ops.AuditLog;
+import dev.ideogate.ops.ReplicaRegistry;
 import dev.ideogate.policy.KeyReport;
+import dev.ideogate.policy.RateLimitStore;
+import dev.ideogate.policy.RateLimiter;
+import dev.ideogate.policy.SessionStore;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,7 +36,6 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -52,10 +56,14 @@ import java.util.function.Supplier;
 public final class Dashboard {
   static final String COOKIE = "ideogate_dashboard";
   static final String PATH = "/dashboard";
-  /** A session ends after this long without a page (live refresh counts) and at most this long after sign-in. */
-  static final Duration IDLE = Duration.ofMinutes(30);
-  static final Duration LIFETIME = Duration.ofHours(8);
-  static final int MAX_SESSIONS = 10_000;
+  /** Where a request's session (or none) is put by {@link #loadSession} for the handlers after it. */
+  private static final String SESSION = "dashboard.session";
+  /**
+   * Sign-in attempts per client address: enough for a person who mistypes, too few to guess keys. The buckets live
+   * in the rate-limit store (shared by every replica with Redis) under a pseudo-team no team id can be.
+   */
+  static final RateLimiter.Rate SIGN_IN_RATE = new RateLimiter.Rate(10, 10);
+  private static final String SIGN_IN_BUCKETS = "~dashboard";
   static final int CHART_DAYS = 30;
   private static final int MAX_DEAD_LETTERS_SHOWN = 100;
   private static final String SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self';"
@@ -68,11 +76,14 @@ public final class Dashboard {
   private final DeliveryQueue deliveries;
   private final DispatcherVerticle dispatcher;
   private final MeterRegistry metrics;
-  private final Sessions sessions;
+  private final SessionStore sessions;
+  private final ReplicaRegistry replicas;
+  private final RateLimitStore rateLimits;
   private final Map<String, String> assets = new LinkedHashMap<>();
 
   public Dashboard(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock, KeyAdminRoutes keys,
-      DeliveryQueue deliveries, DispatcherVerticle dispatcher, MeterRegistry metrics) {
+      DeliveryQueue deliveries, DispatcherVerticle dispatcher, MeterRegistry metrics, SessionStore sessions,
+      ReplicaRegistry replicas, RateLimitStore rateLimits) {
     this.settings = settings;
     this.ledger = ledger;
     this.clock = clock;
@@ -80,7 +91,9 @@ public final class Dashboard {
     this.deliveries = deliveries;
     this.dispatcher = dispatcher;
     this.metrics = metrics;
-    this.sessions = new Sessions(clock, IDLE, LIFETIME, MAX_SESSIONS);
+    this.sessions = sessions;
+    this.replicas = replicas;
+    this.rateLimits = rateLimits;
     assets.put("dashboard.css", resource("dashboard/dashboard.css"));
     assets.put("live.js", resource("dashboard/live.js"));
   }
@@ -90,6 +103,7 @@ public final class Dashboard {
     router.route(PATH + "*").handler(Dashboard::securityHeaders);
     router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(4096));
     router.get(PATH + "/static/:name").handler(this::asset);
+    router.route(PATH + "*").handler(this::loadSession);
     router.get(PATH + "/").handler(this::home); // Vert.x matches /dashboard too
     router.get(PATH + "/login").handler(this::loginPage);
     router.post(PATH + "/login").handler(this::signIn);
@@ -106,16 +120,33 @@ public final class Dashboard {
 
   // --- who is looking
 
+  /**
+   * Reads the cookie's session once per request (from Redis when shared, ARCHITECTURE.md §7) before the page
+   * handlers, which then decide synchronously. A store that does not answer reads as signed out.
+   */
+  private void loadSession(RoutingContext ctx) {
+    Cookie cookie = ctx.request().getCookie(COOKIE);
+    sessions.touch(cookie == null ? null : cookie.getValue()).onComplete(done -> {
+      ctx.put(SESSION, done.succeeded() ? done.result() : Optional.empty());
+      ctx.next();
+    });
+  }
+
+  private static Optional<SessionStore.Session> session(RoutingContext ctx) {
+    Optional<SessionStore.Session> session = ctx.get(SESSION);
+    return session == null ? Optional.empty() : session;
+  }
+
   /** The signed-in viewer, or null: no cookie, an expired session, or a key no longer active or allowed. */
   private Pages.Viewer viewer(RoutingContext ctx) {
-    Cookie cookie = ctx.request().getCookie(COOKIE);
-    Optional<Sessions.Session> session = sessions.touch(cookie == null ? null : cookie.getValue());
+    Optional<SessionStore.Session> session = session(ctx);
     if (session.isEmpty()) {
       return null;
     }
     KeyReport.Row key = keyRow(session.get().keyId());
     if (key == null || !"active".equals(key.state()) || !allowed(key)) {
       sessions.end(session.get().id()); // revoked, expired or removed by a reload: the session ends now
+      ctx.put(SESSION, Optional.empty());
       return null;
     }
     return new Pages.Viewer(key.id(), key.team(), session.get().csrf());
@@ -158,8 +189,7 @@ public final class Dashboard {
     if (viewer == null) {
       return null;
     }
-    Cookie cookie = ctx.request().getCookie(COOKIE);
-    Optional<Sessions.Session> session = sessions.touch(cookie == null ? null : cookie.getValue());
+    Optional<SessionStore.Session> session = session(ctx);
     if (session.isEmpty() || !session.get().csrfMatches(ctx.request().getFormAttribute("csrf"))) {
       page(ctx, 403, "Form expired", viewer, false, Pages.message("Form expired",
           "That form was not sent from this session's pages. Go back, reload the page and try again."));
@@ -185,7 +215,30 @@ public final class Dashboard {
     page(ctx, 200, "Sign in", null, false, Pages.login(null));
   }
 
+  /** Sign-in, after the client address's attempt bucket admits it; refused attempts get a 429 page. */
   private void signIn(RoutingContext ctx) {
+    String address = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    RateLimitStore.Bucket bucket = new RateLimitStore.Bucket(SIGN_IN_BUCKETS, "s:" + addressHash(address),
+        SIGN_IN_RATE);
+    rateLimits.acquire(List.of(bucket)).onComplete(done -> {
+      // A rate-limit store that does not answer does not lock admins out: the key check below still applies.
+      if (done.succeeded() && !done.result().admitted()) {
+        long retryAfterS = Math.max(1, (done.result().retryAfterUs() + 999_999) / 1_000_000);
+        ctx.response().putHeader("Retry-After", Long.toString(retryAfterS));
+        page(ctx, 429, "Sign in", null, false, Pages.login("Too many sign-in attempts from your address. Try again"
+            + " in " + retryAfterS + " s."));
+        return;
+      }
+      authenticate(ctx);
+    });
+  }
+
+  /** The client address in bucket names: hashed, so Redis holds no address. */
+  private static String addressHash(String address) {
+    return Sha256.hex(address).substring(0, 24);
+  }
+
+  private void authenticate(RoutingContext ctx) {
     String presented = ctx.request().getFormAttribute("key");
     GatewaySettings current = settings.get();
     var principal = current.clientKeys().authenticate(presented == null ? null : presented.trim());
@@ -200,11 +253,16 @@ public final class Dashboard {
     if (old != null) {
       sessions.end(old.getValue()); // a fresh id at every sign-in: no session fixation
     }
-    Sessions.Session session = sessions.start(key.id());
-    ctx.response().addCookie(cookie(session.id(), current.config()));
-    AuditLog.admin(ctx.get(RequestIdHandler.KEY), "dashboard.sign_in", key.id(), "success", "ok",
-        Map.of("team", key.team() == null ? "" : key.team()));
-    redirect(ctx, PATH + "/");
+    sessions.start(key.id(), key.team()).onComplete(started -> {
+      if (started.failed()) {
+        unavailable(ctx, null, started.cause());
+        return;
+      }
+      ctx.response().addCookie(cookie(started.result().id(), current.config()));
+      AuditLog.admin(ctx.get(RequestIdHandler.KEY), "dashboard.sign_in", key.id(), "success", "ok",
+          Map.of("team", key.team() == null ? "" : key.team()));
+      redirect(ctx, PATH + "/");
+    });
   }
 
   private void signOut(RoutingContext ctx) {
@@ -236,7 +294,8 @@ public final class Dashboard {
     Future<List<TeamUsage>> usages = UsageHandler.read(ledger, config, clock, teams);
     Future<List<LaneView>> cluster = dispatcher.clusterLanes()
         .recover(e -> Future.succeededFuture(List.copyOf(dispatcher.lanes())));
-    Future.all(usages, cluster).onComplete(done -> {
+    Future<List<ReplicaRegistry.Seen>> seen = replicas.live();
+    Future.all(usages, cluster, seen).onComplete(done -> {
       if (done.failed()) {
         unavailable(ctx, viewer, done.cause());
         return;
@@ -252,7 +311,7 @@ public final class Dashboard {
                 team.monthlyBudgetMicroUsd().getAsLong(), thresholds) : List.of()));
       }
       page(ctx, 200, "Overview", viewer, true, Pages.overview(lines, lanes(config, cluster.result()),
-          config.upstream().maxInFlightPerKey(), config.budgets().timezone()));
+          config.upstream().maxInFlightPerKey(), seen.result(), config.budgets().timezone()));
     });
   }
 

@@ -6,6 +6,7 @@ import static dev.ideogate.dashboard.Html.usd;
 
 import dev.ideogate.budget.DaySpend;
 import dev.ideogate.budget.TeamUsage;
+import dev.ideogate.ops.ReplicaRegistry;
 import dev.ideogate.policy.KeyReport;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -85,7 +86,8 @@ final class Pages {
     return "<h1>" + esc(heading) + "</h1><p>" + esc(text) + "</p>";
   }
 
-  static String overview(List<TeamLine> teams, List<LaneLine> lanes, int maxInFlight, ZoneId zone) {
+  static String overview(List<TeamLine> teams, List<LaneLine> lanes, int maxInFlight,
+      List<ReplicaRegistry.Seen> replicas, ZoneId zone) {
     StringBuilder body = new StringBuilder("<h1>Overview</h1>");
     body.append("<p class=\"hint\">Budgets in time zone ").append(esc(zone.getId()))
         .append(". Spent is settled; held is reserved by requests in flight and counts against the budget.</p>")
@@ -128,6 +130,15 @@ final class Pages {
           .append(lane.queued()).append("</td><td class=\"num\">").append(ms(lane.queueWait().p50Ms())).append(" / ")
           .append(ms(lane.queueWait().p99Ms())).append("</td><td class=\"num\">").append(lane.throttled())
           .append("</td></tr>");
+    }
+    body.append("</tbody></table>");
+    body.append("<h2>Replicas seen</h2><p class=\"hint\">Gateway replicas whose heartbeat is at most a few seconds")
+        .append(" old. This page came from ").append(replicas.isEmpty() ? "a replica that cannot read the heartbeats"
+            : "one of them").append(".</p><table class=\"replicas\"><thead><tr><th scope=\"col\">Replica</th>")
+        .append("<th scope=\"col\">Last heartbeat</th></tr></thead><tbody>");
+    for (ReplicaRegistry.Seen seen : replicas) {
+      body.append("<tr class=\"replica\"><th scope=\"row\"><code>").append(esc(seen.replica()))
+          .append("</code></th><td>").append(time(seen.lastSeen(), zone)).append("</td></tr>");
     }
     return body.append("</tbody></table>").toString();
   }

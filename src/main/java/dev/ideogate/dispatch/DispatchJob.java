@@ -22,6 +22,7 @@ public final class DispatchJob {
   private final long maxQueueWaitMs;
   private final UpstreamCall call;
   private final String lane;
+  private final boolean batch;
   private final Promise<DispatchResult> promise = Promise.promise();
 
   State state = State.NEW;
@@ -32,6 +33,16 @@ public final class DispatchJob {
   long timerId = -1;
 
   public DispatchJob(String team, int maxConcurrency, int maxQueued, long maxQueueWaitMs, UpstreamCall call) {
+    this(team, maxConcurrency, maxQueued, maxQueueWaitMs, call, false);
+  }
+
+  /**
+   * @param batch a batch line: queued in the lower class of the lane's {@link FairQueue}, behind every interactive
+   *     request, and not counted against {@code maxQueued}
+   */
+  public DispatchJob(String team, int maxConcurrency, int maxQueued, long maxQueueWaitMs, UpstreamCall call,
+      boolean batch) {
+    this.batch = batch;
     this.team = team;
     this.maxConcurrency = maxConcurrency;
     this.maxQueued = maxQueued;
@@ -46,6 +57,10 @@ public final class DispatchJob {
 
   public String lane() {
     return lane;
+  }
+
+  public boolean batch() {
+    return batch;
   }
 
   public UpstreamCall call() {

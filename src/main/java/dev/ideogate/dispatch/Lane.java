@@ -79,7 +79,9 @@ final class Lane {
     }
     teamInFlight.putIfAbsent(job.team(), 0);
     teamCaps.put(job.team(), Math.min(job.maxConcurrency(), settings.maxInFlight()));
-    if (!queue.offer(job.team(), job, job.maxQueued())) {
+    if (job.batch()) {
+      queue.offerBatch(job.team(), job);
+    } else if (!queue.offer(job.team(), job, job.maxQueued())) {
       long retryAfterS = completions.secondsFor(queue.depth(job.team()), Math.max(1, job.maxQueueWaitMs() / 1000));
       job.fail(new GatewayException(ErrorCode.QUEUE_FULL,
           "team " + job.team() + " already has " + queue.depth(job.team())
@@ -166,7 +168,7 @@ final class Lane {
       return;
     }
     if (permit == null) {
-      queue.offerFirst(job.team(), job); // the whole deployment is at the limit: wait for a freed permit
+      queue.offerFirst(job.team(), job, job.batch()); // the whole deployment is at the limit: wait for a freed permit
       if (job.attempts == 0 && monotonicMs() - job.enqueuedAtMs >= job.maxQueueWaitMs()) {
         queueTimeout(job); // its timer fired while it was out of the queue for this acquire
       }
@@ -263,7 +265,7 @@ final class Lane {
       return;
     }
     job.state = DispatchJob.State.QUEUED;
-    queue.offerFirst(job.team(), job);
+    queue.offerFirst(job.team(), job, job.batch());
     pump();
   }
 

@@ -37,6 +37,8 @@ final class Accounting {
   private final Quote quote;
   private final Hold hold;
   private final StructuredArgument requestId;
+  /** Set once the whole hold was charged because the work may have been billed (a batch line ends UNKNOWN). */
+  private boolean chargedInFull;
 
   Accounting(BudgetLedger ledger, Quote quote, Hold hold, String requestId) {
     this.requestId = StructuredArguments.kv(RequestIdHandler.KEY, requestId);
@@ -107,10 +109,16 @@ final class Accounting {
 
   /** The whole hold is charged (the work may have been billed), but no image is counted: none came back. */
   private Future<Void> settleAll() {
+    chargedInFull = true;
     return ledger.settle(hold, hold.amountMicroUsd(), 0).<Void>mapEmpty().recover(e -> {
       LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(), requestId);
       return Future.succeededFuture();
     });
+  }
+
+  /** True when the hold was charged in full without images: the work may have been billed (ARCHITECTURE.md §7). */
+  boolean chargedInFull() {
+    return chargedInFull;
   }
 
   private Future<Void> release() {

@@ -91,7 +91,14 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
 
   /** The client's webhook_url, checked; empty when absent (the client polls). */
   private String clientWebhook(RoutingContext ctx, GatewaySettings current, TeamConfig team) {
-    String url = ctx.queryParams().get("webhook_url");
+    return checkedWebhook(ctx.queryParams().get("webhook_url"), current, team, "GET /v1/generations/{id}");
+  }
+
+  /**
+   * A client's webhook URL (async results, batch completions) checked by {@link WebhookUrlPolicy} and against the
+   * team's webhook secret; empty when absent. {@code pollInstead} names what the client can poll instead.
+   */
+  static String checkedWebhook(String url, GatewaySettings current, TeamConfig team, String pollInstead) {
     if (url == null || url.isEmpty()) {
       return "";
     }
@@ -100,7 +107,7 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
     });
     if (!team.hasWebhookSecret()) {
       throw new GatewayException(ErrorCode.INVALID_REQUEST, "team " + team.id() + " has no webhookSecret configured,"
-          + " so Ideogate cannot sign deliveries to webhook_url; poll GET /v1/generations/{id} instead");
+          + " so Ideogate cannot sign deliveries to webhook_url; poll " + pollInstead + " instead");
     }
     return url;
   }

@@ -97,25 +97,7 @@ public final class BodyParser {
   }
 
   private Parsed parseMultipart(Endpoint endpoint, String contentType, byte[] body) {
-    // Netty's decoder dereferences a missing boundary (NullPointerException): refuse it first.
-    if (!contentType.toLowerCase(Locale.ROOT).matches(".*;\\s*boundary\\s*=\\s*\"?[^\\s\";]+.*")) {
-      throw invalid("multipart/form-data needs a boundary parameter in Content-Type");
-    }
-    DefaultFullHttpRequest request =
-        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.wrappedBuffer(body));
-    request.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-    HttpPostMultipartRequestDecoder decoder;
-    try {
-      decoder = new HttpPostMultipartRequestDecoder(
-          new DefaultHttpDataFactory(false), request, StandardCharsets.UTF_8, maxParts, body.length + 1);
-    } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IllegalArgumentException e) {
-      throw invalid("malformed multipart body: " + safeMessage(e));
-    } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
-      throw new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "multipart body has more than " + maxParts + " parts");
-    } catch (NullPointerException | IndexOutOfBoundsException e) {
-      // Netty's decoder on input it does not expect: the body is malformed, not the gateway broken.
-      throw invalid("malformed multipart body");
-    }
+    HttpPostMultipartRequestDecoder decoder = decoder(contentType, body);
     try {
       Map<String, Object> fields = new LinkedHashMap<>();
       List<FilePart> files = new ArrayList<>();
@@ -142,6 +124,44 @@ public final class BodyParser {
       throw new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "multipart body has more than " + maxParts + " parts");
     } finally {
       decoder.destroy();
+    }
+  }
+
+  /** The bytes of the file part {@code name} of a multipart body (a batch's JSONL); 400 when there is none. */
+  public byte[] file(String contentType, byte[] body, String name) {
+    HttpPostMultipartRequestDecoder decoder = decoder(contentType, body);
+    try {
+      for (InterfaceHttpData data : decoder.getBodyHttpDatas()) {
+        if (data instanceof FileUpload upload && upload.getName().equals(name)) {
+          return upload.get();
+        }
+      }
+      throw invalid("the multipart body has no file part named '" + name + "'");
+    } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IOException e) {
+      throw invalid("malformed multipart body: " + safeMessage(e));
+    } finally {
+      decoder.destroy();
+    }
+  }
+
+  private HttpPostMultipartRequestDecoder decoder(String contentType, byte[] body) {
+    // Netty's decoder dereferences a missing boundary (NullPointerException): refuse it first.
+    if (!contentType.toLowerCase(Locale.ROOT).matches(".*;\\s*boundary\\s*=\\s*\"?[^\\s\";]+.*")) {
+      throw invalid("multipart/form-data needs a boundary parameter in Content-Type");
+    }
+    DefaultFullHttpRequest request =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/", Unpooled.wrappedBuffer(body));
+    request.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    try {
+      return new HttpPostMultipartRequestDecoder(
+          new DefaultHttpDataFactory(false), request, StandardCharsets.UTF_8, maxParts, body.length + 1);
+    } catch (HttpPostRequestDecoder.ErrorDataDecoderException | IllegalArgumentException e) {
+      throw invalid("malformed multipart body: " + safeMessage(e));
+    } catch (HttpPostRequestDecoder.TooManyFormFieldsException e) {
+      throw new GatewayException(ErrorCode.PAYLOAD_TOO_LARGE, "multipart body has more than " + maxParts + " parts");
+    } catch (NullPointerException | IndexOutOfBoundsException e) {
+      // Netty's decoder on input it does not expect: the body is malformed, not the gateway broken.
+      throw invalid("malformed multipart body");
     }
   }
 

@@ -18,6 +18,7 @@ import dev.ideogate.policy.ContentPolicy;
 import dev.ideogate.policy.PiiDetector;
 import dev.ideogate.policy.TeamPolicy;
 import dev.ideogate.tracing.RequestTrace;
+import dev.ideogate.upstream.CallTrace;
 import dev.ideogate.upstream.Endpoint;
 import dev.ideogate.upstream.ImageRequest;
 import dev.ideogate.upstream.InvalidRequestException;
@@ -87,6 +88,19 @@ public final class ImageHandler implements Handler<RoutingContext> {
     }
     Buffer body = ctx.get(BodyReader.KEY);
     String contentType = ctx.request().getHeader("Content-Type");
+    ImageRequest request = validate(current, contentType, body);
+    RequestFacts.of(ctx).parsed(request);
+    RequestTrace trace = RequestTrace.of(ctx);
+    Admitted admitted = admit(current, team, request, contentType, body, ctx.request().query(), trace.upstreamCall());
+    trace.admitted(team.id(), endpoint.path(), request.model());
+    return admitted;
+  }
+
+  /**
+   * The body read against Ideogram's contract for this endpoint ({@link RequestSchema}) and the prompt cap; 400 or
+   * 413 when it breaks them. Batch lines come here too.
+   */
+  ImageRequest validate(GatewaySettings current, String contentType, Buffer body) {
     BodyParser.Parsed parsed = parser.parse(endpoint, contentType, body.getBytes());
     long maxFileBytes = current.config().server().maxFileBytes();
     for (var file : parsed.files()) {
@@ -102,15 +116,17 @@ public final class ImageHandler implements Handler<RoutingContext> {
       throw new GatewayException(ErrorCode.INVALID_REQUEST, e.getMessage());
     }
     TeamPolicy.checkPrompt(request.prompt()); // limits before work: nothing keeps or scans an oversized prompt
-    RequestFacts.of(ctx).parsed(request);
+    return request;
+  }
+
+  /** The team's policy and content policy on a valid request, then its price (batch lines come here too). */
+  Admitted admit(GatewaySettings current, TeamConfig team, ImageRequest request, String contentType, Buffer body,
+      String query, CallTrace trace) {
     TeamPolicy.check(team, request);
     checkContent(current, team, request.prompt());
     Quote quote = current.pricing().quote(request);
-    String query = ctx.request().query();
-    RequestTrace trace = RequestTrace.of(ctx);
-    trace.admitted(team.id(), endpoint.path(), request.model());
     return new Admitted(team, request, quote,
-        new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey(), trace.upstreamCall()));
+        new UpstreamCall(endpoint, query, contentType, body, team.upstreamKey(), trace));
   }
 
   private void checkContent(GatewaySettings current, TeamConfig team, String prompt) {

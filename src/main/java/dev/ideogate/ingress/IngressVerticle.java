@@ -37,6 +37,7 @@ public final class IngressVerticle extends VerticleBase {
   private final IngressGuards guards;
   private final ClientEventLoops loops;
   private final BufferedBodies bodies;
+  private final BatchRoutes batchRoutes;
 
   /**
    * @param guards rate limits and key usage counters shared by all instances
@@ -44,13 +45,16 @@ public final class IngressVerticle extends VerticleBase {
    * @param asyncRoutes the callback and poll routes, shared by all instances
    * @param loops where this instance registers its event loop for the liveness probe
    * @param bodies the replica's account of buffered request bodies, shared by all instances
+   * @param batchRoutes the batch routes (ARCHITECTURE.md §13), shared by all instances
    */
   public IngressVerticle(Supplier<GatewaySettings> settings, BudgetLedger ledger, DispatcherVerticle dispatcher,
       Clock clock, BooleanSupplier draining, Handler<RoutingContext> observer, int port, IngressGuards guards,
-      AsyncServices async, AsyncRoutes asyncRoutes, ClientEventLoops loops, BufferedBodies bodies) {
+      AsyncServices async, AsyncRoutes asyncRoutes, ClientEventLoops loops, BufferedBodies bodies,
+      BatchRoutes batchRoutes) {
     this.loops = loops;
     this.bodies = bodies;
     this.guards = guards;
+    this.batchRoutes = batchRoutes;
     this.async = async;
     this.asyncRoutes = asyncRoutes;
     this.settings = settings;
@@ -84,9 +88,10 @@ public final class IngressVerticle extends VerticleBase {
         .handler(new AuthHandler(settings, Endpoint.Scope.USAGE_READ))
         .handler(new UsageHandler(settings, ledger, clock, false));
     asyncRoutes.mountClientRoutes(router, guards, dispatcher);
+    batchRoutes.mount(router, bodies);
     router.route().last().handler(ctx -> ctx.fail(new GatewayException(ErrorCode.NOT_FOUND,
         "no such route " + sanitize(ctx.request().path())
-            + ": the gateway serves only the Ideogram API paths and /v1/usage")));
+            + ": the gateway serves only the Ideogram API paths, /v1/batches and /v1/usage")));
     router.route().failureHandler(new ErrorRenderer());
 
     HttpServerOptions options = new HttpServerOptions()

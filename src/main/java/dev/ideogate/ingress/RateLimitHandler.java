@@ -44,7 +44,7 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
       buckets.add(new RateLimitStore.Bucket(principal.team(), "k:" + principal.keyId(), rate(keyLimit)));
     }
     if (team != null && team.rateLimit().enabled()) {
-      buckets.add(new RateLimitStore.Bucket(principal.team(), "t:" + principal.team(), rate(team.rateLimit())));
+      buckets.add(teamBucket(team));
     }
     if (buckets.isEmpty()) {
       ctx.next();
@@ -66,6 +66,11 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
           + " of team " + principal.team() + " (" + policy(buckets) + "); retry in " + retryAfterS + " s",
           retryAfterS));
     });
+  }
+
+  /** The team's own bucket (batch lines count against it too); only for a team whose rate limit is enabled. */
+  static RateLimitStore.Bucket teamBucket(TeamConfig team) {
+    return new RateLimitStore.Bucket(team.id(), "t:" + team.id(), rate(team.rateLimit()));
   }
 
   private static RateLimiter.Rate rate(TeamConfig.RateLimit limit) {

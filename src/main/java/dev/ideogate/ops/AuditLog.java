@@ -72,6 +72,23 @@ public final class AuditLog {
     write(action, adminFields(requestId, action, clientKeyId, result, code, details));
   }
 
+  /** One line of a batch reached its end: the batch's own audit trail, line by line (ARCHITECTURE.md §13). */
+  public static void batchLine(String team, String batchId, int line, String customId, String result, String code,
+      int images, long costMicroUsd, long queueWaitMs) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("action", "batch.line");
+    fields.put("team", team);
+    fields.put("batch_id", batchId);
+    fields.put("line", line);
+    fields.put("custom_id", customId);
+    fields.put("result", result);
+    fields.put("code", code);
+    fields.put("images", images);
+    fields.put("cost_micro_usd", costMicroUsd);
+    fields.put("queue_wait_ms", queueWaitMs);
+    write("batch.line", fields);
+  }
+
   private static void write(String action, Map<String, Object> fields) {
     AUDIT.info("{} {}", action, fields.get("result"), StructuredArguments.entries(fields));
   }

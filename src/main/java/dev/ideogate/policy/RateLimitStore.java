@@ -10,11 +10,15 @@ import java.util.List;
  */
 public interface RateLimitStore {
 
-  /** One bucket: a name unique to its subject (e.g. {@code t:marketing}, {@code k:marketing-batch}) and its rate. */
+  /**
+   * One bucket: a name unique to its subject (e.g. {@code t:marketing}, {@code k:marketing-batch}, {@code s:<hash of a
+   * client address>} for dashboard sign-ins) and its rate.
+   */
   record Bucket(String team, String name, RateLimiter.Rate rate) {
     public Bucket {
-      if (!name.matches("[tk]:[A-Za-z0-9._-]{1,100}")) {
-        throw new IllegalArgumentException("bucket name must be t:<team> or k:<key id>, got '" + name + "'");
+      if (!name.matches("[tks]:[A-Za-z0-9._-]{1,100}")) {
+        throw new IllegalArgumentException("bucket name must be t:<team>, k:<key id> or s:<address hash>, got '"
+            + name + "'");
       }
     }
   }

@@ -44,6 +44,7 @@ class ArchitectureTest {
         .layer("dispatch").definedBy("dev.ideogate.dispatch..")
         .layer("policy").definedBy("dev.ideogate.policy..")
         .layer("async").definedBy("dev.ideogate.async..")
+        .layer("batch").definedBy("dev.ideogate.batch..")
         .layer("ops").definedBy("dev.ideogate.ops..")
         .layer("tracing").definedBy("dev.ideogate.tracing..")
         .layer("ingress").definedBy("dev.ideogate.ingress..")
@@ -58,15 +59,17 @@ class ArchitectureTest {
         .whereLayer("ops").mayOnlyBeAccessedByLayers("ingress", "dashboard", "wiring", "cli")
         .whereLayer("tracing").mayOnlyBeAccessedByLayers("ingress", "dashboard", "wiring", "cli")
         .whereLayer("async").mayOnlyBeAccessedByLayers("ingress", "ops", "dashboard", "wiring", "cli")
+        .whereLayer("batch").mayOnlyBeAccessedByLayers("ingress", "ops", "dashboard", "wiring", "cli")
         .whereLayer("budget").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "dashboard", "wiring", "cli")
         .whereLayer("dispatch").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "dashboard", "wiring", "cli")
         .whereLayer("policy").mayOnlyBeAccessedByLayers("async", "ops", "ingress", "dashboard", "wiring", "cli")
-        .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "wiring", "cli")
-        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "ops", "tracing",
+        .whereLayer("redis").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops", "wiring",
+            "cli")
+        .whereLayer("upstream").mayOnlyBeAccessedByLayers("budget", "dispatch", "policy", "async", "batch", "ops", "tracing",
             "ingress", "dashboard", "sim", "wiring", "cli")
         .whereLayer("sim").mayOnlyBeAccessedByLayers("wiring", "cli")
         .whereLayer("config").mayOnlyBeAccessedByLayers("upstream", "redis", "budget", "dispatch", "policy", "async",
-            "ops", "tracing", "ingress", "dashboard", "wiring", "cli");
+            "batch", "ops", "tracing", "ingress", "dashboard", "wiring", "cli");
   }
 
   @Test
@@ -79,7 +82,7 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("dev.ideogate.api..")
         .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "dev.ideogate", "dev.ideogate.config..",
             "dev.ideogate.upstream..", "dev.ideogate.redis..", "dev.ideogate.budget..", "dev.ideogate.dispatch..",
-            "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
+            "dev.ideogate.policy..", "dev.ideogate.async..", "dev.ideogate.batch..", "dev.ideogate.ops..", "dev.ideogate.ingress..",
             "dev.ideogate.dashboard..", "dev.ideogate.sim..", "dev.ideogate.cli..")
         .check(MAIN);
   }

@@ -64,7 +64,7 @@ class CliContractTest {
 
   @Test
   void aCommandGroupWithoutItsSubcommandIsAUsageError() {
-    for (String group : List.of("keys", "webhook")) {
+    for (String group : List.of("keys", "webhook", "batch")) {
       Run run = runCapturingStderr(group);
       assertEquals(2, run.exitCode(), group);
       assertTrue(run.err().contains("Usage: ideogate " + group), group + ": " + run.err());

@@ -230,7 +230,7 @@ class DashboardBrowserTest {
 
     signIn(TestConfig.clientKey("alpha"));
     waitFor(d -> d.getCurrentUrl().endsWith("/dashboard/teams/alpha"));
-    CLOCK.advance(Dashboard.IDLE.plusMinutes(1));
+    CLOCK.advance(dev.ideogate.policy.SessionStore.IDLE.plusMinutes(1));
 
     // no reload by the test: the page's own live refresh finds the session gone and goes to the sign-in page
     waitFor(d -> d.getCurrentUrl().endsWith("/dashboard/login"));

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ideogate.budget.DaySpend;
+import dev.ideogate.policy.InMemorySessionStore;
+import dev.ideogate.policy.SessionStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -44,8 +46,8 @@ class DashboardTextTest {
   @Test
   void aSessionEndsWhenIdleTooLongOrTooOldAndItsTokensAreUnguessable() {
     MovableClock clock = new MovableClock();
-    Sessions sessions = new Sessions(clock, Duration.ofMinutes(30), Duration.ofHours(8), 2);
-    Sessions.Session first = sessions.start("alpha-key");
+    InMemorySessionStore sessions = new InMemorySessionStore(clock, Duration.ofMinutes(30), Duration.ofHours(8), 2);
+    SessionStore.Session first = sessions.start("alpha-key", null).result();
     assertEquals(43, first.id().length());
     assertNotEquals(first.id(), first.csrf());
     assertTrue(first.csrfMatches(first.csrf()));
@@ -53,32 +55,32 @@ class DashboardTextTest {
     assertFalse(first.csrfMatches(null));
 
     clock.advance(Duration.ofMinutes(29));
-    assertTrue(sessions.touch(first.id()).isPresent(), "a page within the idle time keeps the session");
+    assertTrue(sessions.touch(first.id()).result().isPresent(), "a page within the idle time keeps the session");
     clock.advance(Duration.ofMinutes(29));
-    assertTrue(sessions.touch(first.id()).isPresent());
+    assertTrue(sessions.touch(first.id()).result().isPresent());
     clock.advance(Duration.ofMinutes(30));
-    assertTrue(sessions.touch(first.id()).isEmpty(), "30 idle minutes end it");
+    assertTrue(sessions.touch(first.id()).result().isEmpty(), "30 idle minutes end it");
 
-    Sessions.Session busy = sessions.start("beta-key");
+    SessionStore.Session busy = sessions.start("beta-key", null).result();
     for (int i = 0; i < 17; i++) {
       clock.advance(Duration.ofMinutes(29));
-      sessions.touch(busy.id());
+      sessions.touch(busy.id()).result();
     }
-    assertTrue(sessions.touch(busy.id()).isEmpty(), "8 hours after sign-in it ends however busy");
+    assertTrue(sessions.touch(busy.id()).result().isEmpty(), "8 hours after sign-in it ends however busy");
   }
 
   @Test
   void sessionsAreBoundedTheOldestGoesFirst() {
     MovableClock clock = new MovableClock();
-    Sessions sessions = new Sessions(clock, Duration.ofMinutes(30), Duration.ofHours(8), 2);
-    Sessions.Session a = sessions.start("a");
+    InMemorySessionStore sessions = new InMemorySessionStore(clock, Duration.ofMinutes(30), Duration.ofHours(8), 2);
+    SessionStore.Session a = sessions.start("a", null).result();
     clock.advance(Duration.ofSeconds(1));
-    Sessions.Session b = sessions.start("b");
+    SessionStore.Session b = sessions.start("b", null).result();
     clock.advance(Duration.ofSeconds(1));
-    sessions.start("c");
+    sessions.start("c", null).result();
     assertEquals(2, sessions.size());
-    assertTrue(sessions.touch(a.id()).isEmpty());
-    assertTrue(sessions.touch(b.id()).isPresent());
+    assertTrue(sessions.touch(a.id()).result().isEmpty());
+    assertTrue(sessions.touch(b.id()).result().isPresent());
   }
 
   @Test

@@ -172,4 +172,34 @@ class FairQueueTest {
     assertEquals(7, queue.size());
     assertEquals(7, queue.depth("a") + queue.depth("b") + queue.depth("c"));
   }
+
+  @Test
+  void batchLinesYieldToEveryWaitingInteractiveRequest() {
+    FairQueue<String> queue = new FairQueue<>();
+    for (int i = 0; i < 500; i++) {
+      queue.offerBatch("a", "line" + i);
+    }
+    queue.offer("a", "direct-a", 1);
+    queue.offer("b", "direct-b", 1);
+    assertEquals(1, queue.depth("a"), "batch lines do not count against maxQueued");
+    assertEquals(500, queue.batchDepth("a"));
+    assertEquals("direct-a", queue.poll(ANY_TEAM).orElseThrow().item());
+    assertEquals("direct-b", queue.poll(ANY_TEAM).orElseThrow().item());
+    assertEquals("line0", queue.poll(ANY_TEAM).orElseThrow().item());
+    queue.offer("a", "direct-a2", 1);
+    assertEquals("direct-a2", queue.poll(ANY_TEAM).orElseThrow().item(), "a new request overtakes the batch");
+    assertEquals(502 - 3, queue.size());
+  }
+
+  @Test
+  void aBatchLineStartsWhenTheInteractiveRequestsCannot() {
+    FairQueue<String> queue = new FairQueue<>();
+    queue.offer("a", "direct-a", 10);
+    queue.offerBatch("b", "line-b");
+    assertEquals("line-b", queue.poll(team -> !team.equals("a")).orElseThrow().item(),
+        "team a at its cap: b's batch line may go");
+    queue.offerFirst("b", "line-b", true);
+    assertEquals(0, queue.depth("b"), "a retried batch line goes back to its own class");
+    assertTrue(queue.remove("b", "line-b"));
+  }
 }

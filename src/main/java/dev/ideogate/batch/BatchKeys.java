@@ -1,0 +1,51 @@
+package dev.ideogate.batch;
+
+import java.util.List;
+
+/**
+ * The Redis keys of batches (ARCHITECTURE.md §7 store table, §13). A batch's keys carry its team's hash tag
+ * {@code {t:<team>}}, so one script changes them together; the set of open batches every replica looks at for work
+ * has a tag of its own.
+ */
+final class BatchKeys {
+  private final String prefix;
+
+  BatchKeys(String prefix) {
+    if (prefix == null || prefix.isBlank() || prefix.contains("{") || prefix.contains("}")) {
+      throw new IllegalArgumentException("Redis key prefix must be non-blank and free of braces, got '" + prefix + "'");
+    }
+    this.prefix = prefix;
+  }
+
+  private String team(String team) {
+    return prefix + ":{t:" + team + "}:";
+  }
+
+  String batch(String team, String id) {
+    return team(team) + "batch:" + id;
+  }
+
+  /** KEYS of batch_lines.lua, in its order. */
+  List<String> lines(String team, String id) {
+    String batch = batch(team, id);
+    return List.of(batch, batch + ":queue", batch + ":running", batch + ":leases", batch + ":holds",
+        batch + ":results", open(team));
+  }
+
+  String results(String team, String id) {
+    return batch(team, id) + ":results";
+  }
+
+  String index(String team) {
+    return team(team) + "batches";
+  }
+
+  String open(String team) {
+    return team(team) + "batches:open";
+  }
+
+  /** Members {@code <team>/<id>}: every open batch of every team, where replicas look for lines. */
+  String active() {
+    return prefix + ":{batches}:active";
+  }
+}

@@ -1,0 +1,162 @@
+package dev.ideogate.batch;
+
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link BatchStore} shared by every replica (keys in {@link BatchKeys}): each change to a batch's lines is one
+ * script ({@code batch_create.lua}, {@code batch_lines.lua}), so counts, cost and state never disagree with the
+ * lines, whichever replica works them. A replica finds work in the set of open batches of every team.
+ */
+public final class RedisBatchStore implements BatchStore {
+  /** Open batches a claim looks at, picked at random, so every replica spreads over every team's batches. */
+  static final int CLAIM_SAMPLE = 16;
+
+  private final RedisConnector redis;
+  private final BatchKeys keys;
+  private final BatchCreateScript create = new BatchCreateScript();
+  private final BatchLinesScript lines = new BatchLinesScript();
+
+  public RedisBatchStore(RedisConnector redis, String keyPrefix) {
+    this.redis = redis;
+    this.keys = new BatchKeys(keyPrefix);
+  }
+
+  @Override
+  public Future<Boolean> create(Batch batch, List<BatchLine> batchLines, int maxOpen) {
+    String meta = new JsonObject().put("id", batch.id()).put("team", batch.team())
+        .put("on_budget", batch.onBudget().wire()).put("webhook", batch.webhookUrl())
+        .put("retention_ms", batch.retentionMs()).encode();
+    return create.run(redis, keys, batch.team(), batch.id(), meta, maxOpen, batchLines).compose(stored -> stored
+        ? redis.send("SADD", keys.active(), batch.team() + "/" + batch.id()).map(true)
+        : Future.succeededFuture(false));
+  }
+
+  private static final List<String> FIELDS;
+
+  static {
+    List<String> fields = new ArrayList<>(List.of("meta", "state", "paused_until", "finished", "cost", "lines",
+        "created"));
+    for (LineState s : LineState.values()) {
+      fields.add("c:" + s.wire());
+    }
+    FIELDS = List.copyOf(fields);
+  }
+
+  @Override
+  public Future<Optional<Batch>> get(String team, String id) {
+    List<String> args = new ArrayList<>();
+    args.add(keys.batch(team, id));
+    args.addAll(FIELDS);
+    return redis.send("HMGET", args).map(reply -> Optional.ofNullable(batch(team, reply)));
+  }
+
+  private static Batch batch(String team, Reply reply) {
+    if (reply.get(0).isNil()) {
+      return null;
+    }
+    JsonObject meta = new JsonObject(reply.get(0).asString());
+    Map<LineState, Integer> counts = new EnumMap<>(LineState.class);
+    int at = 7;
+    for (LineState s : LineState.values()) {
+      counts.put(s, (int) reply.get(at++).asLong());
+    }
+    return new Batch(meta.getString("id"), team, BatchState.fromWire(reply.get(1).asString()),
+        OnBudget.fromWire(meta.getString("on_budget")), meta.getString("webhook"), reply.get(6).asLong(),
+        meta.getLong("retention_ms"), reply.get(2).asLong(), (int) reply.get(5).asLong(), counts,
+        reply.get(4).asLong(), reply.get(3).asLong());
+  }
+
+  @Override
+  public Future<List<Batch>> list(String team) {
+    return redis.send("ZREVRANGE", keys.index(team), "0", "999").compose(ids -> {
+      List<Future<Optional<Batch>>> all = new ArrayList<>();
+      ids.asStrings().forEach(id -> all.add(get(team, id)));
+      return Future.all(all).map(done -> {
+        List<Batch> found = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+          done.<Optional<Batch>>resultAt(i).ifPresent(found::add); // a batch past its retention is gone
+        }
+        return found;
+      });
+    });
+  }
+
+  @Override
+  public Future<List<LineResult>> results(String team, String id) {
+    return redis.send("HVALS", keys.results(team, id)).map(reply -> {
+      List<LineResult> results = new ArrayList<>();
+      reply.asStrings().forEach(json -> results.add(LineResult.fromJson(json)));
+      results.sort((a, b) -> Integer.compare(a.number(), b.number()));
+      return results;
+    });
+  }
+
+  @Override
+  public Future<Boolean> cancel(String team, String id, long nowMs) {
+    return lines.cancel(redis, keys, team, id);
+  }
+
+  @Override
+  public Future<Optional<Claim>> claim(long nowMs, long leaseMs) {
+    return redis.send("SRANDMEMBER", keys.active(), Integer.toString(CLAIM_SAMPLE)).compose(reply -> {
+      List<String> sample = new ArrayList<>(reply.asStrings());
+      Collections.shuffle(sample);
+      return claimFrom(sample, 0, leaseMs);
+    });
+  }
+
+  /** Tries the sampled batches in turn; drops from the active set those finished with nothing running. */
+  private Future<Optional<Claim>> claimFrom(List<String> sample, int at, long leaseMs) {
+    if (at >= sample.size()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String member = sample.get(at);
+    int slash = member.lastIndexOf('/');
+    String team = member.substring(0, slash);
+    String id = member.substring(slash + 1);
+    return lines.claim(redis, keys, team, id, leaseMs).compose(claimed -> {
+      if (claimed.line() != null) {
+        return Future.succeededFuture(Optional.of(new Claim(team, id, claimed.line(), claimed.heldMicroUsd())));
+      }
+      boolean open = "running".equals(claimed.state()) || "paused".equals(claimed.state());
+      Future<?> tidy = !open && claimed.running() == 0
+          ? redis.send("SREM", keys.active(), member) : Future.succeededFuture();
+      return tidy.compose(v -> claimFrom(sample, at + 1, leaseMs));
+    });
+  }
+
+  @Override
+  public Future<Void> started(Claim claim, long holdMicroUsd) {
+    return lines.started(redis, keys, claim.team(), claim.batchId(), claim.line().number(), holdMicroUsd)
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<Batch>> finish(Claim claim, LineResult result, long nowMs) {
+    return lines.finish(redis, keys, claim.team(), claim.batchId(), result).compose(done -> finished(claim, done));
+  }
+
+  @Override
+  public Future<Optional<Batch>> budgetRefused(Claim claim, long nowMs, long untilMs) {
+    return lines.budget(redis, keys, claim.team(), claim.batchId(), claim.line().number(), untilMs - nowMs)
+        .compose(done -> finished(claim, done));
+  }
+
+  private Future<Optional<Batch>> finished(Claim claim, int done) {
+    return done == 2 ? get(claim.team(), claim.batchId()) : Future.succeededFuture(Optional.empty());
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

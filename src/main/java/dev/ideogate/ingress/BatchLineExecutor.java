@@ -1,0 +1,193 @@
+package dev.ideogate.ingress;
+
+import dev.ideogate.api.ErrorCode;
+import dev.ideogate.api.GatewayException;
+import dev.ideogate.batch.BatchLine;
+import dev.ideogate.batch.BatchStore;
+import dev.ideogate.batch.LineExecutor;
+import dev.ideogate.batch.LineOutcome;
+import dev.ideogate.batch.LineState;
+import dev.ideogate.budget.BudgetLedger;
+import dev.ideogate.budget.BudgetWindow;
+import dev.ideogate.budget.Hold;
+import dev.ideogate.budget.NamedHoldLedger;
+import dev.ideogate.budget.TeamBudget;
+import dev.ideogate.config.TeamConfig;
+import dev.ideogate.dispatch.DispatchJob;
+import dev.ideogate.dispatch.DispatcherVerticle;
+import dev.ideogate.policy.RateLimitStore;
+import dev.ideogate.upstream.CallTrace;
+import dev.ideogate.upstream.Endpoint;
+import dev.ideogate.upstream.ImageRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+
+/**
+ * A batch line run as a request of its team (ARCHITECTURE.md §13): the admission of {@link ImageHandler} (schema,
+ * team policy, content policy, price) under the config of now, the team's rate limit (a refused line waits its
+ * turn), the budget reservation, the team's lane in the batch class (it yields to the team's interactive requests)
+ * and the one accounting rule ({@link Accounting}). A call charged in full without images (timeout, lost response,
+ * 5xx) ends UNKNOWN, never retried.
+ */
+public final class BatchLineExecutor implements LineExecutor {
+  /** The JSON endpoints a batch line may name. */
+  public static final List<Endpoint> ENDPOINTS = List.of(Endpoint.GENERATE, Endpoint.V3_GENERATE,
+      Endpoint.V3_GENERATE_TRANSPARENT, Endpoint.V4_GENERATE, Endpoint.V4_GENERATE_TRANSPARENT);
+  static final String CONTENT_TYPE = "application/json";
+
+  private final Vertx vertx;
+  private final Supplier<GatewaySettings> settings;
+  private final BudgetLedger ledger;
+  private final DispatcherVerticle dispatcher;
+  private final RateLimitStore rateLimits;
+  private final Clock clock;
+  private final Map<Endpoint, ImageHandler> admission = new EnumMap<>(Endpoint.class);
+
+  public BatchLineExecutor(Vertx vertx, Supplier<GatewaySettings> settings, BudgetLedger ledger,
+      DispatcherVerticle dispatcher, RateLimitStore rateLimits, Clock clock) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.ledger = ledger;
+    this.dispatcher = dispatcher;
+    this.rateLimits = rateLimits;
+    this.clock = clock;
+    for (Endpoint endpoint : ENDPOINTS) {
+      admission.put(endpoint, new ImageHandler(endpoint, settings, ledger, dispatcher, clock));
+    }
+  }
+
+  /**
+   * The checks a line passes at submission and again when it runs; throws {@link GatewayException} with the
+   * reason. Also used by {@link BatchRoutes} to refuse a batch with a bad line before anything is queued.
+   */
+  ImageHandler.Admitted admit(GatewaySettings current, TeamConfig team, String endpointPath, String body) {
+    Endpoint endpoint = Endpoint.byPath(endpointPath).filter(admission::containsKey).orElseThrow(() ->
+        new GatewayException(ErrorCode.INVALID_REQUEST, "endpoint must be one of " + ENDPOINTS.stream()
+            .map(Endpoint::path).toList()));
+    ImageHandler handler = admission.get(endpoint);
+    Buffer bytes = Buffer.buffer(body);
+    ImageRequest request = handler.validate(current, CONTENT_TYPE, bytes);
+    return handler.admit(current, team, request, CONTENT_TYPE, bytes, "", CallTrace.NONE);
+  }
+
+  @Override
+  public Future<LineOutcome> run(BatchStore.Claim claim, LongFunction<Future<Void>> beforeReserve) {
+    GatewaySettings current = settings.get();
+    TeamConfig team = current.config().team(claim.team());
+    BatchLine line = claim.line();
+    ImageHandler.Admitted admitted;
+    try {
+      if (team == null) {
+        throw new GatewayException(ErrorCode.SCOPE_DENIED, "team " + claim.team() + " is no longer configured");
+      }
+      admitted = admit(current, team, line.endpoint(), line.body());
+    } catch (GatewayException e) {
+      return Future.succeededFuture(LineOutcome.ended(LineState.FAILED, e.error().code(), e.getMessage(), 0));
+    }
+    long worstCase = admitted.quote().worstCaseMicroUsd();
+    return rateLimited(team)
+        .compose(v -> beforeReserve.apply(worstCase))
+        .compose(v -> reserve(current, team, claim, worstCase))
+        .compose(hold -> dispatch(admitted, hold), e -> budgetRefusal(current, e));
+  }
+
+  @Override
+  public Future<LineOutcome> takeOver(BatchStore.Claim claim) {
+    GatewaySettings current = settings.get();
+    TeamConfig team = current.config().team(claim.team());
+    if (team == null) {
+      return Future.failedFuture(new IllegalStateException("team " + claim.team() + " is no longer configured"));
+    }
+    return reserve(current, team, claim, claim.heldMicroUsd())
+        .compose(hold -> ledger.settle(hold, hold.amountMicroUsd(), 0).map(settled -> LineOutcome.ended(
+            LineState.UNKNOWN, ErrorCode.UPSTREAM_TIMEOUT.code(), "the replica running this line stopped during its"
+                + " upstream call; it may have been billed, so its hold was charged in full", hold.amountMicroUsd())),
+            e -> budgetRefusal(current, e));
+  }
+
+  /** The line's hold under its own id (a takeover finds the hold of the replica before it), where the ledger can. */
+  private Future<Hold> reserve(GatewaySettings current, TeamConfig team, BatchStore.Claim claim, long amount) {
+    BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
+    TeamBudget budget = new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd());
+    return ledger instanceof NamedHoldLedger named ? named.reserve(budget, window, amount, claim.holdId())
+        : ledger.reserve(budget, window, amount);
+  }
+
+  private Future<LineOutcome> budgetRefusal(GatewaySettings current, Throwable e) {
+    return e instanceof GatewayException g && g.error() == ErrorCode.BUDGET_EXCEEDED
+        ? Future.succeededFuture(LineOutcome.budget(g.getMessage(), nextWindowMs(current)))
+        : Future.failedFuture(e);
+  }
+
+  private Future<LineOutcome> dispatch(ImageHandler.Admitted admitted, Hold hold) {
+    TeamConfig team = admitted.team();
+    // Half the line lease: a line still queued on the lane then is not mistaken for one of a vanished replica.
+    long maxQueueWaitMs = settings.get().config().batches().lineLease().toMillis() / 2;
+    DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(), maxQueueWaitMs,
+        admitted.call(), true);
+    Accounting accounting = new Accounting(ledger, admitted.quote(), hold, "batch");
+    long[] queueWaitMs = {0};
+    return dispatcher.dispatch(job)
+        .onSuccess(result -> queueWaitMs[0] = result.queueWaitMs())
+        .transform(accounting::account)
+        .transform(done -> {
+          if (done.succeeded()) {
+            Accounting.Outcome outcome = done.result();
+            return Future.succeededFuture(LineOutcome.succeeded(imageUrls(outcome.result().response().body()),
+                outcome.chargedMicroUsd(), queueWaitMs[0]));
+          }
+          Throwable cause = done.cause();
+          String code = cause instanceof GatewayException g ? g.error().code() : ErrorCode.UPSTREAM_ERROR.code();
+          if (accounting.chargedInFull()) {
+            return Future.succeededFuture(LineOutcome.ended(LineState.UNKNOWN, code, cause.getMessage(),
+                hold.amountMicroUsd()));
+          }
+          return Future.succeededFuture(LineOutcome.ended(LineState.FAILED, code, cause.getMessage(), 0));
+        });
+  }
+
+  /** Waits for the team's rate limit to admit one more request (a batch line never fails for it). */
+  private Future<Void> rateLimited(TeamConfig team) {
+    if (!team.rateLimit().enabled()) {
+      return Future.succeededFuture();
+    }
+    return rateLimits.acquire(List.of(RateLimitHandler.teamBucket(team))).compose(decision -> {
+      if (decision.admitted()) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(Math.max(1, decision.retryAfterUs() / 1000), t -> rateLimited(team).onComplete(later));
+      return later.future();
+    });
+  }
+
+  /** The start of the next day of the budget timezone: a paused batch tries again then. */
+  private long nextWindowMs(GatewaySettings current) {
+    var zone = current.config().budgets().timezone();
+    return LocalDate.now(clock.withZone(zone)).plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+  }
+
+  private static List<String> imageUrls(Buffer body) {
+    List<String> urls = new ArrayList<>();
+    JsonArray data = new JsonObject(body).getJsonArray("data", new JsonArray());
+    for (int i = 0; i < data.size(); i++) {
+      String url = data.getJsonObject(i).getString("url");
+      if (url != null) {
+        urls.add(url);
+      }
+    }
+    return urls;
+  }
+}
