@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.redis.RedisConnector;
-import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.redis.Reply;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
@@ -33,18 +32,7 @@ class AsyncScriptsTest {
   static void startRedis() {
     redis = RedisServer.start();
     vertx = Vertx.vertx();
-    connector = new RedisConnector(vertx, RedisSettings.standalone(redis.url()));
-    // On a loaded machine the first connection can take longer than the 1 s command timeout: wait for it.
-    for (int attempt = 1; ; attempt++) {
-      try {
-        await(connector.ping());
-        return;
-      } catch (AssertionError | RuntimeException slow) {
-        if (attempt == 10) {
-          throw slow;
-        }
-      }
-    }
+    connector = redis.connector(vertx);
   }
 
   @AfterAll

@@ -1,5 +1,9 @@
 package dev.ideogate.testing;
 
+import dev.ideogate.redis.RedisConnector;
+import dev.ideogate.redis.RedisSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.util.List;
 import org.testcontainers.DockerClientFactory;
@@ -64,6 +68,21 @@ public final class RedisServer implements AutoCloseable {
     } catch (RuntimeException | LinkageError e) {
       return false;
     }
+  }
+
+  /**
+   * A connector to this Redis on {@code vertx}, returned once it has answered a PING: on a loaded machine the first
+   * connection alone can outlast the 1 s command timeout, which a test's first command must not pay for.
+   */
+  public RedisConnector connector(Vertx vertx) {
+    RedisConnector connector = new RedisConnector(vertx, RedisSettings.standalone(url()));
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!Await.await(connector.ping().transform(ar -> Future.succeededFuture(ar.succeeded())))) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("Redis at " + url() + " did not answer a PING within 10 s");
+      }
+    }
+    return connector;
   }
 
   public String url() {
