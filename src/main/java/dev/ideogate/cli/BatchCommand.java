@@ -106,20 +106,29 @@ public final class BatchCommand implements Callable<Integer> {
     return "[" + "#".repeat(cells) + ".".repeat(30 - cells) + "] " + done + "/" + total;
   }
 
-  @Command(name = "results", mixinStandardHelpOptions = true,
-      description = "Print the batch's results as JSONL (custom_id, status, code, images with their URLs, cost).")
-  int results(@Parameters(paramLabel = "ID") String id, @CommandLine.Mixin TargetMixin target)
-      throws IOException, InterruptedException {
+  /** The batch's results JSONL, or null after saying on stderr why there are none (no key, a refusal). */
+  private String fetchResults(String id, TargetMixin target) throws IOException, InterruptedException {
     String key = key(target);
     if (key == null) {
-      return 1;
+      return null;
     }
     HttpResponse<String> reply = get(target, key, "/v1/batches/" + id + "/results");
     if (reply.statusCode() != 200) {
       err.println("refused (" + reply.statusCode() + "): " + reply.body());
+      return null;
+    }
+    return reply.body();
+  }
+
+  @Command(name = "results", mixinStandardHelpOptions = true,
+      description = "Print the batch's results as JSONL (custom_id, status, code, images with their URLs, cost).")
+  int results(@Parameters(paramLabel = "ID") String id, @CommandLine.Mixin TargetMixin target)
+      throws IOException, InterruptedException {
+    String results = fetchResults(id, target);
+    if (results == null) {
       return 1;
     }
-    out.print(reply.body());
+    out.print(results);
     return 0;
   }
 
@@ -128,19 +137,14 @@ public final class BatchCommand implements Callable<Integer> {
   int download(@Parameters(paramLabel = "ID") String id, @CommandLine.Mixin TargetMixin target,
       @Option(names = "--dir", required = true, paramLabel = "DIR",
           description = "Directory to write the images to (created when missing).") Path dir) throws IOException, InterruptedException {
-    String key = key(target);
-    if (key == null) {
-      return 1;
-    }
-    HttpResponse<String> reply = get(target, key, "/v1/batches/" + id + "/results");
-    if (reply.statusCode() != 200) {
-      err.println("refused (" + reply.statusCode() + "): " + reply.body());
+    String results = fetchResults(id, target);
+    if (results == null) {
       return 1;
     }
     Files.createDirectories(dir);
     int saved = 0;
     int failed = 0;
-    for (String row : reply.body().split("\n")) {
+    for (String row : results.split("\n")) {
       if (row.isBlank()) {
         continue;
       }
