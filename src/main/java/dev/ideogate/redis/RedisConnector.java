@@ -50,6 +50,7 @@ public final class RedisConnector {
   }
   private final long commandTimeoutMs;
   private final long timerMs;
+  private final RedisClock clock = new RedisClock(this);
 
   public RedisConnector(Vertx vertx, RedisSettings settings) {
     this.vertx = vertx;
@@ -168,6 +169,11 @@ public final class RedisConnector {
   /** The Vert.x instance of this client, for stores that flush in the background (timers). */
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** Redis' clock as this replica sees it: the "now" of lease-stamping scripts (ARCHITECTURE.md §2). */
+  public RedisClock clock() {
+    return clock;
   }
 
   public long commandTimeoutMs() {
