@@ -31,6 +31,7 @@ final class ImageCounts {
   private final BudgetKeys keys;
   private final Map<String, Team> teams = new ConcurrentHashMap<>();
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private volatile boolean closed;
 
   ImageCounts(RedisConnector redis, BudgetKeys keys) {
     this.redis = redis;
@@ -69,7 +70,7 @@ final class ImageCounts {
   }
 
   private void scheduleFlush() {
-    if (flushScheduled.compareAndSet(false, true)) {
+    if (!closed && flushScheduled.compareAndSet(false, true)) {
       redis.vertx().setTimer(FLUSH_MS, id -> {
         flushScheduled.set(false);
         flush();
@@ -84,6 +85,12 @@ final class ImageCounts {
   <T> Future<T> read(String team, Function<Map<String, Long>, Future<T>> read) {
     Team counts = teams.get(team);
     return counts == null ? read.apply(Map.of()) : counts.next(read);
+  }
+
+  /** The last flush, when the ledger closes: counts Redis does not take then are lost (at most a second of them). */
+  Future<Void> close() {
+    closed = true;
+    return flush();
   }
 
   /** Sends every team's unflushed counts; completes when Redis answered. Counts Redis did not take stay for later. */

@@ -65,7 +65,8 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     this.holdLeaseMs = holdLeaseMs;
     this.heartbeat = new HoldHeartbeat(redis, keys, holdLeaseMs, reclaimScript);
     this.images = new ImageCounts(redis, keys);
-    for (LuaScript lua : List.of(reserveScript.lua(), settleScript.lua(), releaseScript.lua(), reclaimScript.lua())) {
+    // hold_reclaim.lua is not preloaded: it runs off the request path and loads on first use (NOSCRIPT, then EVAL).
+    for (LuaScript lua : List.of(reserveScript.lua(), settleScript.lua(), releaseScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
   }
@@ -263,7 +264,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   @Override
   public Future<Void> close() {
     heartbeat.stop();
-    Future<Void> flushed = images.flush();
+    Future<Void> flushed = images.close();
     return ownsConnector ? flushed.eventually(redis::close) : flushed;
   }
 
