@@ -5,6 +5,9 @@ Input:
   KEYS[1] held           string int, µUSD held by the team's requests in flight
   KEYS[2] holds          zset, "<hold id>|<amount µUSD>|<spent_day key>|<spent_month key>" → lease expiry (ms)
   KEYS[3] holds_expired  string int, count of holds charged because their lease ran out
+  KEYS[4] holds_amt      hash, hold id → "<amount µUSD>|<spent_day key>|<spent_month key>": where replicas of the
+                         version before self-describing members (issue 14) wrote what a hold holds; read only for a
+                         member that is a bare hold id, so a rolling upgrade charges the old replicas' holds too
   ARGV[1] now_ms         Redis TIME in ms as this replica sees it (redis.RedisClock), or -1: then read TIME here
   ARGV[2] max_holds      at most this many expired holds are charged by one call
 Output:
@@ -23,6 +26,7 @@ run 7.x); older ones would need redis.replicate_commands().
 local held_key = KEYS[1]
 local holds_key = KEYS[2]
 local holds_expired_key = KEYS[3]
+local legacy_amounts_key = KEYS[4]
 local now_ms = tonumber(ARGV[1])
 local max_holds = tonumber(ARGV[2])
 
@@ -47,6 +51,14 @@ local expired = redis.call('ZRANGEBYSCORE', holds_key, '-inf', int(now_ms), 'LIM
 for _, member in ipairs(expired) do
   redis.call('ZREM', holds_key, member)
   local amount, its_day_key, its_month_key = string.match(member, '^[^|]*|(%d+)|([^|]+)|([^|]+)$')
+  if not amount and not string.find(member, '|', 1, true) then
+    -- A hold of an older replica: its amount and windows are in the hash it wrote beside the zset.
+    local legacy = redis.call('HGET', legacy_amounts_key, member)
+    if legacy then
+      redis.call('HDEL', legacy_amounts_key, member)
+      amount, its_day_key, its_month_key = string.match(legacy, '^(%d+)|([^|]+)|([^|]+)$')
+    end
+  end
   if amount then
     amount = tonumber(amount)
     add(its_day_key, amount, DAY_TTL_S)

@@ -38,6 +38,14 @@ final class BudgetKeys {
     return team(team) + "holds";
   }
 
+  /**
+   * {@code holds:amt}, the hash in which replicas before self-describing members wrote each hold's amount and windows;
+   * read only by the reclaim, so holds of old replicas are charged during a rolling upgrade (ARCHITECTURE.md §7).
+   */
+  String legacyHoldAmounts(String team) {
+    return team(team) + "holds:amt";
+  }
+
   String holdsExpired(String team) {
     return team(team) + "holds_expired";
   }

@@ -21,7 +21,8 @@ final class HoldReclaimScript {
    * (Redis' time as this replica sees it, or {@code RedisClock.UNKNOWN}); answers how many it charged.
    */
   Future<Integer> run(RedisConnector redis, BudgetKeys keys, String team, long nowMs) {
-    List<String> keyList = List.of(keys.held(team), keys.holds(team), keys.holdsExpired(team));
+    List<String> keyList = List.of(keys.held(team), keys.holds(team), keys.holdsExpired(team),
+        keys.legacyHoldAmounts(team));
     return script.run(redis, keyList, List.of(Long.toString(nowMs), Integer.toString(MAX_HOLDS_PER_CALL)))
         .map(reply -> reply.asInt());
   }

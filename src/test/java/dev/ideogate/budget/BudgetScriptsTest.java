@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisClock;
 import dev.ideogate.redis.RedisConnector;
-import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
@@ -41,7 +40,7 @@ class BudgetScriptsTest {
   static void startRedis() {
     redis = RedisServer.start();
     vertx = Vertx.vertx();
-    connector = new RedisConnector(vertx, RedisSettings.standalone(redis.url()));
+    connector = redis.connector(vertx); // has answered a PING: the first script is not a cold JVM's connect
   }
 
   @AfterAll
@@ -177,6 +176,23 @@ class BudgetScriptsTest {
     assertEquals(3, reclaim("a", NOW));
     assertEquals(Integer.toString(holds), get(keys.spentDay("a", "2026-11-26")));
     assertEquals("0", get(keys.held("a")));
+  }
+
+  /** A rolling upgrade: a hold written by a replica of the previous version (bare id + holds:amt) is charged too. */
+  @Test
+  void reclaimChargesAnExpiredHoldOfThePreviousMemberFormat() {
+    Await.await(connector.send("ZADD", keys.holds("a"), Long.toString(NOW - 1), "old-replica-hold"));
+    Await.await(connector.send("HSET", keys.legacyHoldAmounts("a"), "old-replica-hold",
+        "25|" + keys.spentDay("a", "2026-11-26") + "|" + keys.spentMonth("a", "2026-11")));
+    Await.await(connector.send("SET", keys.held("a"), "25"));
+
+    assertEquals(1, reclaim("a", NOW));
+
+    assertEquals("25", get(keys.spentDay("a", "2026-11-26")));
+    assertEquals("25", get(keys.spentMonth("a", "2026-11")));
+    assertEquals("0", get(keys.held("a")));
+    assertEquals("1", get(keys.holdsExpired("a")));
+    assertEquals(0, Await.await(connector.send("EXISTS", keys.legacyHoldAmounts("a"), keys.holds("a"))).asLong());
   }
 
   @Test
