@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * (ARCHITECTURE.md §13): its charge recorded but its hold not settled, or its hold settled but its outcome not
  * recorded. The runner of replica A is stopped at that point by its test hook, A is killed, and replica B, sharing
  * the same Redis, takes the line over: the team is charged once what the answer cost, Ideogram is called once, and
- * the line ends {@code unknown} at that cost.
+ * the line ends {@code unknown} at that cost. And a line that outlives its lease on a live replica is not taken over:
+ * the runner renews its lease.
  */
 class BatchTakeoverTest {
   private static final String KEY = TestConfig.clientKey("solo");
@@ -93,6 +94,43 @@ class BatchTakeoverTest {
       assertEquals(cost, usage.spentDayMicroUsd(), "charged once, not again by the takeover (" + step + ")");
       assertEquals(0, usage.heldMicroUsd(), "no hold left to expire and be charged later");
       assertEquals(1, harness.statsFor("solo").requests(), "Ideogram was called once");
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aLiveReplicasLongLineIsNotTakenOverItsLeaseIsRenewed() {
+    try (RedisServer redis = RedisServer.start();
+        GatewayHarness harness = new GatewayHarness(SimulatorOptions.defaults().withTimeScale(0)
+            .withAcceptAnyKey(true))) {
+      GatewayConfig config = config(redis.url(), "t" + UUID.randomUUID().toString().substring(0, 8),
+          harness.simulator.baseUrl());
+      Gateway a = harness.start(config);
+      CompletableFuture<Void> reached = new CompletableFuture<>();
+      Promise<Void> resume = Promise.promise();
+      a.batches().runner().pauseForTest = (at, claim) -> {
+        if (at != BatchRunner.Step.CHARGE_RECORDED) {
+          return Future.succeededFuture();
+        }
+        reached.complete(null);
+        return resume.future(); // a line much longer than its 2 s lease
+      };
+      Reply submitted = await(harness.http.send(HttpMethod.POST, a.port(), "/v1/batches",
+          Map.of("Api-Key", KEY, "Content-Type", "application/jsonl"),
+          Buffer.buffer(BatchGatewayTest.line("only", "a lighthouse at dawn", 2) + "\n")));
+      String id = submitted.json().getString("id");
+      reached.orTimeout(30, TimeUnit.SECONDS).join();
+      Gateway b = harness.start(config); // looks for work every 200 ms the whole time
+      await(harness.clientVertx.timer(6_000)); // three leases
+      JsonObject meanwhile = await(harness.http.get(b.port(), "/v1/batches/" + id, KEY)).json();
+      assertEquals(1, meanwhile.getJsonObject("counts").getInteger("running"), "still A's: " + meanwhile);
+      a.batches().runner().pauseForTest = (at, claim) -> Future.succeededFuture();
+      harness.clientVertx.runOnContext(v -> resume.complete());
+
+      JsonObject done = waitForEnd(harness, b, id);
+      assertEquals(1, done.getJsonObject("counts").getInteger("succeeded"), "finished by A, images kept: "
+          + done.encode());
+      assertEquals(60_000L, usage(b).spentDayMicroUsd());
+      assertEquals(1, harness.statsFor("solo").requests());
     }
   }
 
