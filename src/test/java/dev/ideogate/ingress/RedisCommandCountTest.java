@@ -28,16 +28,20 @@ import org.junit.jupiter.api.Test;
 class RedisCommandCountTest {
   private static final Pattern CALLS = Pattern.compile("cmdstat_([a-z|_]+):calls=(\\d+)");
   private static final int REQUESTS = 60;
-  /** Commands executed per admitted request, inner script commands included (ARCHITECTURE.md §2; was 42). */
+  /**
+   * Commands executed per admitted request, inner script commands included (ARCHITECTURE.md §2; was 42, then 27). The
+   * permit side is 5: acquire 4 (EVALSHA, HMGET, ZCARD, ZADD), release 1 (ZREM; a PUBLISH only while the lane is
+   * contended or the release frees a slot of a full lane). The issue's bound of 15 is set when the budget side lands.
+   */
   private static final double MAX_COMMANDS_PER_REQUEST = 27;
   /**
-   * Scripts sent per request: reserve, permit acquire, settle and permit release (the last two sent together, one
-   * trip), plus the background share: the AIMD report of every 10th success at the cap and the key-usage flush.
+   * Scripts sent per request: reserve, permit acquire and settle (the permit release is a plain ZREM sent with the
+   * settle, one trip), plus the background share: the key-usage flush. No AIMD report at the configured cap.
    */
-  private static final double MAX_SCRIPTS_PER_REQUEST = 4.5;
+  private static final double MAX_SCRIPTS_PER_REQUEST = 3.5;
 
   @Test
-  void anAdmittedRequestCostsABoundedNumberOfRedisCommandsInFourScripts() {
+  void anAdmittedRequestCostsABoundedNumberOfRedisCommandsInThreeScripts() {
     try (RedisServer redis = RedisServer.startOwned();
         GatewayHarness harness = new GatewayHarness(SimulatorOptions.defaults().withTimeScale(0))) {
       Gateway gateway = harness.start(url -> TestConfig.upstream(url).redis(redis.url())
@@ -62,6 +66,8 @@ class RedisCommandCountTest {
       long total = calls.values().stream().mapToLong(Long::longValue).sum();
       long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
       String detail = REQUESTS + " requests: " + calls;
+      System.out.printf("redis work per admitted request: %.2f commands, %.2f scripts; %s%n",
+          total / (double) REQUESTS, scripts / (double) REQUESTS, detail);
       assertTrue(total <= MAX_COMMANDS_PER_REQUEST * REQUESTS,
           String.format("%.2f commands per request, at most %.0f: %s", total / (double) REQUESTS,
               MAX_COMMANDS_PER_REQUEST, detail));
