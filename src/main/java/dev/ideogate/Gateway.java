@@ -111,6 +111,7 @@ public final class Gateway {
     this.tracing = ownsTracing ? Tracing.fromConfig(config.tracing()) : options.tracing();
     this.settings = new ConfigReload(config, options.clock());
     this.stores = Stores.create(vertx, config, options.clock(), options.async(), metrics);
+    stores.reapHoldsOf(() -> settings.config().teams().keySet());
     var upstream = config.upstream();
     LaneSettings lanes = new LaneSettings(upstream.maxInFlightPerKey(), upstream.retry().maxAttempts(),
         upstream.retry().baseDelay().toMillis(), upstream.retry().maxDelay().toMillis(), stores.permitHeartbeatMs(),

@@ -42,6 +42,7 @@ import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.Collection;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -65,6 +66,8 @@ public final class Stores {
   private final Clock clock;
   private final RedisConnector redis;
   private final BudgetLedger ledger;
+  /** The Redis ledger (also under fail-open), or null without Redis: its reaper needs the configured teams. */
+  private final RedisBudgetLedger redisLedger;
   private final PermitStore permits;
   private final long permitHeartbeatMs;
   private final RateLimitStore rateLimits;
@@ -87,6 +90,7 @@ public final class Stores {
     long localHoldLeaseMs = Math.max(holdLeaseMs, LOCAL_HOLD_LEASE_MS);
     if (!redisConfig.enabled()) {
       this.redis = null;
+      this.redisLedger = null;
       this.ledger = new InMemoryBudgetLedger(clock::millis, localHoldLeaseMs);
       this.permits = new LocalPermitStore();
       this.permitHeartbeatMs = 0;
@@ -105,6 +109,7 @@ public final class Stores {
     String prefix = settings.keyPrefix();
     this.redis = new RedisConnector(vertx, settings);
     RedisBudgetLedger sharedLedger = new RedisBudgetLedger(redis, prefix, holdLeaseMs);
+    this.redisLedger = sharedLedger;
     RedisPermitStore sharedPermits =
         new RedisPermitStore(vertx, redis, settings, config.upstream().permitLease().toMillis());
     RedisRateLimitStore sharedRateLimits = new RedisRateLimitStore(redis, prefix);
@@ -143,6 +148,16 @@ public final class Stores {
 
   public BudgetLedger ledger() {
     return ledger;
+  }
+
+  /**
+   * The teams whose expired Redis holds this replica's reaper charges (ARCHITECTURE.md §7): the configured ones, read
+   * at every beat so a reload applies. Nothing to do without Redis (a local hold dies with its replica).
+   */
+  void reapHoldsOf(Supplier<? extends Collection<String>> teams) {
+    if (redisLedger != null) {
+      redisLedger.reapHoldsOf(teams);
+    }
   }
 
   public PermitStore permits() {

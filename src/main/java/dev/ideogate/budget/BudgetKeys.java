@@ -38,12 +38,47 @@ final class BudgetKeys {
     return team(team) + "holds";
   }
 
-  String holdAmounts(String team) {
+  /**
+   * {@code holds:amt}, the hash in which replicas before self-describing members wrote each hold's amount and windows;
+   * read only by the reclaim, so holds of old replicas are charged during a rolling upgrade (ARCHITECTURE.md §7).
+   */
+  String legacyHoldAmounts(String team) {
     return team(team) + "holds:amt";
   }
 
   String holdsExpired(String team) {
     return team(team) + "holds_expired";
+  }
+
+  /**
+   * The hold's member in the team's {@code holds} zset: {@code <hold id>|<amount µUSD>|<spent_day key>|<spent_month
+   * key>}, so settle, release, renewal and reclaim need no other key to know what the hold holds and where it is
+   * charged (ARCHITECTURE.md §7).
+   */
+  String member(Hold hold) {
+    return member(hold.team(), hold.id(), hold.amountMicroUsd(), hold.window());
+  }
+
+  String member(String team, String holdId, long amountMicroUsd, BudgetWindow window) {
+    if (holdId.isEmpty() || holdId.indexOf('|') >= 0 || team.indexOf('|') >= 0) {
+      throw new IllegalArgumentException("hold id and team must be non-empty and free of '|', got '" + holdId
+          + "' of team '" + team + "'");
+    }
+    return holdId + "|" + amountMicroUsd + "|" + spentDay(team, window.day()) + "|" + spentMonth(team, window.month());
+  }
+
+  /** The hold a member of {@code team}'s {@code holds} describes, or null when it is not one of this schema. */
+  Hold holdOf(String team, String member, long remainingMicroUsd) {
+    String[] parts = member.split("\\|", -1);
+    String dayPrefix = spentDay(team, "");
+    String monthPrefix = spentMonth(team, "");
+    if (parts.length != 4 || !parts[1].matches("\\d{1,16}") || !parts[2].startsWith(dayPrefix)
+        || !parts[3].startsWith(monthPrefix)) {
+      return null;
+    }
+    BudgetWindow window = new BudgetWindow(parts[2].substring(dayPrefix.length()),
+        parts[3].substring(monthPrefix.length()));
+    return new Hold(parts[0], team, window, Long.parseLong(parts[1]), remainingMicroUsd);
   }
 
   private String team(String team) {

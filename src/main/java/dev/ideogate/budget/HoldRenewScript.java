@@ -14,14 +14,19 @@ final class HoldRenewScript {
     return script;
   }
 
-  /** How many of {@code holdIds} (all of {@code team}) were live and are now renewed for {@code leaseMs}. */
-  Future<Integer> run(RedisConnector redis, BudgetKeys keys, String team, long leaseMs, List<String> holdIds) {
+  /**
+   * How many of {@code members} (holds of {@code team}, {@link BudgetKeys#member}) were live and are now renewed for
+   * {@code leaseMs}; {@code nowMs} is Redis' time as this replica sees it, or {@code RedisClock.UNKNOWN}.
+   */
+  Future<Integer> run(RedisConnector redis, BudgetKeys keys, String team, long leaseMs, long nowMs,
+      List<String> members) {
     if (leaseMs <= 0) {
       return Future.failedFuture(new IllegalArgumentException("hold lease must be > 0 ms, got " + leaseMs));
     }
-    List<String> args = new ArrayList<>(1 + holdIds.size());
+    List<String> args = new ArrayList<>(2 + members.size());
     args.add(Long.toString(leaseMs));
-    args.addAll(holdIds);
+    args.add(Long.toString(nowMs));
+    args.addAll(members);
     return script.run(redis, List.of(keys.holds(team)), args).map(reply -> reply.asInt());
   }
 }

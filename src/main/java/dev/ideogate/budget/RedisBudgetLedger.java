@@ -9,11 +9,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import dev.ideogate.redis.Reply;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,9 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   private final ReserveScript reserveScript = new ReserveScript();
   private final SettleScript settleScript = new SettleScript();
   private final ReleaseScript releaseScript = new ReleaseScript();
+  private final HoldReclaimScript reclaimScript = new HoldReclaimScript();
   private final HoldHeartbeat heartbeat;
+  private final ImageCounts images;
   // Settle reports remaining against the team's limits, which only reserve and usage are given.
   private final Map<String, TeamBudget> latestBudgets = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
@@ -59,10 +63,20 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     this.ownsConnector = ownsConnector;
     this.keys = new BudgetKeys(keyPrefix);
     this.holdLeaseMs = holdLeaseMs;
-    this.heartbeat = new HoldHeartbeat(redis, keys, holdLeaseMs);
+    this.heartbeat = new HoldHeartbeat(redis, keys, holdLeaseMs, reclaimScript);
+    this.images = new ImageCounts(redis, keys);
+    // hold_reclaim.lua is not preloaded: it runs off the request path and loads on first use (NOSCRIPT, then EVAL).
     for (LuaScript lua : List.of(reserveScript.lua(), settleScript.lua(), releaseScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
+  }
+
+  /**
+   * Every third of the hold lease, charges the expired holds of {@code teams} (the configured teams): a dead
+   * replica's holds are charged within a lease and a third even when no request comes (ARCHITECTURE.md §7).
+   */
+  public void reapHoldsOf(Supplier<? extends Collection<String>> teams) {
+    heartbeat.reap(teams);
   }
 
   /** A hold of the request path: renewed by the heartbeat until it is settled or released. */
@@ -82,9 +96,37 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     return reserve(team, window, costMicroUsd, leaseMs, UUID.randomUUID().toString());
   }
 
+  /**
+   * Batch lines, off the interactive path: a line taken over knows its hold id, not the window (nor, to the µUSD,
+   * the amount) the replica before it reserved in, so the hold's member is found first with ZSCAN … MATCH
+   * {@code <id>|*} and reserved again as it is (ZADD NX: nothing more held); none found, it is reserved anew.
+   */
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, String holdId) {
-    return reserve(team, window, costMicroUsd, holdLeaseMs, holdId);
+    return findHold(team.team(), holdId, "0").transform(found -> {
+      if (found.failed()) {
+        return unavailable(found.cause());
+      }
+      Hold open = found.result();
+      return open == null ? reserve(team, window, costMicroUsd, holdLeaseMs, holdId)
+          : reserve(team, open.window(), open.amountMicroUsd(), holdLeaseMs, holdId);
+    });
+  }
+
+  /** The open hold {@code holdId} of {@code team}, or null: ZSCAN of the team's holds from {@code cursor}. */
+  private Future<Hold> findHold(String team, String holdId, String cursor) {
+    String pattern = holdId.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "|*";
+    return redis.send("ZSCAN", keys.holds(team), cursor, "MATCH", pattern, "COUNT", "1000").compose(page -> {
+      List<String> entries = page.get(1).asStrings(); // member, score, member, score, ...
+      for (int i = 0; i < entries.size(); i += 2) {
+        Hold hold = keys.holdOf(team, entries.get(i), 0);
+        if (hold != null && hold.id().equals(holdId)) {
+          return Future.succeededFuture(hold);
+        }
+      }
+      String next = page.get(0).asString();
+      return "0".equals(next) ? Future.succeededFuture(null) : findHold(team, holdId, next);
+    });
   }
 
   private Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs,
@@ -93,17 +135,36 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     ReserveScript.Args args;
     try {
       args = new ReserveScript.Args(team.team(), window, holdId, costMicroUsd,
-          team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), leaseMs);
+          team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), leaseMs, redis.clock().nowMs());
+      keys.member(team.team(), holdId, costMicroUsd, window); // a bad id or team fails here, not inside run
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return reserveScript.run(redis, keys, args).transform(outcome -> outcome.succeeded()
-        ? answered(toHold(args, outcome.result()))
-        : unavailable(outcome.cause()));
+    return reserve(args, true);
   }
 
+  /**
+   * Admission never reclaims (ARCHITECTURE.md §2): a refusal while the team has expired holds charges them
+   * ({@code hold_reclaim.lua}) and tries once more, so holds a dead replica left never refuse a request.
+   */
+  private Future<Hold> reserve(ReserveScript.Args args, boolean mayReclaim) {
+    return reserveScript.run(redis, keys, args).transform(outcome -> {
+      if (outcome.failed()) {
+        return unavailable(outcome.cause());
+      }
+      ReserveScript.Result result = outcome.result();
+      if (result.admitted() || !result.expiredHolds() || !mayReclaim) {
+        return answered(toHold(args, result));
+      }
+      return reclaimScript.run(redis, keys, args.team(), args.nowMs()).transform(reclaimed -> reclaimed.failed()
+          ? unavailable(reclaimed.cause())
+          : reserve(args, false));
+    });
+  }
+
+  /** The images of a hold this call settled are counted in memory and flushed within a second ({@link ImageCounts}). */
   @Override
-  public Future<Settlement> settle(Hold hold, long chargeMicroUsd, int images) {
+  public Future<Settlement> settle(Hold hold, long chargeMicroUsd, int imageCount) {
     heartbeat.forget(hold);
     TeamBudget team = latestBudgets.get(hold.team());
     SettleScript.Args args;
@@ -111,25 +172,42 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
       if (team == null) {
         throw new IllegalArgumentException("hold " + hold.id() + " was not issued by this ledger");
       }
-      args = new SettleScript.Args(hold.team(), hold.window(), hold.id(), chargeMicroUsd, images,
-          team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd());
+      if (imageCount < 0) {
+        throw new IllegalArgumentException("images must be ≥ 0, got " + imageCount);
+      }
+      keys.member(hold);
+      args = new SettleScript.Args(hold, chargeMicroUsd, team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return settleScript.run(redis, keys, args).transform(outcome -> outcome.succeeded()
-        ? answered(Future.succeededFuture(outcome.result()))
-        : unavailable(outcome.cause()));
+    return settleScript.run(redis, keys, args).transform(outcome -> {
+      if (outcome.failed()) {
+        return unavailable(outcome.cause());
+      }
+      if (outcome.result().settled()) {
+        images.add(hold.team(), hold.window(), imageCount);
+      }
+      return answered(Future.succeededFuture(outcome.result().settlement()));
+    });
   }
 
   @Override
   public Future<Void> release(Hold hold) {
     heartbeat.forget(hold);
-    return releaseScript.run(redis, keys, new ReleaseScript.Args(hold.team(), hold.id()))
+    try {
+      keys.member(hold);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return releaseScript.run(redis, keys, hold)
         .transform(outcome -> outcome.succeeded() ? answered(Future.<Void>succeededFuture())
             : unavailable(outcome.cause()));
   }
 
-  /** Plain MGET: all the team's keys share a slot. Expired holds not yet reclaimed still count as held. */
+  /**
+   * Plain MGET: all the team's keys share a slot. Expired holds not yet reclaimed still count as held; this
+   * replica's images not yet flushed are added ({@link ImageCounts#read}), so it reads its own images exactly.
+   */
   @Override
   public Future<TeamUsage> usage(TeamBudget team, BudgetWindow window) {
     latestBudgets.put(team.team(), team);
@@ -141,9 +219,9 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
         keys.imagesMonth(id, window.month()),
         keys.held(id),
         keys.holdsExpired(id));
-    return redis.send("MGET", usageKeys).transform(outcome -> outcome.succeeded()
-        ? answered(Future.succeededFuture(toUsage(team, window, outcome.result())))
-        : unavailable(outcome.cause()));
+    return images.read(id, unflushed -> redis.send("MGET", usageKeys).transform(outcome -> outcome.succeeded()
+        ? answered(Future.succeededFuture(toUsage(team, window, outcome.result(), usageKeys, unflushed)))
+        : unavailable(outcome.cause())));
   }
 
   /** One MGET of the team's day counters (one slot), spend keys then image keys. */
@@ -159,16 +237,17 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     List<String> dayKeys = new ArrayList<>(days.size() * 2);
     days.forEach(day -> dayKeys.add(keys.spentDay(team, day)));
     days.forEach(day -> dayKeys.add(keys.imagesDay(team, day)));
-    return redis.send("MGET", dayKeys).transform(outcome -> {
+    return images.read(team, unflushed -> redis.send("MGET", dayKeys).transform(outcome -> {
       if (outcome.failed()) {
         return unavailable(outcome.cause());
       }
       List<DaySpend> spent = new ArrayList<>(days.size());
       for (int i = 0; i < days.size(); i++) {
-        spent.add(new DaySpend(days.get(i), longAt(outcome.result(), i), longAt(outcome.result(), days.size() + i)));
+        long dayImages = longAt(outcome.result(), days.size() + i) + unflushed.getOrDefault(dayKeys.get(days.size() + i), 0L);
+        spent.add(new DaySpend(days.get(i), longAt(outcome.result(), i), dayImages));
       }
       return answered(Future.succeededFuture(spent));
-    });
+    }));
   }
 
   @Override
@@ -181,10 +260,17 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     heartbeat.stop();
   }
 
+  /** Stops the heartbeat and flushes this replica's image counts before the connection closes. */
   @Override
   public Future<Void> close() {
     heartbeat.stop();
-    return ownsConnector ? redis.close() : Future.succeededFuture();
+    Future<Void> flushed = images.close();
+    return ownsConnector ? flushed.eventually(redis::close) : flushed;
+  }
+
+  /** Sends the image counts not yet flushed (tests; the ledger flushes within a second by itself). */
+  Future<Void> flushImages() {
+    return images.flush();
   }
 
   private static Future<Hold> toHold(ReserveScript.Args args, ReserveScript.Result result) {
@@ -196,9 +282,12 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
         result.remainingMicroUsd()));
   }
 
-  private static TeamUsage toUsage(TeamBudget team, BudgetWindow window, Reply values) {
-    return new TeamUsage(team.team(), window.day(), team.dailyLimitMicroUsd(), longAt(values, 0), longAt(values, 1),
-        window.month(), team.monthlyLimitMicroUsd(), longAt(values, 2), longAt(values, 3), longAt(values, 4),
+  private static TeamUsage toUsage(TeamBudget team, BudgetWindow window, Reply values, List<String> usageKeys,
+      Map<String, Long> unflushed) {
+    long imagesDay = longAt(values, 1) + unflushed.getOrDefault(usageKeys.get(1), 0L);
+    long imagesMonth = longAt(values, 3) + unflushed.getOrDefault(usageKeys.get(3), 0L);
+    return new TeamUsage(team.team(), window.day(), team.dailyLimitMicroUsd(), longAt(values, 0), imagesDay,
+        window.month(), team.monthlyLimitMicroUsd(), longAt(values, 2), imagesMonth, longAt(values, 4),
         longAt(values, 5));
   }
 

@@ -9,8 +9,6 @@ import java.util.List;
 final class ReleaseScript {
   private final LuaScript script = LuaScript.load("release");
 
-  record Args(String team, String holdId) {}
-
   /** Whether this call dropped the hold, or found it already gone. */
   enum Result {
     RELEASED,
@@ -21,11 +19,10 @@ final class ReleaseScript {
     return script;
   }
 
-  Future<Result> run(RedisConnector redis, BudgetKeys keys, Args args) {
-    List<String> keyList = List.of(
-        keys.held(args.team()), keys.holds(args.team()), keys.holdAmounts(args.team()));
+  Future<Result> run(RedisConnector redis, BudgetKeys keys, Hold hold) {
+    List<String> keyList = List.of(keys.held(hold.team()), keys.holds(hold.team()));
     return script
-        .run(redis, keyList, List.of(args.holdId()))
+        .run(redis, keyList, List.of(keys.member(hold), Long.toString(hold.amountMicroUsd())))
         .map(reply -> reply.asInt() == 1 ? Result.RELEASED : Result.ALREADY_GONE);
   }
 }

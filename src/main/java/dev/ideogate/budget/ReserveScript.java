@@ -14,7 +14,11 @@ final class ReserveScript {
 
   private final LuaScript script = LuaScript.load("reserve");
 
-  /** What to hold; all money in µUSD. */
+  /**
+   * What to hold; all money in µUSD.
+   *
+   * @param nowMs Redis' time as this replica sees it ({@code RedisClock}), or {@code RedisClock.UNKNOWN}
+   */
   record Args(
       String team,
       BudgetWindow window,
@@ -22,7 +26,8 @@ final class ReserveScript {
       long amountMicroUsd,
       long dailyLimitMicroUsd,
       OptionalLong monthlyLimitMicroUsd,
-      long leaseMs) {
+      long leaseMs,
+      long nowMs) {
     Args {
       if (amountMicroUsd < 0) {
         throw new IllegalArgumentException("cost must be ≥ 0 µUSD, got " + amountMicroUsd);
@@ -45,8 +50,13 @@ final class ReserveScript {
    * @param refusedBy null when admitted, else the window that refused
    * @param remainingMicroUsd admitted: what the tightest window has left after the hold; refused: what the
    *     refusing window had left
+   * @param expiredHolds refused while the team had holds whose lease ran out: reclaiming them may admit it
    */
-  record Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd) {
+  record Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd, boolean expiredHolds) {
+    static Result admitted(long remainingMicroUsd) {
+      return new Result(null, remainingMicroUsd, false);
+    }
+
     boolean admitted() {
       return refusedBy == null;
     }
@@ -60,26 +70,25 @@ final class ReserveScript {
     List<String> keyList = List.of(
         keys.held(args.team()),
         keys.holds(args.team()),
-        keys.holdAmounts(args.team()),
         keys.spentDay(args.team(), args.window().day()),
-        keys.spentMonth(args.team(), args.window().month()),
-        keys.holdsExpired(args.team()));
+        keys.spentMonth(args.team(), args.window().month()));
     List<String> argList = List.of(
-        args.holdId(),
+        keys.member(args.team(), args.holdId(), args.amountMicroUsd(), args.window()),
         Long.toString(args.amountMicroUsd()),
         Long.toString(args.dailyLimitMicroUsd()),
         Long.toString(args.monthlyLimitMicroUsd().orElse(-1)),
-        Long.toString(args.leaseMs()));
+        Long.toString(args.leaseMs()),
+        Long.toString(args.nowMs()));
     return script.run(redis, keyList, argList).map(ReserveScript::parse);
   }
 
   private static Result parse(Reply reply) {
     if (reply.get(0).asInt() == 1) {
-      return new Result(null, reply.get(1).asLong());
+      return Result.admitted(reply.get(1).asLong());
     }
     BudgetRefusal.Window window = "month".equals(reply.get(1).asString())
         ? BudgetRefusal.Window.MONTH
         : BudgetRefusal.Window.DAY;
-    return new Result(window, reply.get(2).asLong());
+    return new Result(window, reply.get(2).asLong(), reply.get(3).asInt() == 1);
   }
 }

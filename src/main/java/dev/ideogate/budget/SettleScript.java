@@ -13,44 +13,41 @@ final class SettleScript {
 
   /** What a request really cost; all money in µUSD. Limits are the team's current ones (for remaining). */
   record Args(
-      String team,
-      BudgetWindow window,
-      String holdId,
+      Hold hold,
       long chargeMicroUsd,
-      int images,
       long dailyLimitMicroUsd,
       OptionalLong monthlyLimitMicroUsd) {
     Args {
-      if (chargeMicroUsd < 0 || images < 0) {
-        throw new IllegalArgumentException(
-            "charge and images must be ≥ 0, got " + chargeMicroUsd + " µUSD and " + images + " images");
+      if (chargeMicroUsd < 0) {
+        throw new IllegalArgumentException("charge must be ≥ 0 µUSD, got " + chargeMicroUsd);
       }
     }
   }
+
+  /** The settlement, and whether this call dropped the hold (false: it was already settled, released or expired). */
+  record Result(boolean settled, Settlement settlement) {}
 
   LuaScript lua() {
     return script;
   }
 
-  Future<Settlement> run(RedisConnector redis, BudgetKeys keys, Args args) {
+  Future<Result> run(RedisConnector redis, BudgetKeys keys, Args args) {
+    Hold hold = args.hold();
     List<String> keyList = List.of(
-        keys.held(args.team()),
-        keys.holds(args.team()),
-        keys.holdAmounts(args.team()),
-        keys.spentDay(args.team(), args.window().day()),
-        keys.spentMonth(args.team(), args.window().month()),
-        keys.imagesDay(args.team(), args.window().day()),
-        keys.imagesMonth(args.team(), args.window().month()));
+        keys.held(hold.team()),
+        keys.holds(hold.team()),
+        keys.spentDay(hold.team(), hold.window().day()),
+        keys.spentMonth(hold.team(), hold.window().month()));
     List<String> argList = List.of(
-        args.holdId(),
+        keys.member(hold),
+        Long.toString(hold.amountMicroUsd()),
         Long.toString(args.chargeMicroUsd()),
-        Integer.toString(args.images()),
         Long.toString(args.dailyLimitMicroUsd()),
         Long.toString(args.monthlyLimitMicroUsd().orElse(-1)));
     return script.run(redis, keyList, argList).map(SettleScript::parse);
   }
 
-  private static Settlement parse(Reply reply) {
-    return new Settlement(reply.get(0).asLong(), reply.get(1).asLong());
+  private static Result parse(Reply reply) {
+    return new Result(reply.get(0).asInt() == 1, new Settlement(reply.get(1).asLong(), reply.get(2).asLong()));
   }
 }

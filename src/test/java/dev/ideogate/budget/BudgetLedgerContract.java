@@ -107,19 +107,22 @@ abstract class BudgetLedgerContract {
   }
 
   @Test
-  void anExpiredHoldIsChargedInFullToItsOwnWindowAndCounted() {
+  void aRefusalCausedOnlyByAnExpiredHoldChargesItInFullToItsOwnWindowAndAdmits() {
     BudgetLedger ledger = ledger(SHORT_LEASE_MS);
     TeamBudget team = new TeamBudget(newTeam(), 100_000, OptionalLong.of(1_000_000));
     Hold stale = Await.await(ledger.reserve(team, NOV_26, 30_000));
     outliveLease(SHORT_LEASE_MS);
 
-    Await.await(ledger.reserve(team, NOV_27, 10_000)); // the next call touching the team reclaims
+    // Fits only once the stale hold (still counted in held) is charged to its own day, Nov 26.
+    Hold admitted = Await.await(ledger.reserve(team, NOV_27, 80_000));
 
+    assertEquals(20_000, admitted.remainingMicroUsd());
     TeamUsage day26 = Await.await(ledger.usage(team, NOV_26));
     assertEquals(30_000, day26.spentDayMicroUsd());
     assertEquals(30_000, day26.spentMonthMicroUsd());
-    assertEquals(10_000, day26.heldMicroUsd());
+    assertEquals(80_000, day26.heldMicroUsd());
     assertEquals(1, day26.holdsExpired());
+    assertEquals(0, Await.await(ledger.usage(team, NOV_27)).spentDayMicroUsd());
     assertEquals(0, Await.await(ledger.settle(stale, 30_000, 1)).chargedMicroUsd());
   }
 

@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.redis.LuaScript;
+import dev.ideogate.redis.RedisClock;
 import dev.ideogate.redis.RedisConnector;
-import dev.ideogate.redis.RedisSettings;
-import dev.ideogate.redis.Reply;
 import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
@@ -24,6 +23,8 @@ class BudgetScriptsTest {
   private static final BudgetWindow DEC_01 = BudgetWindow.of(LocalDate.of(2026, 12, 1));
   private static final OptionalLong NO_MONTHLY = OptionalLong.empty();
   private static final long LEASE_MS = 600_000;
+  /** Scripts take now as an argument: a fixed one makes every lease exact, no sleeping. */
+  private static final long NOW = 1_796_000_000_000L;
 
   private static RedisServer redis;
   private static Vertx vertx;
@@ -33,12 +34,13 @@ class BudgetScriptsTest {
   private final SettleScript settle = new SettleScript();
   private final ReleaseScript release = new ReleaseScript();
   private final HoldRenewScript renew = new HoldRenewScript();
+  private final HoldReclaimScript reclaimScript = new HoldReclaimScript();
 
   @BeforeAll
   static void startRedis() {
     redis = RedisServer.start();
     vertx = Vertx.vertx();
-    connector = new RedisConnector(vertx, RedisSettings.standalone(redis.url()));
+    connector = redis.connector(vertx); // has answered a PING: the first script is not a cold JVM's connect
   }
 
   @AfterAll
@@ -49,15 +51,16 @@ class BudgetScriptsTest {
 
   @Test
   void reserveAdmitsExactlyUpToTheDailyLimitThenRefuses() {
-    assertEquals(new ReserveScript.Result(null, 40), reserve("a", "h1", 60, 100, NO_MONTHLY, NOV_26));
-    assertEquals(new ReserveScript.Result(null, 0), reserve("a", "h2", 40, 100, NO_MONTHLY, NOV_26));
-    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0),
+    assertEquals(ReserveScript.Result.admitted(40), reserve("a", "h1", 60, 100, NO_MONTHLY, NOV_26));
+    assertEquals(ReserveScript.Result.admitted(0), reserve("a", "h2", 40, 100, NO_MONTHLY, NOV_26));
+    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0, false),
         reserve("a", "h3", 1, 100, NO_MONTHLY, NOV_26));
 
     assertEquals("100", get(keys.held("a")));
-    assertEquals(2L, Await.await(connector.send("ZCARD", keys.holds("a"))).asLong());
-    assertEquals("60|" + keys.spentDay("a", "2026-11-26") + "|" + keys.spentMonth("a", "2026-11"),
-        Await.await(connector.send("HGET", keys.holdAmounts("a"), "h1")).asString());
+    assertEquals(List.of("h1|60|" + keys.spentDay("a", "2026-11-26") + "|" + keys.spentMonth("a", "2026-11"),
+        "h2|40|" + keys.spentDay("a", "2026-11-26") + "|" + keys.spentMonth("a", "2026-11")),
+        Await.await(connector.send("ZRANGE", keys.holds("a"), "0", "-1")).asStrings());
+    assertEquals(NOW + LEASE_MS, Await.await(connector.send("ZSCORE", keys.holds("a"), member("h1", 60))).asLong());
   }
 
   @Test
@@ -66,7 +69,7 @@ class BudgetScriptsTest {
 
     ReserveScript.Result refused = reserve("a", "h1", 20, 1_000, OptionalLong.of(100), NOV_26);
 
-    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.MONTH, 10), refused);
+    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.MONTH, 10, false), refused);
     assertNull(get(keys.held("a")));
   }
 
@@ -74,44 +77,71 @@ class BudgetScriptsTest {
   void reserveIsExactAtTheLargestIntegerLuaHolds() {
     long max = ReserveScript.MAX_EXACT_MICRO_USD;
 
-    assertEquals(new ReserveScript.Result(null, 1), reserve("a", "h1", max - 1, max, OptionalLong.of(max), NOV_26));
-    assertEquals(new ReserveScript.Result(null, 0), reserve("a", "h2", 1, max, OptionalLong.of(max), NOV_26));
-    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0),
+    assertEquals(ReserveScript.Result.admitted(1), reserve("a", "h1", max - 1, max, OptionalLong.of(max), NOV_26));
+    assertEquals(ReserveScript.Result.admitted(0), reserve("a", "h2", 1, max, OptionalLong.of(max), NOV_26));
+    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0, false),
         reserve("a", "h3", 1, max, OptionalLong.of(max), NOV_26));
     assertEquals(Long.toString(max), get(keys.held("a")));
   }
 
   @Test
-  void aRetriedReserveWithTheSameHoldIdHoldsOnce() {
+  void aRetriedReserveOfTheSameHoldHoldsOnceAdmittedOrAtTheLimit() {
     reserve("a", "h1", 30, 100, NO_MONTHLY, NOV_26);
 
-    assertEquals(new ReserveScript.Result(null, 70), reserve("a", "h1", 30, 100, NO_MONTHLY, NOV_26));
+    assertEquals(ReserveScript.Result.admitted(70), reserve("a", "h1", 30, 100, NO_MONTHLY, NOV_26));
+    assertEquals(ReserveScript.Result.admitted(0), reserve("a", "h1", 30, 30, NO_MONTHLY, NOV_26));
     assertEquals("30", get(keys.held("a")));
+    assertEquals(1L, Await.await(connector.send("ZCARD", keys.holds("a"))).asLong());
   }
 
   @Test
-  void settleChargesOnceClampedToTheHoldAndCountsImages() {
+  void aRefusalSaysWhetherExpiredHoldsExistAndReclaimsNothing() {
+    reserve("a", "old", 70, 100, NO_MONTHLY, NOV_26, NOW - 2 * LEASE_MS); // its lease ran out at NOW − LEASE_MS
+
+    assertEquals(ReserveScript.Result.admitted(0), reserve("a", "fits", 30, 100, NO_MONTHLY, NOV_26));
+    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0, true),
+        reserve("a", "more", 10, 100, NO_MONTHLY, NOV_26));
+
+    assertEquals("100", get(keys.held("a")), "an admission never reclaims");
+    assertNull(get(keys.holdsExpired("a")));
+  }
+
+  @Test
+  void withoutAKnownClockReserveAndRenewReadRedisTime() {
+    long before = System.currentTimeMillis();
+    reserve("a", "h1", 10, 100, NO_MONTHLY, NOV_26, RedisClock.UNKNOWN);
+    long expiry = Await.await(connector.send("ZSCORE", keys.holds("a"), member("h1", 10))).asLong();
+    assertTrue(expiry >= before + LEASE_MS - 1_000 && expiry <= System.currentTimeMillis() + LEASE_MS + 1_000,
+        "lease from Redis TIME: " + expiry);
+
+    assertEquals(1, Await.await(renew.run(connector, keys, "a", 2 * LEASE_MS, RedisClock.UNKNOWN,
+        List.of(member("h1", 10)))));
+    assertTrue(Await.await(connector.send("ZSCORE", keys.holds("a"), member("h1", 10))).asLong()
+        >= before + 2 * LEASE_MS - 1_000);
+  }
+
+  @Test
+  void settleChargesOnceClampedToTheHoldAndLeavesImagesToTheLedger() {
     reserve("a", "h1", 80, 1_000, NO_MONTHLY, NOV_26);
 
-    assertEquals(new Settlement(80, 920), settle("a", "h1", 500, 3));
-    assertEquals(new Settlement(0, 920), settle("a", "h1", 500, 3));
+    assertEquals(new SettleScript.Result(true, new Settlement(80, 920)), settle("h1", 80, 500));
+    assertEquals(new SettleScript.Result(false, new Settlement(0, 920)), settle("h1", 80, 500));
 
     assertEquals("80", get(keys.spentDay("a", "2026-11-26")));
     assertEquals("80", get(keys.spentMonth("a", "2026-11")));
-    assertEquals("3", get(keys.imagesDay("a", "2026-11-26")));
-    assertEquals("3", get(keys.imagesMonth("a", "2026-11")));
+    assertNull(get(keys.imagesDay("a", "2026-11-26")));
     assertEquals("0", get(keys.held("a")));
+    assertEquals(0L, Await.await(connector.send("ZCARD", keys.holds("a"))).asLong());
     assertTtlDays(keys.spentDay("a", "2026-11-26"), 40);
     assertTtlDays(keys.spentMonth("a", "2026-11"), 400);
-    assertTtlDays(keys.imagesDay("a", "2026-11-26"), 40);
   }
 
   @Test
   void releaseDropsTheHoldOnceWithoutCharge() {
     reserve("a", "h1", 80, 1_000, NO_MONTHLY, NOV_26);
 
-    assertEquals(ReleaseScript.Result.RELEASED, release("a", "h1"));
-    assertEquals(ReleaseScript.Result.ALREADY_GONE, release("a", "h1"));
+    assertEquals(ReleaseScript.Result.RELEASED, release("h1", 80));
+    assertEquals(ReleaseScript.Result.ALREADY_GONE, release("h1", 80));
 
     assertEquals("0", get(keys.held("a")));
     assertNull(get(keys.spentDay("a", "2026-11-26")));
@@ -119,34 +149,65 @@ class BudgetScriptsTest {
   }
 
   @Test
-  void anExpiredHoldIsChargedToTheWindowsItWasReservedIn() throws InterruptedException {
-    Await.await(reserve.run(connector, keys, new ReserveScript.Args(
-        "a", NOV_26, "stale", 70, 1_000, NO_MONTHLY, 1)));
-    Thread.sleep(20);
+  void reclaimChargesEachExpiredHoldInFullToItsOwnWindowsOnce() {
+    reserve("a", "stale", 70, 1_000, NO_MONTHLY, NOV_26, NOW - 2 * LEASE_MS);
+    reserve("a", "live", 10, 1_000, NO_MONTHLY, DEC_01);
 
-    assertEquals(new ReserveScript.Result(null, 990), reserve("a", "fresh", 10, 1_000, NO_MONTHLY, DEC_01));
+    assertEquals(1, reclaim("a", NOW));
+    assertEquals(0, reclaim("a", NOW));
 
     assertEquals("70", get(keys.spentDay("a", "2026-11-26")));
     assertEquals("70", get(keys.spentMonth("a", "2026-11")));
     assertNull(get(keys.spentDay("a", "2026-12-01")));
+    assertTtlDays(keys.spentDay("a", "2026-11-26"), 40);
     assertEquals("10", get(keys.held("a")));
     assertEquals("1", get(keys.holdsExpired("a")));
-    assertEquals(new Settlement(0, 920), settle("a", "stale", 70, 1));
+    assertEquals(new SettleScript.Result(false, new Settlement(0, 920)), settle("stale", 70, 70));
   }
 
   @Test
-  void renewExtendsLiveHoldsAndNeverRevivesAnExpiredOne() throws InterruptedException {
-    Await.await(reserve.run(connector, keys, new ReserveScript.Args("a", NOV_26, "live", 10, 1_000, NO_MONTHLY, 1_000)));
-    Await.await(reserve.run(connector, keys, new ReserveScript.Args("a", NOV_26, "dying", 20, 1_000, NO_MONTHLY, 1)));
-    Thread.sleep(20);
+  void reclaimChargesAtMostItsBoundPerCall() {
+    int holds = HoldReclaimScript.MAX_HOLDS_PER_CALL + 3;
+    for (int i = 0; i < holds; i++) {
+      reserve("a", "h" + i, 1, 1_000, NO_MONTHLY, NOV_26, NOW - 2 * LEASE_MS);
+    }
 
-    assertEquals(1, Await.await(renew.run(connector, keys, "a", LEASE_MS, List.of("live", "dying", "settled"))));
+    assertEquals(HoldReclaimScript.MAX_HOLDS_PER_CALL, reclaim("a", NOW));
+    assertEquals(3, reclaim("a", NOW));
+    assertEquals(Integer.toString(holds), get(keys.spentDay("a", "2026-11-26")));
+    assertEquals("0", get(keys.held("a")));
+  }
 
-    long liveExpiry = Await.await(connector.send("ZSCORE", keys.holds("a"), "live")).asLong();
-    assertTrue(liveExpiry > System.currentTimeMillis() + LEASE_MS - 60_000, "renewed for about " + LEASE_MS + " ms");
-    long dyingExpiry = Await.await(connector.send("ZSCORE", keys.holds("a"), "dying")).asLong();
-    assertTrue(dyingExpiry <= System.currentTimeMillis(), "an expired hold stays expired");
-    assertEquals(new ReserveScript.Result(null, 960), reserve("a", "next", 10, 1_000, NO_MONTHLY, NOV_26));
+  /** A rolling upgrade: a hold written by a replica of the previous version (bare id + holds:amt) is charged too. */
+  @Test
+  void reclaimChargesAnExpiredHoldOfThePreviousMemberFormat() {
+    Await.await(connector.send("ZADD", keys.holds("a"), Long.toString(NOW - 1), "old-replica-hold"));
+    Await.await(connector.send("HSET", keys.legacyHoldAmounts("a"), "old-replica-hold",
+        "25|" + keys.spentDay("a", "2026-11-26") + "|" + keys.spentMonth("a", "2026-11")));
+    Await.await(connector.send("SET", keys.held("a"), "25"));
+
+    assertEquals(1, reclaim("a", NOW));
+
+    assertEquals("25", get(keys.spentDay("a", "2026-11-26")));
+    assertEquals("25", get(keys.spentMonth("a", "2026-11")));
+    assertEquals("0", get(keys.held("a")));
+    assertEquals("1", get(keys.holdsExpired("a")));
+    assertEquals(0, Await.await(connector.send("EXISTS", keys.legacyHoldAmounts("a"), keys.holds("a"))).asLong());
+  }
+
+  @Test
+  void renewExtendsLiveHoldsAndNeverRevivesAnExpiredOne() {
+    reserve("a", "live", 10, 1_000, NO_MONTHLY, NOV_26);
+    reserve("a", "dying", 20, 1_000, NO_MONTHLY, NOV_26, NOW - 2 * LEASE_MS);
+
+    assertEquals(1, Await.await(renew.run(connector, keys, "a", LEASE_MS, NOW + 1_000,
+        List.of(member("live", 10), member("dying", 20), member("settled", 5)))));
+
+    assertEquals(NOW + 1_000 + LEASE_MS,
+        Await.await(connector.send("ZSCORE", keys.holds("a"), member("live", 10))).asLong());
+    assertEquals(NOW - LEASE_MS, Await.await(connector.send("ZSCORE", keys.holds("a"), member("dying", 20))).asLong(),
+        "an expired hold stays expired");
+    assertEquals(1, reclaim("a", NOW + 1_000));
     assertEquals("20", get(keys.spentDay("a", "2026-11-26")), "the expired hold is charged in full");
   }
 
@@ -155,13 +216,13 @@ class BudgetScriptsTest {
     reserve("a", "h1", 10, 100, NO_MONTHLY, NOV_26);
     flushScripts();
 
-    assertEquals(new ReserveScript.Result(null, 80), reserve("a", "h2", 10, 100, NO_MONTHLY, NOV_26));
+    assertEquals(ReserveScript.Result.admitted(80), reserve("a", "h2", 10, 100, NO_MONTHLY, NOV_26));
     assertTrue(cached(reserve.lua()));
     flushScripts();
-    assertEquals(new Settlement(10, 980), settle("a", "h2", 10, 1)); // limit 1000 − spent 10 − held 10
+    assertEquals(new Settlement(10, 980), settle("h2", 10, 10).settlement()); // limit 1000 − spent 10 − held 10
     assertTrue(cached(settle.lua()));
     flushScripts();
-    assertEquals(ReleaseScript.Result.RELEASED, release("a", "h1"));
+    assertEquals(ReleaseScript.Result.RELEASED, release("h1", 10));
     assertTrue(cached(release.lua()));
   }
 
@@ -176,17 +237,31 @@ class BudgetScriptsTest {
 
   private ReserveScript.Result reserve(
       String team, String holdId, long amount, long daily, OptionalLong monthly, BudgetWindow window) {
+    return reserve(team, holdId, amount, daily, monthly, window, NOW);
+  }
+
+  private ReserveScript.Result reserve(String team, String holdId, long amount, long daily, OptionalLong monthly,
+      BudgetWindow window, long nowMs) {
     return Await.await(reserve.run(connector, keys,
-        new ReserveScript.Args(team, window, holdId, amount, daily, monthly, LEASE_MS)));
+        new ReserveScript.Args(team, window, holdId, amount, daily, monthly, LEASE_MS, nowMs)));
   }
 
-  private Settlement settle(String team, String holdId, long charge, int images) {
-    return Await.await(settle.run(connector, keys,
-        new SettleScript.Args(team, NOV_26, holdId, charge, images, 1_000, NO_MONTHLY)));
+  private String member(String holdId, long amount) {
+    return keys.member("a", holdId, amount, NOV_26);
   }
 
-  private ReleaseScript.Result release(String team, String holdId) {
-    return Await.await(release.run(connector, keys, new ReleaseScript.Args(team, holdId)));
+  /** Settles hold {@code holdId} of team "a", reserved on 2026-11-26 for {@code amount}. */
+  private SettleScript.Result settle(String holdId, long amount, long charge) {
+    Hold hold = new Hold(holdId, "a", NOV_26, amount, 0);
+    return Await.await(settle.run(connector, keys, new SettleScript.Args(hold, charge, 1_000, NO_MONTHLY)));
+  }
+
+  private ReleaseScript.Result release(String holdId, long amount) {
+    return Await.await(release.run(connector, keys, new Hold(holdId, "a", NOV_26, amount, 0)));
+  }
+
+  private int reclaim(String team, long nowMs) {
+    return Await.await(reclaimScript.run(connector, keys, team, nowMs));
   }
 
   private String get(String key) {

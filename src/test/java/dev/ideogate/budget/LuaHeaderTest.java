@@ -64,25 +64,26 @@ class LuaHeaderTest {
   }
 
   /**
-   * A time of day is Redis' own: read with TIME, or passed as {@code now_ms} when it is Redis' TIME as the replica
-   * sampled it ({@code redis.RedisClock}), with -1 (no sample yet) making the script read TIME itself.
+   * A time of day comes from Redis: its own TIME, or {@code now_ms}, Redis' TIME as the replica sees it
+   * ({@code redis.RedisClock}), with TIME read by the script itself when that is still unknown (-1).
    */
   @ParameterizedTest
   @MethodSource("scripts")
-  void timeComesFromRedisNeverFromTheCaller(Path script) throws IOException {
+  void timeComesFromRedisNeverFromTheCallersClock(Path script) throws IOException {
     String text = Files.readString(script);
     String header = text.split("]]", 2)[0];
     Matcher args = Pattern.compile("(?m)^\\s*ARGV\\[\\d+]\\s+(\\w+)\\s+(.*)$").matcher(header);
     while (args.find()) {
       String name = args.group(1);
       if (name.equals("now_ms")) {
-        assertTrue(args.group(2).contains("RedisClock") && text.contains("if now_ms < 0 then")
-                && text.contains("redis.call('TIME')"),
-            script.getFileName() + ": now_ms must be Redis' TIME as sampled by RedisClock, read with TIME when -1");
+        assertTrue(args.group(2).contains("RedisClock") && args.group(2).contains("-1"),
+            script.getFileName() + ": now_ms must be Redis' TIME as the replica sees it (RedisClock), or -1");
+        assertTrue(text.contains("if now_ms < 0 then") && text.contains("redis.call('TIME')"),
+            script.getFileName() + ": when now_ms is -1 the script must read TIME itself");
         continue;
       }
       assertTrue(!name.startsWith("now") && !name.endsWith("_at_ms") && !name.endsWith("_at"),
-          script.getFileName() + ": " + name + " passes a time of day; take it from redis.call('TIME')");
+          script.getFileName() + ": " + name + " passes a time of day; take it from Redis (TIME or now_ms)");
     }
     if (text.contains("redis.call('TIME')")) {
       assertTrue(header.contains("effects") && header.contains("replication"),
@@ -108,10 +109,10 @@ class LuaHeaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"reserve", "settle", "release"})
+  @ValueSource(strings = {"reserve", "settle", "release", "hold_reclaim"})
   void theHoldFamilySharesOneKeyOrder(String name) throws IOException {
     String header = Files.readString(LUA.resolve(name + ".lua")).split("]]", 2)[0];
-    for (String[] key : new String[][] {{"1", "held"}, {"2", "holds"}, {"3", "holds_amt"}}) {
+    for (String[] key : new String[][] {{"1", "held"}, {"2", "holds"}}) {
       assertTrue(Pattern.compile("(?m)^\\s*KEYS\\[" + key[0] + "]\\s+" + key[1] + "\\s").matcher(header).find(),
           name + ".lua: KEYS[" + key[0] + "] must be " + key[1]);
     }

@@ -1,17 +1,24 @@
 package dev.ideogate.budget;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
-/** The ledger contract against a real Redis. */
+/**
+ * The ledger contract against a real Redis, and what only a shared ledger does: a replica's reaper charges the holds
+ * of a dead one, image counts reach other replicas within a flush, a batch line's hold is found by its id.
+ */
 class RedisBudgetLedgerTest extends BudgetLedgerContract {
   private static RedisServer redis;
   private static Vertx vertx;
@@ -21,6 +28,7 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
   static void startRedis() {
     redis = RedisServer.start();
     vertx = Vertx.vertx();
+    Await.await(redis.connector(vertx).close()); // the Redis client warmed up: a cold JVM's first connect is slow
   }
 
   @AfterAll
@@ -36,10 +44,83 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
 
   @Override
   BudgetLedger ledger(long leaseMs) {
-    RedisSettings settings = RedisSettings.standalone(redis.url()).withKeyPrefix("test-" + UUID.randomUUID());
+    return replica("test-" + UUID.randomUUID(), leaseMs);
+  }
+
+  /** A ledger of its own connection on the keys of {@code prefix}: one replica of a gateway. */
+  private RedisBudgetLedger replica(String prefix, long leaseMs) {
+    RedisSettings settings = RedisSettings.standalone(redis.url()).withKeyPrefix(prefix);
     RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, leaseMs);
     ledgers.add(ledger);
     return ledger;
+  }
+
+  @Test
+  void theReaperOfALiveReplicaChargesADeadReplicasHoldWithNoRequestArriving() {
+    String prefix = "test-" + UUID.randomUUID();
+    TeamBudget team = daily(newTeam(), 100_000);
+    RedisBudgetLedger dead = replica(prefix, SHORT_LEASE_MS);
+    Await.await(dead.reserve(team, NOV_26, 30_000));
+    dead.stopRenewing(); // killed: no more beats
+    RedisBudgetLedger live = replica(prefix, SHORT_LEASE_MS);
+    live.reapHoldsOf(() -> List.of(team.team()));
+
+    Await.until("the dead replica's hold is charged in full", Duration.ofSeconds(10),
+        () -> Await.await(live.usage(team, NOV_26)).spentDayMicroUsd() == 30_000);
+
+    TeamUsage usage = Await.await(live.usage(team, NOV_26));
+    assertEquals(0, usage.heldMicroUsd());
+    assertEquals(1, usage.holdsExpired());
+  }
+
+  @Test
+  void aReplicaReadsItsOwnImagesAtOnceAndAnotherOnceTheyAreFlushed() {
+    String prefix = "test-" + UUID.randomUUID();
+    TeamBudget team = daily(newTeam(), 1_000_000);
+    RedisBudgetLedger settling = replica(prefix, LONG_LEASE_MS);
+    RedisBudgetLedger other = replica(prefix, LONG_LEASE_MS);
+    Hold hold = Await.await(settling.reserve(team, NOV_26, 80_000));
+    Await.await(settling.settle(hold, 80_000, 3));
+    Await.await(settling.settle(hold, 80_000, 3)); // a repeated settle counts no image
+
+    assertEquals(3, Await.await(settling.usage(team, NOV_26)).imagesDay());
+    assertEquals(List.of(new DaySpend("2026-11-26", 80_000, 3)),
+        Await.await(settling.spentByDay(team.team(), List.of("2026-11-26"))));
+    Await.until("another replica sees the images within a flush", Duration.ofSeconds(10),
+        () -> Await.await(other.usage(team, NOV_26)).imagesMonth() == 3);
+    assertEquals(3, Await.await(settling.usage(team, NOV_26)).imagesDay(), "flushed once, read once");
+    assertEquals(3, Await.await(other.usage(team, NOV_26)).imagesDay());
+  }
+
+  @Test
+  void aReplicaThatClosesFlushesItsImageCountsFirst() {
+    String prefix = "test-" + UUID.randomUUID();
+    TeamBudget team = daily(newTeam(), 1_000_000);
+    RedisBudgetLedger closing = replica(prefix, LONG_LEASE_MS);
+    RedisBudgetLedger other = replica(prefix, LONG_LEASE_MS);
+    Await.await(closing.settle(Await.await(closing.reserve(team, NOV_26, 80_000)), 80_000, 2));
+
+    ledgers.remove(closing);
+    Await.await(closing.close());
+
+    assertEquals(2, Await.await(other.usage(team, NOV_26)).imagesDay());
+  }
+
+  @Test
+  void aBatchLineTakenOverFindsItsHoldInTheWindowItWasReservedIn() {
+    String prefix = "test-" + UUID.randomUUID();
+    TeamBudget team = daily(newTeam(), 100_000);
+    RedisBudgetLedger first = replica(prefix, LONG_LEASE_MS);
+    RedisBudgetLedger next = replica(prefix, LONG_LEASE_MS);
+    Await.await(first.reserve(team, NOV_26, 40_000, "batch-b1-7"));
+
+    // The day turned before the takeover: the hold is found under its own day, and nothing more is held.
+    Hold found = Await.await(next.reserve(team, NOV_27, 40_000, "batch-b1-7"));
+
+    assertEquals(new Hold("batch-b1-7", team.team(), NOV_26, 40_000, 60_000), found);
+    assertEquals(40_000, Await.await(next.usage(team, NOV_27)).heldMicroUsd());
+    assertEquals(40_000, Await.await(next.settle(found, 40_000, 0)).chargedMicroUsd());
+    assertEquals(40_000, Await.await(next.usage(team, NOV_26)).spentDayMicroUsd());
   }
 
   @Override

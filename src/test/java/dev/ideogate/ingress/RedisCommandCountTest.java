@@ -22,18 +22,21 @@ import org.junit.jupiter.api.Test;
  * The Redis work of one admitted request (ARCHITECTURE.md §2), counted by Redis itself: {@code INFO commandstats}
  * on a test-owned Redis over N sequential generates through one replica. Commands that scripts run count there
  * too, so the total is every command Redis executed for the request; background work of the replica (key usage
- * flushes, the hold heartbeat) is in the total as well, so the bound holds with it; pollers that run without
- * traffic (webhook delivery, revocation resync) are left out.
+ * and image-count flushes, the hold heartbeat and reaper) is in the total as well, so the bound holds with it;
+ * pollers that run without traffic (webhook delivery, revocation resync, the batch runner's claim poll) are left out.
  */
 class RedisCommandCountTest {
   private static final Pattern CALLS = Pattern.compile("cmdstat_([a-z|_]+):calls=(\\d+)");
   private static final int REQUESTS = 60;
   /**
-   * Commands executed per admitted request, inner script commands included (ARCHITECTURE.md §2; was 42, then 27). The
-   * permit side is 5: acquire 4 (EVALSHA, HMGET, ZCARD, ZADD), release 1 (ZREM; a PUBLISH only while the lane is
-   * contended or the release frees a slot of a full lane). The issue's bound of 15 is set when the budget side lands.
+   * Commands executed per admitted request, inner script commands included (ARCHITECTURE.md §2; was 42, then 27).
+   * Measured 15.1–15.3: 14 on the request's path (reserve 4, settle 5, permit acquire 4: EVALSHA, HMGET, ZCARD,
+   * ZADD, and release 1: ZREM, with a PUBLISH only while the lane is contended or the release frees a slot of a full
+   * lane), and a background share of 1.1–1.3 (image and key-usage flushes, hold heartbeat and reaper, gauges, clock
+   * samples: RedisClock resamples every 100 ms while round trips exceed 5 ms, as on a loaded machine). The issue's
+   * 15 needs that share under one command per request.
    */
-  private static final double MAX_COMMANDS_PER_REQUEST = 27;
+  private static final double MAX_COMMANDS_PER_REQUEST = 16;
   /**
    * Scripts sent per request: reserve, permit acquire and settle (the permit release is a plain ZREM sent with the
    * settle, one trip), plus the background share: the key-usage flush. No AIMD report at the configured cap.
@@ -60,9 +63,11 @@ class RedisCommandCountTest {
       Map<String, Long> calls = commandStats(stats);
       calls.remove("config|resetstat");
       calls.remove("info");
-      // Pollers that run whatever the traffic (the webhook delivery worker, the revocation resync): not request work.
+      // Pollers that run whatever the traffic (the webhook delivery worker, the revocation resync, the batch runner
+      // looking for open batches): not request work.
       calls.remove("xreadgroup");
       calls.remove("smembers");
+      calls.remove("srandmember");
       long total = calls.values().stream().mapToLong(Long::longValue).sum();
       long scripts = calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
       String detail = REQUESTS + " requests: " + calls;

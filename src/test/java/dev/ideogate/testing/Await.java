@@ -25,6 +25,9 @@ public final class Await {
     try {
       return future.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
+      if (future.failed()) { // it completed: with a timeout of its own (a Redis command timer, say)
+        throw new AssertionError("future failed: " + future.cause(), future.cause());
+      }
       throw new AssertionError("future did not complete within " + timeout.toSeconds() + " s", e);
     }
   }
