@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The images settled on this replica, per team and window, summed in memory and flushed to the team's
  * {@code images:d}/{@code images:m} counters {@value #FLUSH_MS} ms after the first unflushed one (ARCHITECTURE.md §7):
- * one pipelined INCRBY and EXPIRE … NX per counter, all on the team's slot, none on the request path. Images are not
+ * one pipelined INCRBY per counter (and its EXPIRE once, when that INCRBY created it), all on the team's slot, none on the request path. Images are not
  * money: another replica sees them up to a second late, and a killed replica loses at most a second of them.
  *
  * <p>Reads of a team ({@link #read}) and its flushes run one after the other, so a read sees every count of this
@@ -110,9 +110,11 @@ final class ImageCounts {
     List<Future<?>> commands = new ArrayList<>(snapshot.size() * 2);
     String dayCounters = keys.imagesDay(team, "");
     snapshot.forEach((key, n) -> {
-      commands.add(redis.send("INCRBY", key, Long.toString(n)));
-      // NX: the counter's TTL is set once, by whichever replica created it, never pushed forward.
-      commands.add(redis.send("EXPIRE", key, key.startsWith(dayCounters) ? DAY_TTL_S : MONTH_TTL_S, "NX"));
+      // The counter's TTL is set once, by the replica whose INCRBY created it (the reply is then the increment), never
+      // pushed forward: one EXPIRE per counter and window, not per flush.
+      commands.add(redis.send("INCRBY", key, Long.toString(n)).compose(total -> total.asLong() != n
+          ? Future.succeededFuture()
+          : redis.send("EXPIRE", key, key.startsWith(dayCounters) ? DAY_TTL_S : MONTH_TTL_S)));
     });
     return Future.all(commands).<Void>mapEmpty().recover(err -> {
       // Kept for the next flush: an answer lost after Redis applied it may count those images twice (never money).

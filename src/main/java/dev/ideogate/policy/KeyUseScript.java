@@ -18,9 +18,10 @@ final class KeyUseScript {
    * @param requests requests to add, ≥ 1
    * @param errors of those, answers ≥ 400
    * @param bucketTtlMs how long an hourly counter is kept
+   * @param nowMs Redis' time as this replica sees it ({@code RedisClock.nowMs()}), or {@code RedisClock.UNKNOWN}
    */
   record Args(String requestsHourKey, String errorsHourKey, String lastUsedKey, long requests, long errors,
-      long bucketTtlMs) {
+      long bucketTtlMs, long nowMs) {
     Args {
       if (requests < 1 || errors < 0 || errors > requests) {
         throw new IllegalArgumentException("need 1 ≤ requests and 0 ≤ errors ≤ requests, got " + requests + ", "
@@ -40,7 +41,8 @@ final class KeyUseScript {
   Future<Long> run(RedisConnector redis, Args args) {
     return script
         .run(redis, List.of(args.requestsHourKey(), args.errorsHourKey(), args.lastUsedKey()),
-            List.of(Long.toString(args.requests()), Long.toString(args.errors()), Long.toString(args.bucketTtlMs())))
+            List.of(Long.toString(args.requests()), Long.toString(args.errors()), Long.toString(args.bucketTtlMs()),
+                Long.toString(args.nowMs())))
         .map(reply -> reply.asLong());
   }
 }

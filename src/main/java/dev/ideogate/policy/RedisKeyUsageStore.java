@@ -78,7 +78,7 @@ public final class RedisKeyUsageStore implements KeyUsageStore {
       }
       String id = bucket.keyId();
       sent.add(script.run(redis, new KeyUseScript.Args(key(id, "req:" + bucket.hour()), key(id, "err:" + bucket.hour()),
-              key(id, "last_used"), counts.requests(), counts.errors(), BUCKET_TTL_MS))
+              key(id, "last_used"), counts.requests(), counts.errors(), BUCKET_TTL_MS, redis.clock().nowMs()))
           .onFailure(e -> LOG.debug("key usage not recorded: {}", e.getClass().getSimpleName())));
     }
     return Future.join(sent).<Void>mapEmpty().otherwiseEmpty();

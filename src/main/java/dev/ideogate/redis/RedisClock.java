@@ -22,7 +22,9 @@ public final class RedisClock {
 
   private record Sample(long redisMs, long atNanos, long roundTripNanos) {
     long dueNanos() {
-      return atNanos + (roundTripNanos > PRECISE_NS ? PRECISE_NS * 20 : RESAMPLE_NS);
+      // A slow sample is retaken after a second, not at once: under load every trip is slow, and a sample a few ms
+      // off is still far inside a lease of seconds. Only the first, taken while a connection opened, can be far off.
+      return atNanos + (roundTripNanos > PRECISE_NS ? RESAMPLE_NS / 5 : RESAMPLE_NS);
     }
   }
 
@@ -64,6 +66,10 @@ public final class RedisClock {
       if (known == null || roundTrip <= Math.max(2 * known.roundTripNanos(), PRECISE_NS)
           || receivedNanos - known.atNanos() > KEEP_PRECISE_NS) {
         sample = taken;
+      } else {
+        // Kept the more precise one; it is due again only in a full period, not at the slow sample's pace.
+        sample = new Sample(known.redisMs() + (taken.atNanos() - known.atNanos()) / 1_000_000, taken.atNanos(),
+            Math.min(known.roundTripNanos(), PRECISE_NS));
       }
     });
   }

@@ -4,6 +4,7 @@ import static dev.ideogate.testing.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.ideogate.redis.RedisClock;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
@@ -58,10 +59,23 @@ class KeyUseScriptTest {
   }
 
   @Test
+  void lastUseIsTheGivenRedisTimeAndNeverMovesBack() {
+    long now = redisTimeMs();
+    await(script.run(connector, new KeyUseScript.Args(prefix + "req:1", prefix + "err:1", prefix + "last_used", 1, 0,
+        BUCKET_TTL_MS, now + 5_000)));
+    await(script.run(connector, new KeyUseScript.Args(prefix + "req:1", prefix + "err:1", prefix + "last_used", 1, 0,
+        BUCKET_TTL_MS, now)));
+
+    assertEquals(now + 5_000, get("last_used"), "a flush from a replica whose view of the clock is behind");
+    long ttl = await(connector.send("PTTL", prefix + "req:1")).asLong();
+    assertTrue(ttl > BUCKET_TTL_MS - 60_000, "the hour's counter got its lifetime when created: " + ttl);
+  }
+
+  @Test
   void oneFlushAddsItsCountsAtOnce() {
     use(false);
     assertEquals(8L, await(script.run(connector,
-        new KeyUseScript.Args(prefix + "req:1", prefix + "err:1", prefix + "last_used", 7, 3, BUCKET_TTL_MS))));
+        new KeyUseScript.Args(prefix + "req:1", prefix + "err:1", prefix + "last_used", 7, 3, BUCKET_TTL_MS, RedisClock.UNKNOWN))));
 
     assertEquals(8L, get("req:1"));
     assertEquals(3L, get("err:1"));
@@ -75,14 +89,14 @@ class KeyUseScriptTest {
 
   @Test
   void aBucketWithoutLifetimeIsRefusedBeforeRedis() {
-    assertThrows(IllegalArgumentException.class, () -> new KeyUseScript.Args("a", "b", "c", 1, 0, 0));
-    assertThrows(IllegalArgumentException.class, () -> new KeyUseScript.Args("a", "b", "c", 1, 2, BUCKET_TTL_MS));
+    assertThrows(IllegalArgumentException.class, () -> new KeyUseScript.Args("a", "b", "c", 1, 0, 0, 1));
+    assertThrows(IllegalArgumentException.class, () -> new KeyUseScript.Args("a", "b", "c", 1, 2, BUCKET_TTL_MS, 1));
   }
 
   private long use(boolean error) {
     return await(script.run(connector,
         new KeyUseScript.Args(prefix + "req:1", prefix + "err:1", prefix + "last_used", 1, error ? 1 : 0,
-            BUCKET_TTL_MS)));
+            BUCKET_TTL_MS, RedisClock.UNKNOWN)));
   }
 
   private long get(String what) {
