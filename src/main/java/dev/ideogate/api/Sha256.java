@@ -15,10 +15,15 @@ public final class Sha256 {
   }
 
   public static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(DIGEST.get().digest(bytes)); // digest() resets it for the next call
+  }
+
+  /** One digest per thread: looking one up in the security providers costs as much as hashing a prompt. */
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
     }
-  }
+  });
 }

@@ -1,5 +1,7 @@
 package dev.ideogate.ingress;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.budget.BudgetLedger;
@@ -10,9 +12,12 @@ import dev.ideogate.upstream.UpstreamFailure;
 import dev.ideogate.upstream.UpstreamResponse;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.DatabindCodec;
+import java.io.IOException;
 import java.util.function.Supplier;
 import net.logstash.logback.argument.StructuredArgument;
 import net.logstash.logback.argument.StructuredArguments;
@@ -155,17 +160,91 @@ final class Accounting {
     }));
   }
 
-  /** Items in {@code data[]} for image endpoints; 1 for describe; −1 when the body is unreadable. */
   private int countImages(UpstreamResponse response) {
+    return countImages(response.body(), quote.perInput());
+  }
+
+  /**
+   * Items in {@code data[]} for image endpoints; 1 for describe; −1 when the body is unreadable (not a JSON object,
+   * or no {@code data} array). A body that reads as one plain object is counted from its token stream, every string
+   * and number decoded as the tree would be; anything else gets the tree's own answer, so the count never differs
+   * from decoding the whole body (the tree showed in the profile: a map per image only to count them).
+   */
+  static int countImages(Buffer body, boolean perInput) {
+    int streamed = streamedCount(body.getBytes(), perInput);
+    return streamed != UNSURE ? streamed : treeCount(body, perInput);
+  }
+
+  private static final int UNSURE = Integer.MIN_VALUE;
+
+  /** The count by decoding the whole body into a tree: the reference the streamed count must always agree with. */
+  static int treeCount(Buffer body, boolean perInput) {
     try {
-      JsonObject body = new JsonObject(response.body());
-      if (quote.perInput()) {
+      JsonObject json = new JsonObject(body);
+      if (perInput) {
         return 1;
       }
-      JsonArray data = body.getJsonArray("data");
+      JsonArray data = json.getJsonArray("data");
       return data == null ? -1 : data.size();
     } catch (DecodeException | ClassCastException e) {
       return -1;
+    }
+  }
+
+  private static int streamedCount(byte[] bytes, boolean perInput) {
+    try (JsonParser parser = DatabindCodec.mapper().createParser(bytes)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return UNSURE;
+      }
+      int images = -1;
+      int depth = 1;
+      int dataDepth = -1; // the depth of the data array while inside it
+      boolean dataNext = false;
+      while (depth > 0) {
+        JsonToken token = parser.nextToken();
+        if (token == null) {
+          return UNSURE;
+        }
+        boolean dataValue = dataNext;
+        dataNext = false;
+        if (depth == dataDepth && token != JsonToken.END_ARRAY) {
+          images++; // an element of data[] starts here
+        }
+        switch (token) {
+          case FIELD_NAME -> dataNext = depth == 1 && "data".equals(parser.currentName());
+          case START_OBJECT, START_ARRAY -> {
+            depth++;
+            if (dataValue) {
+              images = -1;
+              if (token == JsonToken.START_ARRAY) {
+                images = 0;
+                dataDepth = depth;
+              }
+            }
+          }
+          case END_OBJECT, END_ARRAY -> {
+            if (depth == dataDepth) {
+              dataDepth = -1;
+            }
+            depth--;
+          }
+          case VALUE_STRING -> parser.getText();
+          case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue();
+          case VALUE_TRUE, VALUE_FALSE, VALUE_NULL -> { }
+          default -> {
+            return UNSURE;
+          }
+        }
+        if (dataValue && token != JsonToken.START_ARRAY && token != JsonToken.START_OBJECT) {
+          images = -1; // data: null, a string, a number: no array
+        }
+      }
+      if (parser.nextToken() != null) {
+        return UNSURE;
+      }
+      return perInput ? 1 : images;
+    } catch (IOException | RuntimeException e) {
+      return UNSURE;
     }
   }
 

@@ -6,6 +6,7 @@ import dev.ideogate.dispatch.DispatchEvents;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -21,6 +22,8 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +62,12 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
   private final Map<String, AtomicInteger> failOpenActive = new ConcurrentHashMap<>();
   private Runnable beforeScrape = () -> {};
+  /**
+   * The meters recorded per request, by name and tag values: Micrometer's builder and registry lookup (tags sorted,
+   * an id hashed and compared) cost more than the recording itself, on an event loop. Never removed, like the
+   * registry's own meters.
+   */
+  private final Map<List<String>, Meter> perRequest = new ConcurrentHashMap<>();
 
   public GatewayMetrics() {
     this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -94,17 +103,37 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
   /** One finished client request: {@code code} is "ok" for a success, else the ARCHITECTURE.md §6 code. */
   public void request(String team, String endpoint, String code, long durationNanos) {
     String teamLabel = team == null ? NO_TEAM : team;
-    Counter.builder("ideogate.requests")
-        .description("Client requests by team, endpoint and outcome code")
-        .tags("team", teamLabel, "endpoint", endpoint, "code", code)
-        .register(registry)
-        .increment();
-    Timer.builder("ideogate.request.duration")
-        .description("Time from arrival to the end of the response")
-        .tags("team", teamLabel, "endpoint", endpoint)
-        .serviceLevelObjectives(REQUEST_BUCKETS)
-        .register(registry)
-        .record(durationNanos, TimeUnit.NANOSECONDS);
+    counter("ideogate.requests", "Client requests by team, endpoint and outcome code",
+        "team", teamLabel, "endpoint", endpoint, "code", code).increment();
+    timer("ideogate.request.duration", "Time from arrival to the end of the response", REQUEST_BUCKETS,
+        "team", teamLabel, "endpoint", endpoint).record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    List<String> key = key(name, tags);
+    Meter meter = perRequest.get(key);
+    if (meter == null) {
+      meter = perRequest.computeIfAbsent(key,
+          k -> Counter.builder(name).description(description).tags(tags).register(registry));
+    }
+    return (Counter) meter;
+  }
+
+  private Timer timer(String name, String description, Duration[] buckets, String... tags) {
+    List<String> key = key(name, tags);
+    Meter meter = perRequest.get(key);
+    if (meter == null) {
+      meter = perRequest.computeIfAbsent(key, k -> Timer.builder(name).description(description).tags(tags)
+          .serviceLevelObjectives(buckets).register(registry));
+    }
+    return (Timer) meter;
+  }
+
+  private static List<String> key(String name, String... tags) {
+    String[] key = new String[tags.length + 1];
+    key[0] = name;
+    System.arraycopy(tags, 0, key, 1, tags.length);
+    return Arrays.asList(key);
   }
 
   /**
@@ -115,22 +144,15 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
     if (microUsd <= 0 || team == null) {
       return;
     }
-    Counter.builder("ideogate.spend.usd")
-        .description("USD charged for images, by team and model (settled cost)")
-        .tags("team", team, "model", model == null ? "unknown" : model)
-        .register(registry)
-        .increment(microUsd / 1_000_000.0);
+    counter("ideogate.spend.usd", "USD charged for images, by team and model (settled cost)",
+        "team", team, "model", model == null ? "unknown" : model).increment(microUsd / 1_000_000.0);
   }
 
   @Override
   public void upstreamCall(String endpoint, int status, long durationNanos) {
-    Timer.builder("ideogate.upstream.duration")
-        .description("Time from sending a request to Ideogram to its answer, per attempt, by endpoint and status "
-            + "(0: no answer: timeout or connection error)")
-        .tags("endpoint", endpoint, "status", Integer.toString(status))
-        .serviceLevelObjectives(REQUEST_BUCKETS)
-        .register(registry)
-        .record(durationNanos, TimeUnit.NANOSECONDS);
+    timer("ideogate.upstream.duration", "Time from sending a request to Ideogram to its answer, per attempt, by"
+        + " endpoint and status (0: no answer: timeout or connection error)", REQUEST_BUCKETS,
+        "endpoint", endpoint, "status", Integer.toString(status)).record(durationNanos, TimeUnit.NANOSECONDS);
   }
 
   /** A changed config file was applied (or is valid again): {@code ok}; rejected as invalid: not {@code ok}. */
@@ -189,11 +211,8 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
 
   @Override
   public void upstreamResponse(String lane, int status) {
-    Counter.builder("ideogate.upstream.responses")
-        .description("Answers from Ideogram by lane (upstream key fingerprint) and HTTP status")
-        .tags("lane", lane, "status", Integer.toString(status))
-        .register(registry)
-        .increment();
+    counter("ideogate.upstream.responses", "Answers from Ideogram by lane (upstream key fingerprint) and HTTP status",
+        "lane", lane, "status", Integer.toString(status)).increment();
   }
 
   @Override
@@ -207,12 +226,8 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
 
   @Override
   public void dequeued(String team, long queueWaitMs) {
-    Timer.builder("ideogate.queue.wait")
-        .description("Time a request waited in its lane's queue before its first dispatch")
-        .tags("team", team)
-        .serviceLevelObjectives(QUEUE_BUCKETS)
-        .register(registry)
-        .record(queueWaitMs, TimeUnit.MILLISECONDS);
+    timer("ideogate.queue.wait", "Time a request waited in its lane's queue before its first dispatch",
+        QUEUE_BUCKETS, "team", team).record(queueWaitMs, TimeUnit.MILLISECONDS);
   }
 
   /** Sets a lane's in-flight count and effective (AIMD) limit, registering its gauges on first sight. */

@@ -34,11 +34,18 @@ public final class ContentPolicy {
   private final List<Rule> rules;
   /** Every rule in one alternation (one scan of the prompt), or null when a rule cannot be combined safely. */
   private final Pattern combined;
+  /**
+   * Strings one of which every match of a rule contains ({@link RequiredLiterals}), or null when the rules do not
+   * say: an ASCII prompt that contains none of them is allowed without a regex scan.
+   */
+  private final List<String> required;
 
   private ContentPolicy(String tier, List<Rule> rules) {
     this.tier = tier;
     this.rules = rules;
     this.combined = combine(rules);
+    this.required = rules.isEmpty() ? null
+        : RequiredLiterals.of(rules.stream().map(rule -> rule.pattern.pattern()).toList());
   }
 
   /**
@@ -92,6 +99,19 @@ public final class ContentPolicy {
 
   public Verdict check(String prompt) {
     String text = normalize(prompt == null ? "" : prompt);
+    if (required != null && isAscii(text) && !RequiredLiterals.anyIn(required, lowerAscii(text))) {
+      return new Verdict(false, tier, null);
+    }
+    return scan(text);
+  }
+
+  /** The prefilter's strings (null: every prompt is scanned). */
+  List<String> requiredLiterals() {
+    return required;
+  }
+
+  /** The verdict of the regexes themselves, without the literal prefilter. */
+  Verdict scan(String text) {
     if (combined != null) {
       Matcher matcher = combined.matcher(text);
       if (!matcher.find()) {
@@ -109,6 +129,31 @@ public final class ContentPolicy {
       }
     }
     return new Verdict(false, tier, null);
+  }
+
+  private static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String lowerAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        char[] chars = text.toCharArray();
+        for (int j = i; j < chars.length; j++) {
+          if (chars[j] >= 'A' && chars[j] <= 'Z') {
+            chars[j] += 'a' - 'A';
+          }
+        }
+        return new String(chars);
+      }
+    }
+    return text;
   }
 
   /** NFKC folds look-alikes (full-width letters) onto the words the rules name; plain ASCII is already folded. */

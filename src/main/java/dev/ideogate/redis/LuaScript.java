@@ -30,6 +30,13 @@ public final class LuaScript {
   private final String name;
   private final String source;
   private final String sha1;
+  /**
+   * Registered at the first run (so a script never run shows no series), then reused: a builder and a registry
+   * lookup per call cost more than the recording. Micrometer's global registry hands each gateway registry that
+   * joins or leaves it to the meters it already has.
+   */
+  private volatile Timer duration;
+  private volatile Counter errors;
 
   private LuaScript(String name, String source) {
     this.name = name;
@@ -79,18 +86,26 @@ public final class LuaScript {
    * ({@code ops.GatewayMetrics}), and this layer knows no gateway.
    */
   private void observe(long nanos, boolean failed) {
-    Timer.builder("ideogate.redis.script.duration")
-        .description("Time from sending a Lua script to Redis to its answer, by script (NOSCRIPT retry included)")
-        .tags("script", name)
-        .serviceLevelObjectives(BUCKETS)
-        .register(Metrics.globalRegistry)
-        .record(nanos, TimeUnit.NANOSECONDS);
-    if (failed) {
-      Counter.builder("ideogate.redis.script.errors")
-          .description("Lua script calls that failed (timeout, connection, Redis error), by script")
+    Timer timer = duration;
+    if (timer == null) {
+      timer = Timer.builder("ideogate.redis.script.duration")
+          .description("Time from sending a Lua script to Redis to its answer, by script (NOSCRIPT retry included)")
           .tags("script", name)
-          .register(Metrics.globalRegistry)
-          .increment();
+          .serviceLevelObjectives(BUCKETS)
+          .register(Metrics.globalRegistry);
+      duration = timer;
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+    if (failed) {
+      Counter counter = errors;
+      if (counter == null) {
+        counter = Counter.builder("ideogate.redis.script.errors")
+            .description("Lua script calls that failed (timeout, connection, Redis error), by script")
+            .tags("script", name)
+            .register(Metrics.globalRegistry);
+        errors = counter;
+      }
+      counter.increment();
     }
   }
 

@@ -44,6 +44,10 @@ public final class TraceLogFields extends TurboFilter {
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+    if (logger != null && level != null && !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
+      // Below the logger's level (Netty's and Vert.x's isDebugEnabled checks): no line is made, no MDC is read.
+      return FilterReply.NEUTRAL;
+    }
     RequestTrace trace = current();
     if (trace != null && trace.spanContext().isValid()) {
       put(TRACE_ID, trace.traceId());

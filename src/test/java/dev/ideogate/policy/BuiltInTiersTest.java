@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * blocked in its tier of the same name; a team moving over must not find a prompt suddenly allowed.
  */
 class BuiltInTiersTest {
-  private static final Map<String, ContentPolicy> SHIPPED = ContentPolicy.compileAll(ConfigLoader.parse("""
+  /** The shipped tiers, as a config without {@code contentPolicies} gets them. */
+  static final Map<String, ContentPolicy> SHIPPED = ContentPolicy.compileAll(ConfigLoader.parse("""
       teams:
         t:
           upstreamKey: k-1
