@@ -48,7 +48,7 @@ class ErrorTableTest {
         new SimulatorOptions.Account(TestConfig.upstreamKey("nocredit"), 10_000L, 10))));
     gateway = harness.start(url -> TestConfig.upstream(url)
         .server("maxBodyBytes: 4096", "maxFileBytes: 4096", "requestReadTimeout: 1s")
-        .upstreamSettings("timeout: 500ms", "retry: { maxAttempts: 2, baseDelay: 10ms, maxDelay: 50ms }")
+        .upstreamSettings("timeout: 1200ms", "retry: { maxAttempts: 2, baseDelay: 10ms, maxDelay: 50ms }") // 504 at 2 s, and 400 ms calls on a loaded machine pass
         .team("errs")
         .team("poor", "dailyBudgetUsd: \"0.04\"")
         .team("picky", "allowedModels: [V_2]", "allowedStyles: [DESIGN]")
