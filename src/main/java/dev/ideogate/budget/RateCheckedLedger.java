@@ -19,6 +19,13 @@ public interface RateCheckedLedger {
       Consumer<RateCheck.Outcome> onRate);
 
   /**
+   * The same for an async generation: a hold of {@code leaseMs}, not renewed, as {@link AsyncHoldLedger#reserve}
+   * (ARCHITECTURE.md §7 "Async generations").
+   */
+  Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs, RateCheck rate,
+      Consumer<RateCheck.Outcome> onRate);
+
+  /**
    * The last tat (µs) of {@code bucket} of {@code team} this replica saw in an answer, or 0. A tat only grows, so a
    * request refused against it would be refused by the store too.
    */

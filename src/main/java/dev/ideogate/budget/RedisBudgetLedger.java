@@ -96,11 +96,18 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, RateCheck rate,
       Consumer<RateCheck.Outcome> onRate) {
+    return reserve(team, window, costMicroUsd, holdLeaseMs, rate, onRate).onSuccess(heartbeat::track);
+  }
+
+  /** An async generation's hold: its own lease, never renewed. */
+  @Override
+  public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs, RateCheck rate,
+      Consumer<RateCheck.Outcome> onRate) {
     latestBudgets.put(team.team(), team);
     ReserveScript.Args args;
     try {
       args = new ReserveScript.Args(team.team(), window, UUID.randomUUID().toString(), costMicroUsd,
-          team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), holdLeaseMs, redis.clock().nowMs());
+          team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), leaseMs, redis.clock().nowMs());
       keys.member(team.team(), args.holdId(), costMicroUsd, window);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
@@ -116,7 +123,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
         return answered(Future.<Hold>failedFuture(new RateCheck.Refused(result.rate())));
       }
       return reclaimOrAnswer(args, result, true);
-    }).onSuccess(heartbeat::track);
+    });
   }
 
   private void remember(String team, RateCheck rate, RateCheck.Outcome outcome) {

@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -30,8 +31,8 @@ import java.util.function.Supplier;
  * RateCheckedLedger}: Redis, fail closed), the check is deferred to that script (ARCHITECTURE.md §2 steps 7 and 10):
  * one round trip fewer. Before the body this handler then refuses only what the last tats this replica saw already
  * refuse (a tat only grows, so the store would refuse it too), and leaves a {@link Deferred} for the reserve.
- * Elsewhere (usage, batches, polls, async, memory, fail open) the store decides here ({@code rate_limit.lua} or the
- * local limiter).
+ * Elsewhere (usage, batches, polls, memory, fail open) the store decides here ({@code rate_limit.lua} or the local
+ * limiter).
  */
 public final class RateLimitHandler implements Handler<RoutingContext> {
   /** The rate check a reserve still owes (routing-context key), set only when the check is deferred. */
@@ -140,7 +141,18 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
       this.buckets = buckets;
     }
 
+    /** A request-path hold (renewed while its call runs) after the rate check. */
     Future<Hold> reserve(RoutingContext ctx, TeamBudget team, BudgetWindow window, long costMicroUsd) {
+      return answer(ledger.reserve(team, window, costMicroUsd, check(), headersOn(ctx)));
+    }
+
+    /** An async generation's hold of {@code leaseMs} after the rate check. */
+    Future<Hold> reserve(RoutingContext ctx, TeamBudget team, BudgetWindow window, long costMicroUsd,
+        long leaseMs) {
+      return answer(ledger.reserve(team, window, costMicroUsd, leaseMs, check(), headersOn(ctx)));
+    }
+
+    private RateCheck check() {
       List<String> names = new ArrayList<>(buckets.size());
       List<Long> intervals = new ArrayList<>(buckets.size());
       List<Integer> bursts = new ArrayList<>(buckets.size());
@@ -149,9 +161,16 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
         intervals.add(bucket.rate().intervalUs());
         bursts.add(bucket.rate().burst());
       }
-      return ledger.reserve(team, window, costMicroUsd, new RateCheck(names, intervals, bursts),
-              outcome -> putHeaders(ctx.response(), new RateLimiter.Decision(outcome.admitted(), List.of(),
-                  outcome.limit(), outcome.remaining(), outcome.retryAfterUs(), outcome.resetUs()), buckets))
+      return new RateCheck(names, intervals, bursts);
+    }
+
+    private Consumer<RateCheck.Outcome> headersOn(RoutingContext ctx) {
+      return outcome -> putHeaders(ctx.response(), new RateLimiter.Decision(outcome.admitted(), List.of(),
+          outcome.limit(), outcome.remaining(), outcome.retryAfterUs(), outcome.resetUs()), buckets);
+    }
+
+    private Future<Hold> answer(Future<Hold> reserved) {
+      return reserved
           .recover(err -> Future.failedFuture(err instanceof RateCheck.Refused refused
               ? refusal(principal, buckets, refused.outcome().retryAfterUs())
               : err));
