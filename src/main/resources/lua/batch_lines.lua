@@ -10,20 +10,25 @@ Input:
   KEYS[5] holds         hash line number -> hold µUSD of its call   <p>:{t:<team>}:batch:<id>:holds
   KEYS[6] results       hash line number -> result JSON             <p>:{t:<team>}:batch:<id>:results
   KEYS[7] open          set of the team's open batch ids            <p>:{t:<team>}:batches:open
-  ARGV[1] op            claim | started | finish | budget | cancel
-  ARGV[2] number        the line number (started, finish, budget); the batch id (claim, cancel)
-  ARGV[3] payload       finish: the result JSON; otherwise empty
-  ARGV[4] amount        started: the hold µUSD (> 0, before the reserve) or minus the µUSD charged (≤ 0, once
-                        settled); finish: the cost µUSD; otherwise 0
-  ARGV[5] duration_ms   claim: the lease in ms; budget: ms until the next budget window; otherwise 0
+  KEYS[8] owners        hash line number -> token of its claim      <p>:{t:<team>}:batch:<id>:owners
+  ARGV[1] op            claim | started | renew | finish | budget | cancel
+  ARGV[2] number        the line number (started, finish, budget); the batch id (claim, cancel); renew:
+                        "<line>=<token>" of each line, comma-separated
+  ARGV[3] payload       finish: the result JSON; started: the hold record ("<µUSD>" before the reserve,
+                        "c:<µUSD>:<images>" before the settle); otherwise empty
+  ARGV[4] amount        finish: the cost µUSD; otherwise 0
+  ARGV[5] duration_ms   claim, renew: the lease in ms; budget: ms until the next budget window; otherwise 0
+  ARGV[6] token         claim: the token of this claim; started, finish, budget: the claim's token
 Output:
-  claim: {'line', line JSON}, {'takeover', line JSON, hold µUSD} or {state, lines running}; started: 1 or 0 (not running here any more);
+  claim: {'line', line JSON}, {'takeover', line JSON, hold record} or {state, lines running, retention end ms (0
+  while open)}; started: 1 or 0 (not this claim's any more); renew: the line numbers renewed;
   finish, budget: 2 when the batch just finished, 1 when recorded, 0 when the line was taken back already;
   cancel: 1 when cancelled, 0 when the batch was not open. A missing batch answers {'gone'} or 0.
-Invariant: every line is in exactly one of queue, running, results; c:<state> counts them; a line whose lease
-ran out is queued again when no hold was recorded for it, else leased to the claimer as a takeover (which settles
-that hold once and ends the line unknown). The batch finishes once, when no line is queued or running, and then expires
-after its retention.
+Invariant: every line is in exactly one of queue, running, results; c:<state> counts them; only the latest claim
+of a running line (its token in owners) records, renews or finishes it; a line whose lease ran out is queued again
+when no hold was recorded for it, else leased to the claimer as a takeover (which charges that hold once, in full
+or at the recorded charge, and ends the line unknown). The batch finishes once, when no line is queued or running,
+and then expires after its retention.
 Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
 replication: the default since Redis 5 (the servers here run 7.x).
 ]]
@@ -34,11 +39,13 @@ local leases_key = KEYS[4]
 local holds_key = KEYS[5]
 local results_key = KEYS[6]
 local open_key = KEYS[7]
+local owners_key = KEYS[8]
 local op = ARGV[1]
 local number = ARGV[2]
 local payload = ARGV[3]
 local amount = tonumber(ARGV[4])
 local duration_ms = tonumber(ARGV[5])
+local token = ARGV[6]
 
 local state = redis.call('HGET', batch_key, 'state')
 if not state then
@@ -69,6 +76,7 @@ local function leave_running(n)
   redis.call('HDEL', running_key, n)
   redis.call('ZREM', leases_key, n)
   redis.call('HDEL', holds_key, n)
+  redis.call('HDEL', owners_key, n)
   redis.call('HINCRBY', batch_key, 'c:running', -1)
   return line, hold
 end
@@ -98,7 +106,7 @@ local function finish_if_done()
   local id = cjson.decode(redis.call('HGET', batch_key, 'meta')).id
   redis.call('SREM', open_key, id)
   local retention_ms = cjson.decode(redis.call('HGET', batch_key, 'meta')).retention_ms
-  for _, key in ipairs({batch_key, queue_key, running_key, leases_key, holds_key, results_key}) do
+  for _, key in ipairs({batch_key, queue_key, running_key, leases_key, holds_key, results_key, owners_key}) do
     redis.call('PEXPIRE', key, retention_ms)
   end
   return 2
@@ -113,6 +121,7 @@ if op == 'claim' then
       if not takeover then
         -- its replica may have reserved this hold and called upstream: the claimer settles it and ends the line
         redis.call('ZADD', leases_key, now_ms + duration_ms, n)
+        redis.call('HSET', owners_key, n, token)
         takeover = {'takeover', redis.call('HGET', running_key, n), hold}
       end
     else
@@ -140,24 +149,49 @@ if op == 'claim' then
       local line = cjson.decode(text)
       redis.call('HSET', running_key, tostring(line.n), text)
       redis.call('ZADD', leases_key, now_ms + duration_ms, tostring(line.n))
+      redis.call('HSET', owners_key, tostring(line.n), token)
       redis.call('HINCRBY', batch_key, 'c:queued', -1)
       redis.call('HINCRBY', batch_key, 'c:running', 1)
       return {'line', text}
     end
   end
   finish_if_done()
-  return {redis.call('HGET', batch_key, 'state'), redis.call('HLEN', running_key)}
+  local finished = tonumber(redis.call('HGET', batch_key, 'finished'))
+  local retention_end = 0
+  if finished > 0 then
+    retention_end = finished + cjson.decode(redis.call('HGET', batch_key, 'meta')).retention_ms
+  end
+  return {redis.call('HGET', batch_key, 'state'), redis.call('HLEN', running_key), retention_end}
+end
+
+-- only the latest claim of a line may change it
+local function owned(n, claim_token)
+  return redis.call('HGET', owners_key, n) == claim_token
 end
 
 if op == 'started' then
-  if redis.call('HEXISTS', running_key, number) == 0 then
+  if not owned(number, token) then
     return 0
   end
-  redis.call('HSET', holds_key, number, amount)
+  redis.call('HSET', holds_key, number, payload)
   return 1
 end
 
+if op == 'renew' then
+  local renewed = {}
+  for n, claim_token in string.gmatch(number, '([^,=]+)=([^,]+)') do
+    if owned(n, claim_token) then
+      redis.call('ZADD', leases_key, 'XX', now_ms + duration_ms, n)
+      renewed[#renewed + 1] = tonumber(n)
+    end
+  end
+  return renewed
+end
+
 if op == 'finish' then
+  if not owned(number, token) then
+    return 0
+  end
   local text = leave_running(number)
   if not text then
     return 0
@@ -170,6 +204,9 @@ if op == 'finish' then
 end
 
 if op == 'budget' then
+  if not owned(number, token) then
+    return 0
+  end
   local text = leave_running(number)
   if not text then
     return 0

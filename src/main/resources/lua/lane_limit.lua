@@ -10,6 +10,8 @@ Input:
   ARGV[4] backoff_ratio      multiplier of a decrease, in (0, 1), e.g. 0.75
   ARGV[5] successes_to_raise successes in a row (across replicas) that raise the limit by one
   ARGV[6] ceiling_hold_ms    ms during which the limit stays below the one that drew the last 429
+  ARGV[7] now_ms             Redis' TIME in ms as the caller's replica last sampled it (redis.RedisClock), or -1
+                             when it has no sample yet: then the script reads TIME itself
 Output:
   {effective, epoch} after the update
 Invariant: 1 ≤ effective ≤ max_in_flight; a decrease needs a 429 of a call granted in the current epoch, so one
@@ -17,10 +19,13 @@ wave of 429s (calls sent under the old limit) lowers the limit once, not once pe
 
 Like AimdLimit, plus a ceiling: after a decrease from L, increases stop at L − 1 for ceiling_hold_ms, so a key
 whose real limit is below the configured one settles just under it instead of drawing a 429 every few dozen calls.
-The hash expires after a day without 429s or raises; the lane then starts again from the configured cap.
+The hash expires after a day without 429s or raises; the lane then starts again from the configured cap. Callers
+report a success only while permit_acquire.lua found the limit below its cap (its raisable flag): at the cap a
+success changes nothing here, not even the hash's TTL.
 
-Time comes from Redis TIME, one clock for every replica. A script that reads TIME and then writes needs effects
-replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
+Time: ARGV now_ms is Redis' own clock (one clock for every replica); read here with TIME only when the caller has
+no sample. A script that reads TIME and then writes needs effects replication: the default since Redis 5 (the
+servers here run 7.x); older ones would need redis.replicate_commands().
 ]]
 local lane_limit_key = KEYS[1]
 local outcome = ARGV[1]
@@ -29,13 +34,16 @@ local max_in_flight = tonumber(ARGV[3])
 local backoff_ratio = tonumber(ARGV[4])
 local successes_to_raise = tonumber(ARGV[5])
 local ceiling_hold_ms = tonumber(ARGV[6])
+local now_ms = tonumber(ARGV[7])
 
 local IDLE_TTL_MS = 86400000
 
 local function int(n) return string.format('%d', n) end
 
-local time = redis.call('TIME')
-local now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+if now_ms < 0 then
+  local time = redis.call('TIME')
+  now_ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
 
 local state = redis.call('HMGET', lane_limit_key, 'limit', 'epoch', 'ceiling', 'ceiling_until')
 local effective = math.min(tonumber(state[1] or max_in_flight), max_in_flight)

@@ -166,7 +166,7 @@ public final class Gateway {
           KeyAdminRoutes keyAdmin = stores.adminRoutes(settings::current);
           Dashboard dashboard = new Dashboard(settings::current, stores.ledger(), options.clock(), keyAdmin,
               async.deliveries(), dispatcher, metrics.registry(), stores.sessions(),
-              stores.replicas(), stores.rateLimits());
+              stores.replicas(), stores.rateLimits(), batchRoutes);
           return vertx.deployVerticle(new ManagementVerticle(settings::current, stores.ledger(), options.clock(),
               drain::draining, managementPort, ops, router -> {
                 keyAdmin.mount(router);

@@ -29,7 +29,7 @@ final class BatchKeys {
   List<String> lines(String team, String id) {
     String batch = batch(team, id);
     return List.of(batch, batch + ":queue", batch + ":running", batch + ":leases", batch + ":holds",
-        batch + ":results", open(team));
+        batch + ":results", open(team), batch + ":owners");
   }
 
   String results(String team, String id) {
@@ -42,6 +42,14 @@ final class BatchKeys {
 
   String open(String team) {
     return team(team) + "batches:open";
+  }
+
+  /**
+   * Zset of members {@code <team>/<id>} by the end of their retention (ms): finished batches whose images the
+   * retention sweeper deletes then.
+   */
+  String retention() {
+    return prefix + ":{batches}:retention";
   }
 
   /** Members {@code <team>/<id>}: every open batch of every team, where replicas look for lines. */

@@ -10,42 +10,55 @@ import java.util.List;
 final class BatchLinesScript {
   private final LuaScript script = LuaScript.load("batch_lines");
 
-  /** What a claim found: a line (heldMicroUsd > 0: a takeover), or the batch's state and how many lines run. */
-  record Claimed(BatchLine line, long heldMicroUsd, String state, long running) {}
+  /**
+   * What a claim found: a line (with the hold record of a takeover, else null), or the batch's state, how many
+   * lines run and when its retention ends (0 while open).
+   */
+  record Claimed(BatchLine line, LineHold hold, String state, long running, long retentionEndMs) {}
 
-  Future<Claimed> claim(RedisConnector redis, BatchKeys keys, String team, String id, long leaseMs) {
-    return run(redis, keys, team, id, "claim", id, "", 0, leaseMs).map(reply -> switch (reply.get(0).asString()) {
-      case "line" -> new Claimed(BatchLine.fromJson(reply.get(1).asString()), 0, "running", 0);
-      case "takeover" -> new Claimed(BatchLine.fromJson(reply.get(1).asString()), reply.get(2).asLong(), "running", 0);
-      default -> new Claimed(null, 0, reply.get(0).asString(), reply.get(1).asLong());
+  Future<Claimed> claim(RedisConnector redis, BatchKeys keys, String team, String id, long leaseMs, String token) {
+    return run(redis, keys, team, id, "claim", id, "", 0, leaseMs, token).map(reply -> switch (reply.get(0).asString()) {
+      case "line" -> new Claimed(BatchLine.fromJson(reply.get(1).asString()), null, "running", 0, 0);
+      case "takeover" -> new Claimed(BatchLine.fromJson(reply.get(1).asString()),
+          LineHold.fromWire(reply.get(2).asString()), "running", 0, 0);
+      case "gone" -> new Claimed(null, null, "gone", 0, 0);
+      default -> new Claimed(null, null, reply.get(0).asString(), reply.get(1).asLong(), reply.get(2).asLong());
     });
   }
 
-  /** False when the line is no longer this replica's (taken back). */
-  Future<Boolean> started(RedisConnector redis, BatchKeys keys, String team, String id, int line, long holdMicroUsd) {
-    return run(redis, keys, team, id, "started", Integer.toString(line), "", holdMicroUsd, 0)
-        .map(reply -> reply.asInt() == 1);
+  /** False when the line is no longer this claim's (taken back). */
+  Future<Boolean> started(RedisConnector redis, BatchKeys keys, BatchStore.Claim claim, LineHold hold) {
+    return run(redis, keys, claim.team(), claim.batchId(), "started", Integer.toString(claim.line().number()),
+        hold.wire(), 0, 0, claim.token()).map(reply -> reply.asInt() == 1);
+  }
+
+  /** The lines (claims of one batch) whose lease was renewed: those still of their claim. */
+  Future<List<Integer>> renew(RedisConnector redis, BatchKeys keys, List<BatchStore.Claim> claims, long leaseMs) {
+    BatchStore.Claim first = claims.get(0);
+    String numbers = String.join(",", claims.stream().map(c -> c.line().number() + "=" + c.token()).toList());
+    return run(redis, keys, first.team(), first.batchId(), "renew", numbers, "", 0, leaseMs, "")
+        .map(reply -> reply.asStrings().stream().map(Integer::valueOf).toList());
   }
 
   /** 2: the batch just finished; 1: recorded; 0: the line had been taken back. */
-  Future<Integer> finish(RedisConnector redis, BatchKeys keys, String team, String id, LineResult result) {
-    return run(redis, keys, team, id, "finish", Integer.toString(result.number()), result.toJson(),
-        result.costMicroUsd(), 0).map(Reply::asInt);
+  Future<Integer> finish(RedisConnector redis, BatchKeys keys, BatchStore.Claim claim, LineResult result) {
+    return run(redis, keys, claim.team(), claim.batchId(), "finish", Integer.toString(result.number()),
+        result.toJson(), result.costMicroUsd(), 0, claim.token()).map(Reply::asInt);
   }
 
   /** 2: the batch just finished; 1: recorded; 0: the line had been taken back. */
-  Future<Integer> budget(RedisConnector redis, BatchKeys keys, String team, String id, int line, long pauseMs) {
-    return run(redis, keys, team, id, "budget", Integer.toString(line), "", 0, Math.max(1, pauseMs))
-        .map(Reply::asInt);
+  Future<Integer> budget(RedisConnector redis, BatchKeys keys, BatchStore.Claim claim, long pauseMs) {
+    return run(redis, keys, claim.team(), claim.batchId(), "budget", Integer.toString(claim.line().number()), "", 0,
+        Math.max(1, pauseMs), claim.token()).map(Reply::asInt);
   }
 
   Future<Boolean> cancel(RedisConnector redis, BatchKeys keys, String team, String id) {
-    return run(redis, keys, team, id, "cancel", id, "", 0, 0).map(reply -> reply.asInt() == 1);
+    return run(redis, keys, team, id, "cancel", id, "", 0, 0, "").map(reply -> reply.asInt() == 1);
   }
 
   private Future<Reply> run(RedisConnector redis, BatchKeys keys, String team, String id, String op, String number,
-      String payload, long amount, long durationMs) {
+      String payload, long amount, long durationMs, String token) {
     return script.run(redis, keys.lines(team, id),
-        List.of(op, number, payload, Long.toString(amount), Long.toString(durationMs)));
+        List.of(op, number, payload, Long.toString(amount), Long.toString(durationMs), token));
   }
 }

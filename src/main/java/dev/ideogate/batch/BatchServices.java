@@ -26,7 +26,11 @@ public final class BatchServices {
   private final GatewayConfig.Batches config;
   private final Clock clock;
   private final WebClient images;
+  /** How often a replica looks for batches whose retention ended. */
+  static final long SWEEP_INTERVAL_MS = 60_000;
+
   private BatchRunner runner;
+  private RetentionSweeper sweeper;
 
   public BatchServices(Vertx vertx, BatchStore store, ObjectStore objects, GatewayConfig.Batches config,
       Clock clock) {
@@ -64,6 +68,18 @@ public final class BatchServices {
     runner = new BatchRunner(vertx, store, executor, new ImageKeeper(images, objects, MAX_IMAGE_BYTES), clock,
         config.linesPerReplica(), config.lineLease().toMillis(), events);
     runner.start();
+    sweeper = new RetentionSweeper(vertx, store, objects, clock, SWEEP_INTERVAL_MS, events);
+    sweeper.start();
+  }
+
+  /** The runner (null before start): tests stop a line at a chosen step through its hook. */
+  BatchRunner runner() {
+    return runner;
+  }
+
+  /** The retention sweeper (null before start). */
+  RetentionSweeper sweeper() {
+    return sweeper;
   }
 
   /** Lines this replica runs now (0 before start). */
@@ -79,7 +95,12 @@ public final class BatchServices {
   }
 
   public Future<Void> close() {
-    stopClaiming();
+    if (runner != null) {
+      runner.close();
+    }
+    if (sweeper != null) {
+      sweeper.stop();
+    }
     images.close();
     return Future.join(store.close(), objects.close()).mapEmpty();
   }

@@ -9,36 +9,37 @@ import java.util.Optional;
  * memory for one replica ({@link InMemoryBatchStore}). Every read and write names the team: another team's batch
  * does not exist for it.
  *
- * <p>A line is claimed with a lease. Before it reserves its budget hold, the runner records the hold's amount
- * ({@link #started}); a line whose lease expires (its replica died) goes back to the queue when nothing was
- * recorded, and is taken over when something was: the claimer settles the hold under the line's own hold id in
- * full and the line ends {@link LineState#UNKNOWN}, since its call may have been billed. Exactly one charge either
- * way: the dead replica's hold if it made one, else the one the takeover makes.
+ * <p>A line is claimed with a lease, renewed while it runs ({@link #renew}). Before it reserves its budget hold the
+ * runner records the hold's worst case, and before it settles or releases the hold the charge it is about to make
+ * ({@link #record}, {@link LineHold}); a line whose lease expires (its replica died) goes back to the queue when
+ * nothing was recorded, and is taken over when something was: the claimer charges the hold under the line's own hold
+ * id, in full or at the recorded charge, and the line ends {@link LineState#UNKNOWN}. Exactly one charge either way,
+ * and no second upstream call.
  */
 public interface BatchStore {
 
   /**
-   * A line given to one replica for a lease. {@code heldMicroUsd} > 0: the line was taken over from a replica that
-   * recorded this worst-case hold before it vanished; the claimer settles that hold (same id, see
-   * {@link #holdId}) in full and ends the line UNKNOWN, since its call may have been billed.
+   * A line given to one replica for a lease. {@code hold} is null for a line claimed from the queue; otherwise the
+   * line was taken over from a replica that recorded this hold before it vanished (see {@link LineHold}).
+   * {@code token} names this claim: a replica whose line was taken over can no longer record, renew or finish it.
    */
-  record Claim(String team, String batchId, BatchLine line, long heldMicroUsd) {
-    public Claim(String team, String batchId, BatchLine line) {
-      this(team, batchId, line, 0);
-    }
+  record Claim(String team, String batchId, BatchLine line, LineHold hold, String token) {
 
     public boolean takenOver() {
-      return heldMicroUsd > 0;
-    }
-
-    /** Taken over after its replica had settled it (charged {@code -heldMicroUsd}) but not recorded its outcome. */
-    public boolean chargedBeforeTakeover() {
-      return heldMicroUsd < 0;
+      return hold != null;
     }
 
     /** The id of the line's budget hold: the same on every replica, so a takeover finds the hold. */
     public String holdId() {
       return "batch-" + batchId + "-" + line.number();
+    }
+  }
+
+  /** The line is no longer this replica's: its lease ran out and another replica took it. */
+  final class TakenBack extends RuntimeException {
+    public TakenBack(Claim claim) {
+      super("line " + claim.line().number() + " of batch " + claim.batchId() + " was taken back", null, false,
+          false);
     }
   }
 
@@ -64,10 +65,25 @@ public interface BatchStore {
   Future<Optional<Claim>> claim(long nowMs, long leaseMs);
 
   /**
-   * The line is about to reserve its hold ({@link Claim#holdId}) of this worst-case amount, then call upstream; or,
-   * with {@code -charged} (≤ 0), its hold is settled and only its images and outcome remain to be recorded.
+   * Records what the line is about to do with its budget hold ({@link LineHold}); fails with {@link TakenBack} when
+   * the line is no longer this replica's, so the caller neither reserves nor charges.
    */
-  Future<Void> started(Claim claim, long holdMicroUsd);
+  Future<Void> record(Claim claim, LineHold hold);
+
+  /**
+   * Extends the leases of these claims (lines of one batch) that are still the latest claim of their line to
+   * {@code nowMs + leaseMs}; the numbers of the lines renewed.
+   */
+  Future<List<Integer>> renew(List<Claim> claims, long nowMs, long leaseMs);
+
+  /**
+   * Finished batches whose retention ended by {@code nowMs}, as {@code <team>/<id>}, at most {@code max}; each is
+   * given to one caller only (the retention sweeper deletes its images, ARCHITECTURE.md §13).
+   */
+  Future<List<String>> takeExpired(long nowMs, int max);
+
+  /** Gives a batch taken by {@link #takeExpired} back, to be taken again at {@code atMs} (its deletion failed). */
+  Future<Void> expireLater(String member, long atMs);
 
   /** Records the line's outcome; the batch, when this was its last open line. */
   Future<Optional<Batch>> finish(Claim claim, LineResult result, long nowMs);

@@ -18,13 +18,16 @@ import java.util.TreeMap;
  */
 public final class InMemoryBatchStore implements BatchStore {
   private final Map<String, Entry> batches = new LinkedHashMap<>();
+  /** {@code <team>/<id>} of batches dropped past their retention, by when their images go. */
+  private final Map<String, Long> expired = new LinkedHashMap<>();
 
   private static final class Entry {
     Batch batch;
     final ArrayDeque<BatchLine> queued = new ArrayDeque<>();
     final Map<Integer, Long> leases = new HashMap<>();
     final Map<Integer, BatchLine> running = new HashMap<>();
-    final Map<Integer, Long> holds = new HashMap<>();
+    final Map<Integer, LineHold> holds = new HashMap<>();
+    final Map<Integer, String> owners = new HashMap<>();
     final TreeMap<Integer, LineResult> results = new TreeMap<>();
 
     Entry(Batch batch) {
@@ -82,10 +85,10 @@ public final class InMemoryBatchStore implements BatchStore {
 
   @Override
   public synchronized Future<Optional<Claim>> claim(long nowMs, long leaseMs) {
-    batches.values().removeIf(e -> !e.batch.state().open() && e.batch.open() == 0
-        && e.batch.finishedAtMs() + e.batch.retentionMs() <= nowMs);
+    dropExpired(nowMs);
+    String token = java.util.UUID.randomUUID().toString();
     for (Entry e : batches.values()) {
-      Optional<Claim> takeover = takeBackExpired(e, nowMs, leaseMs);
+      Optional<Claim> takeover = takeBackExpired(e, nowMs, leaseMs, token);
       if (takeover.isPresent()) {
         return Future.succeededFuture(takeover);
       }
@@ -100,28 +103,31 @@ public final class InMemoryBatchStore implements BatchStore {
       BatchLine line = e.queued.pollFirst();
       e.running.put(line.number(), line);
       e.leases.put(line.number(), nowMs + leaseMs);
+      e.owners.put(line.number(), token);
       update(e, e.batch.state(), e.batch.pausedUntilMs(), 0);
-      return Future.succeededFuture(Optional.of(new Claim(e.batch.team(), e.batch.id(), line)));
+      return Future.succeededFuture(Optional.of(new Claim(e.batch.team(), e.batch.id(), line, null, token)));
     }
     return Future.succeededFuture(Optional.empty());
   }
 
   /** Requeues expired lines without a hold; the first expired line with one is leased again as a takeover. */
-  private Optional<Claim> takeBackExpired(Entry e, long nowMs, long leaseMs) {
+  private Optional<Claim> takeBackExpired(Entry e, long nowMs, long leaseMs, String token) {
     List<Integer> expired = e.leases.entrySet().stream().filter(l -> l.getValue() <= nowMs).map(Map.Entry::getKey)
         .sorted().toList();
     Optional<Claim> takeover = Optional.empty();
     for (int number : expired) {
-      Long hold = e.holds.get(number);
+      LineHold hold = e.holds.get(number);
       if (hold != null) {
         if (takeover.isEmpty()) {
           e.leases.put(number, nowMs + leaseMs);
-          takeover = Optional.of(new Claim(e.batch.team(), e.batch.id(), e.running.get(number), hold));
+          e.owners.put(number, token);
+          takeover = Optional.of(new Claim(e.batch.team(), e.batch.id(), e.running.get(number), hold, token));
         }
         continue;
       }
       BatchLine line = e.running.remove(number);
       e.leases.remove(number);
+      e.owners.remove(number);
       if (e.batch.state().open()) {
         e.queued.addFirst(line);
       } else {
@@ -132,23 +138,54 @@ public final class InMemoryBatchStore implements BatchStore {
     return takeover;
   }
 
-  @Override
-  public synchronized Future<Void> started(Claim claim, long holdMicroUsd) {
+  /** The claim's line when it is still the latest claim of its line (else null). */
+  private Entry owned(Claim claim) {
     Entry e = batches.get(key(claim.team(), claim.batchId()));
-    if (e != null && e.running.containsKey(claim.line().number())) {
-      e.holds.put(claim.line().number(), holdMicroUsd);
+    return e != null && claim.token().equals(e.owners.get(claim.line().number())) ? e : null;
+  }
+
+  @Override
+  public synchronized Future<Void> record(Claim claim, LineHold hold) {
+    Entry e = owned(claim);
+    if (e == null) {
+      return Future.failedFuture(new TakenBack(claim));
     }
+    e.holds.put(claim.line().number(), hold);
     return Future.succeededFuture();
+  }
+
+  @Override
+  public synchronized Future<List<Integer>> renew(List<Claim> claims, long nowMs, long leaseMs) {
+    List<Integer> renewed = new ArrayList<>();
+    for (Claim claim : claims) {
+      Entry e = owned(claim);
+      if (e != null) {
+        e.leases.put(claim.line().number(), nowMs + leaseMs);
+        renewed.add(claim.line().number());
+      }
+    }
+    return Future.succeededFuture(renewed);
+  }
+
+  /** The line leaves running; false when it was not the claim's any more. */
+  private static boolean leaveRunning(Entry e, Claim claim) {
+    int number = claim.line().number();
+    if (e == null || !claim.token().equals(e.owners.get(number))) {
+      return false;
+    }
+    e.running.remove(number);
+    e.leases.remove(number);
+    e.holds.remove(number);
+    e.owners.remove(number);
+    return true;
   }
 
   @Override
   public synchronized Future<Optional<Batch>> finish(Claim claim, LineResult result, long nowMs) {
     Entry e = batches.get(key(claim.team(), claim.batchId()));
-    if (e == null || e.running.remove(claim.line().number()) == null) {
+    if (!leaveRunning(e, claim)) {
       return Future.succeededFuture(Optional.empty()); // taken back already: its outcome is recorded
     }
-    e.leases.remove(claim.line().number());
-    e.holds.remove(claim.line().number());
     e.results.put(result.number(), result);
     return Future.succeededFuture(finishedNow(e, nowMs));
   }
@@ -156,11 +193,9 @@ public final class InMemoryBatchStore implements BatchStore {
   @Override
   public synchronized Future<Optional<Batch>> budgetRefused(Claim claim, long nowMs, long untilMs) {
     Entry e = batches.get(key(claim.team(), claim.batchId()));
-    if (e == null || e.running.remove(claim.line().number()) == null) {
+    if (!leaveRunning(e, claim)) {
       return Future.succeededFuture(Optional.empty());
     }
-    e.leases.remove(claim.line().number());
-    e.holds.remove(claim.line().number());
     if (!e.batch.state().open()) {
       e.results.put(claim.line().number(),
           LineResult.failed(claim.line(), LineState.CANCELLED, "cancelled", "the batch was cancelled", 0));
@@ -172,6 +207,39 @@ public final class InMemoryBatchStore implements BatchStore {
       endQueued(e, LineState.BUDGET_EXCEEDED, "budget_exceeded", "the team's budget ran out during the batch");
     }
     return Future.succeededFuture(finishedNow(e, nowMs));
+  }
+
+  /** Drops finished batches past their retention; their images are then taken by {@link #takeExpired}. */
+  private void dropExpired(long nowMs) {
+    batches.values().removeIf(e -> {
+      boolean gone = !e.batch.state().open() && e.batch.open() == 0 && e.batch.finishedAtMs() > 0
+          && e.batch.finishedAtMs() + e.batch.retentionMs() <= nowMs;
+      if (gone) {
+        expired.put(key(e.batch.team(), e.batch.id()), e.batch.finishedAtMs() + e.batch.retentionMs());
+      }
+      return gone;
+    });
+  }
+
+  @Override
+  public synchronized Future<List<String>> takeExpired(long nowMs, int max) {
+    dropExpired(nowMs);
+    List<String> taken = new ArrayList<>();
+    var it = expired.entrySet().iterator();
+    while (it.hasNext() && taken.size() < max) {
+      var next = it.next();
+      if (next.getValue() <= nowMs) {
+        taken.add(next.getKey());
+        it.remove();
+      }
+    }
+    return Future.succeededFuture(taken);
+  }
+
+  @Override
+  public synchronized Future<Void> expireLater(String member, long atMs) {
+    expired.put(member, atMs);
+    return Future.succeededFuture();
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * {@link BatchStore} shared by every replica (keys in {@link BatchKeys}): each change to a batch's lines is one
@@ -110,12 +111,15 @@ public final class RedisBatchStore implements BatchStore {
     return redis.send("SRANDMEMBER", keys.active(), Integer.toString(CLAIM_SAMPLE)).compose(reply -> {
       List<String> sample = new ArrayList<>(reply.asStrings());
       Collections.shuffle(sample);
-      return claimFrom(sample, 0, leaseMs);
+      return claimFrom(sample, 0, leaseMs, UUID.randomUUID().toString());
     });
   }
 
-  /** Tries the sampled batches in turn; drops from the active set those finished with nothing running. */
-  private Future<Optional<Claim>> claimFrom(List<String> sample, int at, long leaseMs) {
+  /**
+   * Tries the sampled batches in turn; moves those finished with nothing running from the active set to the
+   * retention set (by the end of their retention, for the sweeper).
+   */
+  private Future<Optional<Claim>> claimFrom(List<String> sample, int at, long leaseMs, String token) {
     if (at >= sample.size()) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -123,32 +127,65 @@ public final class RedisBatchStore implements BatchStore {
     int slash = member.lastIndexOf('/');
     String team = member.substring(0, slash);
     String id = member.substring(slash + 1);
-    return lines.claim(redis, keys, team, id, leaseMs).compose(claimed -> {
+    return lines.claim(redis, keys, team, id, leaseMs, token).compose(claimed -> {
       if (claimed.line() != null) {
-        return Future.succeededFuture(Optional.of(new Claim(team, id, claimed.line(), claimed.heldMicroUsd())));
+        return Future.succeededFuture(Optional.of(new Claim(team, id, claimed.line(), claimed.hold(), token)));
       }
       boolean open = "running".equals(claimed.state()) || "paused".equals(claimed.state());
-      Future<?> tidy = !open && claimed.running() == 0
-          ? redis.send("SREM", keys.active(), member) : Future.succeededFuture();
-      return tidy.compose(v -> claimFrom(sample, at + 1, leaseMs));
+      Future<?> tidy = Future.succeededFuture();
+      if ("gone".equals(claimed.state())) {
+        tidy = redis.send("SREM", keys.active(), member);
+      } else if (!open && claimed.running() == 0) {
+        tidy = redis.send("ZADD", keys.retention(), "NX", Long.toString(claimed.retentionEndMs()), member)
+            .compose(v -> redis.send("SREM", keys.active(), member));
+      }
+      return tidy.compose(v -> claimFrom(sample, at + 1, leaseMs, token));
     });
   }
 
   @Override
-  public Future<Void> started(Claim claim, long holdMicroUsd) {
-    return lines.started(redis, keys, claim.team(), claim.batchId(), claim.line().number(), holdMicroUsd)
-        .mapEmpty();
+  public Future<Void> record(Claim claim, LineHold hold) {
+    return lines.started(redis, keys, claim, hold)
+        .compose(mine -> mine ? Future.<Void>succeededFuture() : Future.failedFuture(new TakenBack(claim)));
+  }
+
+  @Override
+  public Future<List<Integer>> renew(List<Claim> claims, long nowMs, long leaseMs) {
+    return lines.renew(redis, keys, claims, leaseMs);
   }
 
   @Override
   public Future<Optional<Batch>> finish(Claim claim, LineResult result, long nowMs) {
-    return lines.finish(redis, keys, claim.team(), claim.batchId(), result).compose(done -> finished(claim, done));
+    return lines.finish(redis, keys, claim, result).compose(done -> finished(claim, done));
   }
 
   @Override
   public Future<Optional<Batch>> budgetRefused(Claim claim, long nowMs, long untilMs) {
-    return lines.budget(redis, keys, claim.team(), claim.batchId(), claim.line().number(), untilMs - nowMs)
-        .compose(done -> finished(claim, done));
+    return lines.budget(redis, keys, claim, untilMs - nowMs).compose(done -> finished(claim, done));
+  }
+
+  @Override
+  public Future<List<String>> takeExpired(long nowMs, int max) {
+    return redis.send("ZRANGEBYSCORE", keys.retention(), "-inf", Long.toString(nowMs), "LIMIT", "0",
+        Integer.toString(max)).compose(reply -> {
+          List<String> members = reply.asStrings();
+          List<Future<Reply>> removed = new ArrayList<>();
+          members.forEach(member -> removed.add(redis.send("ZREM", keys.retention(), member)));
+          return Future.all(removed).map(done -> {
+            List<String> mine = new ArrayList<>();
+            for (int i = 0; i < members.size(); i++) {
+              if (done.<Reply>resultAt(i).asLong() == 1) {
+                mine.add(members.get(i)); // another replica's ZREM won this one
+              }
+            }
+            return mine;
+          });
+        });
+  }
+
+  @Override
+  public Future<Void> expireLater(String member, long atMs) {
+    return redis.send("ZADD", keys.retention(), Long.toString(atMs), member).mapEmpty();
   }
 
   private Future<Optional<Batch>> finished(Claim claim, int done) {

@@ -175,7 +175,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
       Hold open = found.result();
       return open == null ? reserve(team, window, costMicroUsd, holdLeaseMs, holdId)
           : reserve(team, open.window(), open.amountMicroUsd(), holdLeaseMs, holdId);
-    });
+    }).onSuccess(heartbeat::track); // a batch line's call may outlive the lease, like a request's
   }
 
   /** The open hold {@code holdId} of {@code team}, or null: ZSCAN of the team's holds from {@code cursor}. */

@@ -10,6 +10,7 @@ import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.dispatch.DispatcherVerticle.LaneView;
+import dev.ideogate.ingress.BatchRoutes;
 import dev.ideogate.ingress.GatewaySettings;
 import dev.ideogate.ingress.KeyAdminRoutes;
 import dev.ideogate.ingress.RequestIdHandler;
@@ -27,6 +28,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -79,11 +81,12 @@ public final class Dashboard {
   private final SessionStore sessions;
   private final ReplicaRegistry replicas;
   private final RateLimitStore rateLimits;
+  private final BatchRoutes batches;
   private final Map<String, String> assets = new LinkedHashMap<>();
 
   public Dashboard(Supplier<GatewaySettings> settings, BudgetLedger ledger, Clock clock, KeyAdminRoutes keys,
       DeliveryQueue deliveries, DispatcherVerticle dispatcher, MeterRegistry metrics, SessionStore sessions,
-      ReplicaRegistry replicas, RateLimitStore rateLimits) {
+      ReplicaRegistry replicas, RateLimitStore rateLimits, BatchRoutes batches) {
     this.settings = settings;
     this.ledger = ledger;
     this.clock = clock;
@@ -94,6 +97,7 @@ public final class Dashboard {
     this.sessions = sessions;
     this.replicas = replicas;
     this.rateLimits = rateLimits;
+    this.batches = batches;
     assets.put("dashboard.css", resource("dashboard/dashboard.css"));
     assets.put("live.js", resource("dashboard/live.js"));
   }
@@ -356,14 +360,16 @@ public final class Dashboard {
     Future<List<TeamUsage>> usage = UsageHandler.read(ledger, config, clock, List.of(team));
     var spent = ledger.spentByDay(team.id(), days);
     Future<List<KeyReport.Row>> rows = keys.rows();
-    Future.all(usage, spent, rows).onComplete(done -> {
+    Future<JsonObject> teamBatches = batches.teamBatches(team.id()); // the body of GET /v1/batches
+    Future.all(usage, spent, rows, teamBatches).onComplete(done -> {
       if (done.failed()) {
         unavailable(ctx, viewer, done.cause());
         return;
       }
       List<KeyReport.Row> own = rows.result().stream().filter(r -> team.id().equals(r.team())).toList();
       page(ctx, 200, "Team " + team.id(), viewer, true,
-          Pages.team(usage.result().get(0), spent.result(), own, zone, clock.instant()));
+          Pages.team(usage.result().get(0), spent.result(), own, zone, clock.instant())
+              + Pages.batches(teamBatches.result().getJsonArray("data"), zone));
     });
   }
 

@@ -8,6 +8,8 @@ import dev.ideogate.budget.DaySpend;
 import dev.ideogate.budget.TeamUsage;
 import dev.ideogate.ops.ReplicaRegistry;
 import dev.ideogate.policy.KeyReport;
+import dev.ideogate.api.MicroUsd;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -177,6 +179,55 @@ final class Pages {
         .append(" per model. Requests per endpoint are in the metric <code>ideogate_requests_total</code>.</p>");
     body.append("<h2>Client keys</h2>").append(keyTable(keys, null, zone, now));
     return body.toString();
+  }
+
+  /** The line states in the order of a batch's progress: the columns of {@link #batches}. */
+  private static final List<String> LINE_STATES = List.of("queued", "running", "succeeded", "failed", "unknown",
+      "budget_exceeded", "cancelled");
+
+  /**
+   * A team's batches (ARCHITECTURE.md §13) from the {@code data} of {@code GET /v1/batches}: state, lines per line
+   * state, cost so far and the ETA the API reports, newest first.
+   */
+  static String batches(JsonArray data, ZoneId zone) {
+    StringBuilder body = new StringBuilder("<h2>Batches</h2>");
+    if (data.isEmpty()) {
+      return body.append("<p class=\"batches-none\">No batch in its retention period.</p>").toString();
+    }
+    body.append("<table class=\"batches\"><thead><tr><th scope=\"col\">Batch</th><th scope=\"col\">Created</th>")
+        .append("<th scope=\"col\">State</th><th scope=\"col\">Lines</th>");
+    LINE_STATES.forEach(state -> body.append("<th scope=\"col\">").append(esc(state.replace('_', ' ')))
+        .append("</th>"));
+    body.append("<th scope=\"col\">Cost so far</th><th scope=\"col\">ETA</th></tr></thead><tbody>");
+    for (int i = 0; i < data.size(); i++) {
+      JsonObject batch = data.getJsonObject(i);
+      JsonObject counts = batch.getJsonObject("counts", new JsonObject());
+      String id = esc(batch.getString("id"));
+      body.append("<tr class=\"batch\" id=\"batch-").append(id).append("\"><th scope=\"row\"><code>").append(id)
+          .append("</code></th><td>").append(time(Instant.ofEpochSecond(batch.getLong("created_at", 0L)), zone))
+          .append("</td><td class=\"state\">").append(esc(batch.getString("state"))).append("</td><td class=\"num\">")
+          .append(batch.getInteger("lines", 0)).append("</td>");
+      LINE_STATES.forEach(state -> body.append("<td class=\"num ").append(state).append("\">")
+          .append(counts.getInteger(state, 0)).append("</td>"));
+      body.append("<td class=\"num cost\">").append(usd(MicroUsd.parse(batch.getString("cost_usd", "0"))))
+          .append("</td><td class=\"eta\">").append(eta(batch, zone)).append("</td></tr>");
+    }
+    return body.append("</tbody></table>").toString();
+  }
+
+  /** The API's {@code eta_seconds} in words; "paused until …" while paused, "—" when it has none. */
+  static String eta(JsonObject batch, ZoneId zone) {
+    Long seconds = batch.getLong("eta_seconds");
+    if ("paused".equals(batch.getString("state"))) {
+      return "paused until " + time(Instant.ofEpochSecond(batch.getLong("paused_until", 0L)), zone);
+    }
+    if (seconds == null) {
+      return "—";
+    }
+    if (seconds < 120) {
+      return seconds + " s";
+    }
+    return seconds < 7_200 ? "about " + (seconds + 59) / 60 + " min" : "about " + (seconds + 1_799) / 3_600 + " h";
   }
 
   /**

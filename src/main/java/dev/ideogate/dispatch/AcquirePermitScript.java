@@ -10,7 +10,11 @@ import java.util.List;
 final class AcquirePermitScript {
   private final LuaScript script = LuaScript.load("permit_acquire");
 
-  record Args(String lane, String permitId, int maxInFlight, long leaseMs) {
+  /**
+   * @param nowMs Redis' time as this replica sees it ({@code RedisClock.nowMs()}), or {@code RedisClock.UNKNOWN}
+   * @param announce a refusal publishes {@code waiting} on the lane's channel (ARCHITECTURE.md §8)
+   */
+  record Args(String lane, String permitId, int maxInFlight, long leaseMs, long nowMs, boolean announce) {
     Args {
       if (maxInFlight < 1) {
         throw new IllegalArgumentException("maxInFlight must be ≥ 1, got " + maxInFlight);
@@ -28,8 +32,14 @@ final class AcquirePermitScript {
    * @param taken permits held on the lane (this one included when admitted)
    * @param effectiveLimit the lane's shared limit, already capped by the configured one
    * @param expiresInMs refused: ms until the earliest lease expires, when a retry may succeed; 0 when admitted
+   * @param raisable the shared limit is below its cap, so a success may raise it (worth reporting)
    */
-  record Result(boolean admitted, long epoch, int taken, int effectiveLimit, long expiresInMs) {}
+  record Result(boolean admitted, long epoch, int taken, int effectiveLimit, long expiresInMs, boolean raisable) {
+    /** Admitted as the permit that left no free slot: its release wakes the waiters whatever it heard. */
+    boolean filledTheLane() {
+      return admitted && taken >= effectiveLimit;
+    }
+  }
 
   LuaScript lua() {
     return script;
@@ -38,12 +48,13 @@ final class AcquirePermitScript {
   Future<Result> run(RedisConnector redis, LaneKeys keys, Args args) {
     List<String> keyList = List.of(keys.permits(args.lane()), keys.limit(args.lane()));
     List<String> argList = List.of(args.permitId(), Integer.toString(args.maxInFlight()),
-        Long.toString(args.leaseMs()), keys.freed(args.lane()));
+        Long.toString(args.leaseMs()), keys.freed(args.lane()), Long.toString(args.nowMs()),
+        args.announce() ? "1" : "0");
     return script.run(redis, keyList, argList).map(AcquirePermitScript::parse);
   }
 
   private static Result parse(Reply reply) {
     return new Result(reply.get(0).asInt() == 1, reply.get(1).asLong(), reply.get(2).asInt(),
-        reply.get(3).asInt(), reply.get(4).asLong());
+        reply.get(3).asInt(), reply.get(4).asLong(), reply.get(5).asInt() == 1);
   }
 }

@@ -10,14 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pub/sub side of {@link RedisPermitStore}: one dedicated connection, SUBSCRIBEd to the freed channel of every
- * lane this replica serves. A message runs the lane's wake-ups on the context each was registered from. When the
- * connection drops it reconnects with a capped backoff, subscribes again and wakes every lane, since a release may
- * have gone unheard meanwhile. Lanes also poll slowly, so a lost message costs latency, never a stuck queue.
+ * lane this replica serves. A message runs the lane's wake-ups on the context each was registered from, except
+ * {@link #WAITING}: a replica was refused a slot, which wakes nobody but tells the store that the lane is contended
+ * (its releases then publish, ARCHITECTURE.md §8). When the connection drops it reconnects with a capped backoff,
+ * subscribes again, wakes every lane and counts every lane as contended, since a release or an announcement may have
+ * gone unheard meanwhile. Lanes also poll slowly, so a lost message costs latency, never a stuck queue.
  *
  * <p>It also wakes a lane when its earliest lease expires ({@link #wakeAfter}): nobody publishes the end of a lease
  * that a dead replica held, and the waiters should not have to wait for their next poll to reclaim it.
@@ -26,9 +29,12 @@ final class FreedSubscriber {
   private static final Logger LOG = LoggerFactory.getLogger(FreedSubscriber.class);
   private static final long MIN_RETRY_MS = 100;
   private static final long MAX_RETRY_MS = 5_000;
+  /** The payload of a refused acquire's announcement ({@code permit_acquire.lua}); any other payload frees a slot. */
+  static final String WAITING = "waiting";
 
   private final Vertx vertx;
   private final RedisSettings settings;
+  private final Consumer<String> contended;
   private final Map<String, List<Wake>> wakesByChannel = new ConcurrentHashMap<>();
   private final Map<String, ExpiryTimer> expiryTimers = new ConcurrentHashMap<>();
   // Connection state is touched only on the context of the first subscriber (home).
@@ -36,6 +42,7 @@ final class FreedSubscriber {
   private PubSubConnection connection;
   private boolean connecting;
   private boolean closed;
+  private boolean subscribedBefore;
   private long retryMs = MIN_RETRY_MS;
 
   private record Wake(Context context, Runnable action) {
@@ -47,9 +54,11 @@ final class FreedSubscriber {
   // dueAtNs is System.nanoTime(): only compared with other wake-ups of this replica
   private record ExpiryTimer(long timerId, long dueAtNs) {}
 
-  FreedSubscriber(Vertx vertx, RedisSettings settings) {
+  /** @param contended told the channel of each {@link #WAITING} announcement heard (on the connection's context) */
+  FreedSubscriber(Vertx vertx, RedisSettings settings, Consumer<String> contended) {
     this.vertx = vertx;
     this.settings = settings;
+    this.contended = contended;
   }
 
   /** Runs {@code wake} on the caller's context whenever a message arrives on {@code channel}. */
@@ -112,7 +121,7 @@ final class FreedSubscriber {
       return;
     }
     connecting = true;
-    PubSubConnection.open(vertx, settings, (channel, payload) -> wake(channel), this::lost).onComplete(ar -> {
+    PubSubConnection.open(vertx, settings, this::heard, this::lost).onComplete(ar -> {
       connecting = false;
       if (ar.failed()) {
         retryLater(ar.cause());
@@ -125,11 +134,24 @@ final class FreedSubscriber {
       }
       connection = conn;
       List<String> channels = new ArrayList<>(wakesByChannel.keySet());
+      boolean reconnected = subscribedBefore;
       conn.subscribe(channels).onSuccess(r -> {
         retryMs = MIN_RETRY_MS;
+        subscribedBefore = true;
+        if (reconnected) {
+          channels.forEach(contended); // announcements published while we were not listening
+        }
         channels.forEach(this::wake); // releases published while we were not listening
       }).onFailure(this::lost);
     });
+  }
+
+  private void heard(String channel, String payload) {
+    if (WAITING.equals(payload)) {
+      contended.accept(channel);
+    } else {
+      wake(channel);
+    }
   }
 
   private void wake(String channel) {

@@ -36,7 +36,6 @@ final class Lane {
   private boolean acquiring;
   private boolean wokenWhileAcquiring; // a freed permit announced during an acquire: try again at once
   private long safetyPollTimer = -1;
-  private long successesAtCap;
 
   Lane(String name, Vertx vertx, PermitStore store, IdeogramClient client, LaneSettings settings, DispatchEvents events,
       Clock clock) {
@@ -222,13 +221,11 @@ final class Lane {
         return;
       }
       job.complete(new DispatchResult(response, job.queueWaitMs, job.attempts));
-      // Released first and pumped on its answer: the freed slot is raced for by every replica at the same moment.
+      // Reported before the release, which makes the store forget the permit: the store reports it to Redis only
+      // when the limit can rise, else answers the limit the permit's acquire read (ARCHITECTURE.md §8).
+      store.onSuccess(permit, settings.maxInFlight()).onSuccess(this::limitIs);
+      // Pumped on the release's answer: the freed slot is raced for by every replica at the same moment.
       store.release(permit).onComplete(v -> pump());
-      // At the configured cap a success changes nothing, so only every 10th is reported: one Redis round trip
-      // fewer per request, and still a fresh view within 10 calls when another replica lowered the shared limit.
-      if (limit < settings.maxInFlight() || ++successesAtCap % 10 == 0) {
-        store.onSuccess(permit, settings.maxInFlight()).onSuccess(this::limitIs);
-      }
       return;
     }
     store.release(permit).onComplete(v -> pump());

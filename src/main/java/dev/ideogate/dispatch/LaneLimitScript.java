@@ -34,10 +34,12 @@ final class LaneLimitScript {
     return script;
   }
 
-  Future<Result> run(RedisConnector redis, LaneKeys keys, String lane, Outcome outcome, long epoch, int maxInFlight) {
+  /** @param nowMs Redis' time as this replica sees it ({@code RedisClock.nowMs()}), or {@code RedisClock.UNKNOWN} */
+  Future<Result> run(RedisConnector redis, LaneKeys keys, String lane, Outcome outcome, long epoch, int maxInFlight,
+      long nowMs) {
     List<String> argList = List.of(outcome.wire, Long.toString(epoch), Integer.toString(maxInFlight),
         Double.toString(AimdLimit.DEFAULT_BACKOFF_RATIO), Integer.toString(AimdLimit.DEFAULT_SUCCESSES_TO_INCREASE),
-        Long.toString(CEILING_HOLD_MS));
+        Long.toString(CEILING_HOLD_MS), Long.toString(nowMs));
     return script.run(redis, List.of(keys.limit(lane)), argList).map(LaneLimitScript::parse);
   }
 

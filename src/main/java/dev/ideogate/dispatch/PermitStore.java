@@ -21,7 +21,10 @@ public interface PermitStore {
   /** Permits taken on the lane right now, across every replica the store spans. */
   Future<Integer> inFlight(String lane);
 
-  /** Calls {@code wake} whenever a permit of {@code lane} is released anywhere (may be spurious). */
+  /**
+   * Calls {@code wake} when a permit of {@code lane} is released anywhere while a waiter needs it (may be spurious;
+   * a waiter that was refused also polls).
+   */
   void onFreed(String lane, Runnable wake);
 
   /** Shared effective limit (AIMD) of the lane, when the store keeps one; local stores return the argument. */
@@ -37,7 +40,10 @@ public interface PermitStore {
     return Future.succeededFuture(maxLimit);
   }
 
-  /** Ideogram answered the call made under {@code permit}: counts toward raising the limit again; the new limit. */
+  /**
+   * Ideogram answered the call made under {@code permit} (call it before releasing the permit): counts toward
+   * raising the limit again; the new limit.
+   */
   default Future<Integer> onSuccess(Permit permit, int maxLimit) {
     return Future.succeededFuture(maxLimit);
   }

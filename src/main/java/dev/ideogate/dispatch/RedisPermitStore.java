@@ -2,6 +2,7 @@ package dev.ideogate.dispatch;
 
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.redis.LuaScript;
+import dev.ideogate.redis.RedisClock;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import io.vertx.core.Future;
@@ -16,16 +17,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Permits shared by every replica (ARCHITECTURE.md §8): a lane's slots are leases in a Redis zset (permit id → expiry by
- * Redis TIME), taken, renewed and released by Lua, so the whole deployment keeps each upstream key at most at its
- * limit. A replica that dies leaves leases that expire and are reclaimed by the next acquire. Releases publish on
- * the lane's freed channel, which {@link FreedSubscriber} turns into wake-ups on every replica. The AIMD limit lives
- * beside the permits ({@code lane_limit.lua}), so a 429 seen by one replica slows them all.
+ * Redis TIME, as {@link RedisClock} samples it), taken and renewed by Lua and released by a plain ZREM, so the whole
+ * deployment keeps each upstream key at most at its limit. A replica that dies leaves leases that expire and are
+ * reclaimed when the lane looks full (or by a live permit's heartbeat). The AIMD limit lives beside the permits
+ * ({@code lane_limit.lua}), so a 429 seen by one replica slows them all.
+ *
+ * <p>Wake-ups: a refused acquire announces a waiter on the lane's channel ({@link FreedSubscriber#WAITING}, at most
+ * once per half {@link #CONTENDED_MS} from this replica); every replica that hears it counts the lane as contended
+ * for {@link #CONTENDED_MS}, and while it does its releases publish on the channel, as does the release of a permit
+ * that filled the lane. An uncontended release is one command.
  *
  * <p>Fail-closed: a Redis error or timeout fails the future (the lane answers 503). A permit whose release fails
  * simply expires with its lease.
  */
 public final class RedisPermitStore implements PermitStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisPermitStore.class);
+  /** How long one announced waiter keeps a lane contended on every replica that heard it. */
+  static final long CONTENDED_MS = 5_000;
 
   private final RedisConnector redis;
   private final boolean ownsConnector;
@@ -33,11 +41,13 @@ public final class RedisPermitStore implements PermitStore {
   private final long leaseMs;
   private final FreedSubscriber freed;
   private final AcquirePermitScript acquireScript = new AcquirePermitScript();
-  private final ReleasePermitScript releaseScript = new ReleasePermitScript();
   private final RenewPermitScript renewScript = new RenewPermitScript();
   private final LaneLimitScript limitScript = new LaneLimitScript();
-  // The AIMD epoch each held permit was granted in, reported with its 429.
-  private final Map<String, Long> epochs = new ConcurrentHashMap<>();
+  // What the acquire of each held permit answered: its epoch (reported with its 429), whether its release must wake
+  // the waiters, whether its success may raise the limit.
+  private final Map<String, AcquirePermitScript.Result> held = new ConcurrentHashMap<>();
+  // Freed channel → System.nanoTime() until which the lane counts as contended (a waiter was announced).
+  private final Map<String, Long> contendedUntilNs = new ConcurrentHashMap<>();
 
   /** A store with its own connection pool, closed with it. */
   public RedisPermitStore(Vertx vertx, RedisSettings settings, long leaseMs) {
@@ -61,8 +71,8 @@ public final class RedisPermitStore implements PermitStore {
     this.ownsConnector = ownsConnector;
     this.keys = new LaneKeys(settings.keyPrefix());
     this.leaseMs = leaseMs;
-    this.freed = new FreedSubscriber(vertx, settings);
-    for (LuaScript lua : List.of(acquireScript.lua(), releaseScript.lua(), renewScript.lua(), limitScript.lua())) {
+    this.freed = new FreedSubscriber(vertx, settings, this::markContended);
+    for (LuaScript lua : List.of(acquireScript.lua(), renewScript.lua(), limitScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
   }
@@ -75,9 +85,12 @@ public final class RedisPermitStore implements PermitStore {
   @Override
   public Future<Permit> tryAcquire(String lane, int limit) {
     Permit permit = new Permit(lane, UUID.randomUUID().toString());
+    String channel = keys.freed(lane);
+    // Announce only when this replica has not heard (or made) an announcement for half the window.
+    boolean announce = contendedForNs(channel) < CONTENDED_MS * 500_000L;
     AcquirePermitScript.Args args;
     try {
-      args = new AcquirePermitScript.Args(lane, permit.id(), limit, leaseMs);
+      args = new AcquirePermitScript.Args(lane, permit.id(), limit, leaseMs, redis.clock().nowMs(), announce);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -88,34 +101,49 @@ public final class RedisPermitStore implements PermitStore {
       }
       AcquirePermitScript.Result result = ar.result();
       if (!result.admitted()) {
-        freed.wakeAfter(keys.freed(lane), result.expiresInMs());
+        if (announce) {
+          markContended(channel); // heard back soon anyway; no second announcement meanwhile
+        }
+        freed.wakeAfter(channel, result.expiresInMs());
         return Future.succeededFuture(null);
       }
-      epochs.put(permit.id(), result.epoch());
+      held.put(permit.id(), result);
       return Future.succeededFuture(permit);
     });
   }
 
+  /**
+   * ZREM, one command; with a PUBLISH on the lane's channel behind it (same connection, same trip) when a waiter
+   * was announced lately or this permit filled the lane. A spurious wake-up only costs a refused acquire.
+   */
   @Override
   public Future<Void> release(Permit permit) {
-    epochs.remove(permit.id());
-    return releaseScript.run(redis, keys, permit).mapEmpty();
+    AcquirePermitScript.Result acquired = held.remove(permit.id());
+    String channel = keys.freed(permit.lane());
+    Future<Void> removed = redis.send("ZREM", keys.permits(permit.lane()), permit.id()).mapEmpty();
+    if (acquired == null || acquired.filledTheLane() || contendedForNs(channel) > 0) {
+      redis.send("PUBLISH", channel, "1")
+          .onFailure(err -> LOG.debug("announcing a freed slot failed ({}); waiters poll", err.toString()));
+    }
+    return removed;
   }
 
   @Override
   public Future<Boolean> renew(Permit permit) {
-    return renewScript.run(redis, keys, permit, leaseMs).onSuccess(live -> {
-      if (!live && epochs.containsKey(permit.id())) { // not a heartbeat that crossed its own release
+    return renewScript.run(redis, keys, permit, leaseMs, redis.clock().nowMs()).onSuccess(live -> {
+      if (!live && held.containsKey(permit.id())) { // not a heartbeat that crossed its own release
         LOG.warn("permit lease on lane {} expired while its call was still running (Redis out of reach for longer"
             + " than the lease?); the lane may briefly exceed its limit", permit.lane());
       }
     });
   }
 
-  /** Leases in the zset, across replicas; expired leases not yet reclaimed still count. */
+  /** Live leases in the zset, across replicas (a dead replica's expired leases not yet reclaimed do not count). */
   @Override
   public Future<Integer> inFlight(String lane) {
-    return redis.send("ZCARD", keys.permits(lane)).map(Reply::asInt);
+    long nowMs = redis.clock().nowMs();
+    return (nowMs == RedisClock.UNKNOWN ? redis.send("ZCARD", keys.permits(lane))
+        : redis.send("ZCOUNT", keys.permits(lane), "(" + nowMs, "+inf")).map(Reply::asInt);
   }
 
   @Override
@@ -132,16 +160,24 @@ public final class RedisPermitStore implements PermitStore {
   /** Call before releasing the permit: its epoch is forgotten on release. */
   @Override
   public Future<Integer> onThrottled(Permit permit, int maxLimit) {
-    Long epoch = epochs.get(permit.id());
-    if (epoch == null) {
+    AcquirePermitScript.Result acquired = held.get(permit.id());
+    if (acquired == null) {
       return Future.failedFuture(new IllegalStateException("permit " + permit.id() + " is not held by this store"));
     }
-    return updateLimit(permit.lane(), LaneLimitScript.Outcome.THROTTLED, epoch, maxLimit);
+    return updateLimit(permit.lane(), LaneLimitScript.Outcome.THROTTLED, acquired.epoch(), maxLimit);
   }
 
-  /** A success needs no epoch: it may come after the release. */
+  /**
+   * Call before releasing the permit. Reported to Redis only when the permit's acquire found the shared limit below
+   * its cap: at the cap a success changes nothing, and the limit the acquire read is the answer (so the lane's view
+   * follows a limit another replica lowered within one call, at no extra command).
+   */
   @Override
   public Future<Integer> onSuccess(Permit permit, int maxLimit) {
+    AcquirePermitScript.Result acquired = held.get(permit.id());
+    if (acquired != null && !acquired.raisable()) {
+      return Future.succeededFuture(Math.min(maxLimit, acquired.effectiveLimit()));
+    }
     return updateLimit(permit.lane(), LaneLimitScript.Outcome.SUCCESS, -1, maxLimit);
   }
 
@@ -151,6 +187,23 @@ public final class RedisPermitStore implements PermitStore {
   }
 
   private Future<Integer> updateLimit(String lane, LaneLimitScript.Outcome outcome, long epoch, int maxLimit) {
-    return limitScript.run(redis, keys, lane, outcome, epoch, maxLimit).map(LaneLimitScript.Result::effectiveLimit);
+    return limitScript.run(redis, keys, lane, outcome, epoch, maxLimit, redis.clock().nowMs())
+        .map(LaneLimitScript.Result::effectiveLimit);
+  }
+
+  /** True while this replica counts {@code lane} as contended: its releases publish on the lane's channel. */
+  boolean contended(String lane) {
+    return contendedForNs(keys.freed(lane)) > 0;
+  }
+
+  /** A waiter was announced on {@code channel} (heard, or made by this replica): contended for a while. */
+  private void markContended(String channel) {
+    contendedUntilNs.put(channel, System.nanoTime() + CONTENDED_MS * 1_000_000L);
+  }
+
+  /** How much longer the lane of {@code channel} counts as contended, in ns; ≤ 0 when it does not. */
+  private long contendedForNs(String channel) {
+    Long until = contendedUntilNs.get(channel);
+    return until == null ? Long.MIN_VALUE / 2 : until - System.nanoTime();
   }
 }

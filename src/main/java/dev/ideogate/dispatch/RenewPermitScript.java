@@ -13,8 +13,10 @@ final class RenewPermitScript {
     return script;
   }
 
-  Future<Boolean> run(RedisConnector redis, LaneKeys keys, PermitStore.Permit permit, long leaseMs) {
-    return script.run(redis, List.of(keys.permits(permit.lane())), List.of(permit.id(), Long.toString(leaseMs)))
+  /** @param nowMs Redis' time as this replica sees it ({@code RedisClock.nowMs()}), or {@code RedisClock.UNKNOWN} */
+  Future<Boolean> run(RedisConnector redis, LaneKeys keys, PermitStore.Permit permit, long leaseMs, long nowMs) {
+    return script.run(redis, List.of(keys.permits(permit.lane())),
+            List.of(permit.id(), Long.toString(leaseMs), Long.toString(nowMs), keys.freed(permit.lane())))
         .map(reply -> reply.asInt() == 1);
   }
 }

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Supplier;
 import net.logstash.logback.argument.StructuredArgument;
 import net.logstash.logback.argument.StructuredArguments;
 import org.slf4j.Logger;
@@ -37,14 +38,38 @@ final class Accounting {
   private final Quote quote;
   private final Hold hold;
   private final StructuredArgument requestId;
+  /** Told the charge before the hold is settled or released; null on the request path. */
+  private final BeforeCharge beforeCharge;
   /** Set once the whole hold was charged because the work may have been billed (a batch line ends UNKNOWN). */
   private boolean chargedInFull;
 
   Accounting(BudgetLedger ledger, Quote quote, Hold hold, String requestId) {
+    this(ledger, quote, hold, requestId, null);
+  }
+
+  /**
+   * @param beforeCharge told the charge (0 for a release) before the ledger is; the hold is settled or released
+   *     only once it succeeded, and left to its lease when it failed (a batch line records its charge first,
+   *     ARCHITECTURE.md §13)
+   */
+  Accounting(BudgetLedger ledger, Quote quote, Hold hold, String requestId, BeforeCharge beforeCharge) {
     this.requestId = StructuredArguments.kv(RequestIdHandler.KEY, requestId);
     this.ledger = ledger;
     this.quote = quote;
     this.hold = hold;
+    this.beforeCharge = beforeCharge;
+  }
+
+  /** What must be kept before a hold is settled at {@code chargeMicroUsd} and {@code images}. */
+  @FunctionalInterface
+  interface BeforeCharge {
+    Future<Void> charging(long chargeMicroUsd, int images);
+  }
+
+  /** The charge told to {@link #beforeCharge} first, then {@code charge} run; its failure skips {@code charge}. */
+  private <T> Future<T> told(long chargeMicroUsd, int images, Supplier<Future<T>> charge) {
+    return beforeCharge == null ? charge.get()
+        : beforeCharge.charging(chargeMicroUsd, images).compose(v -> charge.get());
   }
 
   /** A successful exchange, settled. remainingMicroUsd is −1 when the ledger could not say. */
@@ -89,13 +114,13 @@ final class Accounting {
       return unreadable(response.status(), "a body the gateway could not read");
     }
     long charge = quote.charge(images);
-    return ledger.settle(hold, charge, images)
+    return told(charge, images, () -> ledger.settle(hold, charge, images)
         .map(s -> new Outcome(hold.team(), result, s.chargedMicroUsd(), images, s.remainingMicroUsd()))
         .recover(e -> {
           LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(),
               requestId);
           return Future.succeededFuture(new Outcome(hold.team(), result, charge, images, -1));
-        });
+        }));
   }
 
   private <T> Future<T> accountFailure(Throwable cause) {
@@ -110,10 +135,12 @@ final class Accounting {
   /** The whole hold is charged (the work may have been billed), but no image is counted: none came back. */
   private Future<Void> settleAll() {
     chargedInFull = true;
-    return ledger.settle(hold, hold.amountMicroUsd(), 0).<Void>mapEmpty().recover(e -> {
-      LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(), requestId);
-      return Future.succeededFuture();
-    });
+    return told(hold.amountMicroUsd(), 0, () -> ledger.settle(hold, hold.amountMicroUsd(), 0).<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(),
+              requestId);
+          return Future.succeededFuture();
+        }));
   }
 
   /** True when the hold was charged in full without images: the work may have been billed (ARCHITECTURE.md §7). */
@@ -122,10 +149,10 @@ final class Accounting {
   }
 
   private Future<Void> release() {
-    return ledger.release(hold).recover(e -> {
+    return told(0, 0, () -> ledger.release(hold).recover(e -> {
       LOG.warn("release failed for hold {} of team {}; its lease will expire", hold.id(), hold.team(), requestId);
       return Future.succeededFuture();
-    });
+    }));
   }
 
   /** Items in {@code data[]} for image endpoints; 1 for describe; −1 when the body is unreadable. */

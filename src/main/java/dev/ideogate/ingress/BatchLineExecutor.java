@@ -5,6 +5,7 @@ import dev.ideogate.api.GatewayException;
 import dev.ideogate.batch.BatchLine;
 import dev.ideogate.batch.BatchStore;
 import dev.ideogate.batch.LineExecutor;
+import dev.ideogate.batch.LineHold;
 import dev.ideogate.batch.LineOutcome;
 import dev.ideogate.batch.LineState;
 import dev.ideogate.budget.BudgetLedger;
@@ -31,7 +32,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -83,7 +84,7 @@ public final class BatchLineExecutor implements LineExecutor {
   }
 
   @Override
-  public Future<LineOutcome> run(BatchStore.Claim claim, LongFunction<Future<Void>> beforeReserve) {
+  public Future<LineOutcome> run(BatchStore.Claim claim, Function<LineHold, Future<Void>> record) {
     GatewaySettings current = settings.get();
     TeamConfig team = current.config().team(claim.team());
     BatchLine line = claim.line();
@@ -98,22 +99,36 @@ public final class BatchLineExecutor implements LineExecutor {
     }
     long worstCase = admitted.quote().worstCaseMicroUsd();
     return rateLimited(team)
-        .compose(v -> beforeReserve.apply(worstCase))
+        .compose(v -> record.apply(LineHold.reserving(worstCase)))
         .compose(v -> reserve(current, team, claim, worstCase))
-        .compose(hold -> dispatch(admitted, hold), e -> budgetRefusal(current, e));
+        .compose(hold -> dispatch(admitted, hold, record), e -> budgetRefusal(current, e));
   }
 
   @Override
-  public Future<LineOutcome> takeOver(BatchStore.Claim claim) {
+  public Future<LineOutcome> takeOver(BatchStore.Claim claim, Function<LineHold, Future<Void>> record) {
     GatewaySettings current = settings.get();
     TeamConfig team = current.config().team(claim.team());
     if (team == null) {
       return Future.failedFuture(new IllegalStateException("team " + claim.team() + " is no longer configured"));
     }
-    return reserve(current, team, claim, claim.heldMicroUsd())
-        .compose(hold -> ledger.settle(hold, hold.amountMicroUsd(), 0).map(settled -> LineOutcome.ended(
-            LineState.UNKNOWN, ErrorCode.UPSTREAM_TIMEOUT.code(), "the replica running this line stopped during its"
-                + " upstream call; it may have been billed, so its hold was charged in full", hold.amountMicroUsd())),
+    LineHold recorded = claim.hold();
+    if (recorded.charging()) {
+      // the call was answered and its charge recorded: settle that hold id at that charge, whether or not the
+      // replica before did (a settled hold is gone, and a hold of 0 made here charges nothing)
+      // (a refused hold of 0 means there is no open hold under this id: nothing is left to charge)
+      return reserve(current, team, claim, 0)
+          .compose(hold -> ledger.settle(hold, recorded.microUsd(), recorded.images()).<Void>mapEmpty(),
+              e -> budgetExceeded(e) ? Future.<Void>succeededFuture() : Future.failedFuture(e))
+          .map(settled -> LineOutcome.ended(LineState.UNKNOWN, ErrorCode.UPSTREAM_ERROR.code(), "the replica"
+              + " running this line stopped after Ideogram answered and before the line's images were kept; it"
+              + " was charged what the answer cost, once", recorded.microUsd()));
+    }
+    return reserve(current, team, claim, recorded.microUsd())
+        .compose(hold -> record.apply(LineHold.charging(hold.amountMicroUsd(), 0))
+            .compose(v -> ledger.settle(hold, hold.amountMicroUsd(), 0)).map(settled -> LineOutcome.ended(
+                LineState.UNKNOWN, ErrorCode.UPSTREAM_TIMEOUT.code(), "the replica running this line stopped during"
+                    + " its upstream call; it may have been billed, so its hold was charged in full",
+                hold.amountMicroUsd())),
             e -> budgetRefusal(current, e));
   }
 
@@ -126,18 +141,24 @@ public final class BatchLineExecutor implements LineExecutor {
   }
 
   private Future<LineOutcome> budgetRefusal(GatewaySettings current, Throwable e) {
-    return e instanceof GatewayException g && g.error() == ErrorCode.BUDGET_EXCEEDED
-        ? Future.succeededFuture(LineOutcome.budget(g.getMessage(), nextWindowMs(current)))
+    return budgetExceeded(e) ? Future.succeededFuture(LineOutcome.budget(e.getMessage(), nextWindowMs(current)))
         : Future.failedFuture(e);
   }
 
-  private Future<LineOutcome> dispatch(ImageHandler.Admitted admitted, Hold hold) {
+  private static boolean budgetExceeded(Throwable e) {
+    return e instanceof GatewayException g && g.error() == ErrorCode.BUDGET_EXCEEDED;
+  }
+
+  private Future<LineOutcome> dispatch(ImageHandler.Admitted admitted, Hold hold,
+      Function<LineHold, Future<Void>> record) {
     TeamConfig team = admitted.team();
     // Half the line lease: a line still queued on the lane then is not mistaken for one of a vanished replica.
     long maxQueueWaitMs = settings.get().config().batches().lineLease().toMillis() / 2;
     DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(), maxQueueWaitMs,
         admitted.call(), true);
-    Accounting accounting = new Accounting(ledger, admitted.quote(), hold, "batch");
+    boolean[] unrecorded = {false};
+    Accounting accounting = new Accounting(ledger, admitted.quote(), hold, "batch", (charge, images) ->
+        record.apply(LineHold.charging(charge, images)).onFailure(e -> unrecorded[0] = true));
     long[] queueWaitMs = {0};
     return dispatcher.dispatch(job)
         .onSuccess(result -> queueWaitMs[0] = result.queueWaitMs())
@@ -149,6 +170,9 @@ public final class BatchLineExecutor implements LineExecutor {
                 outcome.chargedMicroUsd(), queueWaitMs[0]));
           }
           Throwable cause = done.cause();
+          if (unrecorded[0]) {
+            return Future.failedFuture(cause); // its hold is left to the lease and the takeover
+          }
           String code = cause instanceof GatewayException g ? g.error().code() : ErrorCode.UPSTREAM_ERROR.code();
           if (accounting.chargedInFull()) {
             return Future.succeededFuture(LineOutcome.ended(LineState.UNKNOWN, code, cause.getMessage(),

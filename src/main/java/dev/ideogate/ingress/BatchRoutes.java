@@ -167,14 +167,21 @@ public final class BatchRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    store.list(principal(ctx).team()).onComplete(all -> {
+    teamBatches(principal(ctx).team()).onComplete(all -> {
       if (all.failed()) {
         ctx.fail(unavailable());
         return;
       }
+      ctx.json(all.result());
+    });
+  }
+
+  /** The body of {@code GET /v1/batches} for {@code team}: its batches, newest first (the dashboard shows it too). */
+  public Future<JsonObject> teamBatches(String team) {
+    return store.list(team).map(all -> {
       JsonArray data = new JsonArray();
-      all.result().forEach(b -> data.add(b.toJson(clock.millis())));
-      ctx.json(new JsonObject().put("object", "list").put("data", data));
+      all.forEach(b -> data.add(b.toJson(clock.millis())));
+      return new JsonObject().put("object", "list").put("data", data);
     });
   }
 

@@ -49,7 +49,7 @@ public final class BatchReporting implements BatchRunner.BatchEvents {
   @Override
   public void storeError(String what, Throwable cause) {
     Counter.builder("ideogate.batch.store.errors")
-        .description("Batch store and object store errors (claim, finish, image)")
+        .description("Batch store and object store errors (claim, finish, image, retention)")
         .tags("what", what).register(registry).increment();
     long now = System.nanoTime();
     Long last = lastWarnedNanos.get(what);

@@ -38,7 +38,11 @@ abstract class BatchStoreContract {
   }
 
   Batch newBatch(String team, String id, OnBudget onBudget, int lines) {
-    return new Batch(id, team, BatchState.RUNNING, onBudget, "", now(), 60_000, 0, lines,
+    return newBatch(team, id, onBudget, lines, 60_000);
+  }
+
+  Batch newBatch(String team, String id, OnBudget onBudget, int lines, long retentionMs) {
+    return new Batch(id, team, BatchState.RUNNING, onBudget, "", now(), retentionMs, 0, lines,
         Map.of(LineState.QUEUED, lines), 0, 0);
   }
 
@@ -121,14 +125,14 @@ abstract class BatchStoreContract {
     await(store.create(newBatch(team, "b", OnBudget.PAUSE, 2), lines(2), 5));
     long lease = shortLease();
     BatchStore.Claim withHold = await(store.claim(now(), lease)).filter(c -> c.team().equals(team)).orElseThrow();
-    await(store.started(withHold, 90_000));
+    await(store.record(withHold, LineHold.reserving(90_000)));
     BatchStore.Claim withoutHold = await(store.claim(now(), lease)).filter(c -> c.team().equals(team)).orElseThrow();
     outlive(lease);
 
     BatchStore.Claim takeover = claimOf(store, team);
     assertEquals(withHold.line().number(), takeover.line().number(), "a recorded hold: taken over first");
     assertTrue(takeover.takenOver());
-    assertEquals(90_000, takeover.heldMicroUsd());
+    assertEquals(LineHold.reserving(90_000), takeover.hold());
     assertEquals(withHold.holdId(), takeover.holdId(), "the same hold id on every replica");
     BatchStore.Claim again = claimOf(store, team);
     assertEquals(withoutHold.line().number(), again.line().number(), "no hold: queued again");
@@ -142,6 +146,68 @@ abstract class BatchStoreContract {
     assertEquals(120_000, done.costMicroUsd());
     assertEquals(1, done.count(LineState.UNKNOWN));
     assertEquals(BatchState.COMPLETED, done.state());
+  }
+
+  @Test
+  void aLineTakenOverAfterItsChargeWasRecordedCarriesThatChargeAndItsOldClaimCanChangeNothing() {
+    BatchStore store = store();
+    String team = newTeam();
+    await(store.create(newBatch(team, "b", OnBudget.PAUSE, 1), lines(1), 5));
+    long lease = shortLease();
+    BatchStore.Claim first = await(store.claim(now(), lease)).filter(c -> c.team().equals(team)).orElseThrow();
+    await(store.record(first, LineHold.reserving(90_000)));
+    await(store.record(first, LineHold.charging(30_000, 1)));
+    outlive(lease);
+
+    BatchStore.Claim takeover = claimOf(store, team);
+    assertEquals(LineHold.charging(30_000, 1), takeover.hold(), "the recorded charge, not the worst case");
+    assertTrue(await(store.record(first, LineHold.charging(0, 0)).map(false)
+        .recover(e -> io.vertx.core.Future.succeededFuture(e instanceof BatchStore.TakenBack))),
+        "the old claim can record nothing");
+    assertEquals(List.of(), await(store.renew(List.of(first), now(), LEASE_MS)), "nor renew its lease");
+    assertEquals(Optional.empty(), await(store.finish(first, succeeded(first.line(), 30_000), now())),
+        "nor finish it");
+    LineResult unknown = LineResult.failed(takeover.line(), LineState.UNKNOWN, "upstream_error", "lost", 30_000);
+    Batch done = await(store.finish(takeover, unknown, now())).orElseThrow();
+    assertEquals(30_000, done.costMicroUsd());
+    assertEquals(1, done.count(LineState.UNKNOWN));
+  }
+
+  @Test
+  void aRenewedLeaseKeepsALongLineWithItsReplica() {
+    BatchStore store = store();
+    String team = newTeam();
+    await(store.create(newBatch(team, "b", OnBudget.PAUSE, 1), lines(1), 5));
+    long lease = shortLease();
+    BatchStore.Claim claim = await(store.claim(now(), lease)).filter(c -> c.team().equals(team)).orElseThrow();
+    await(store.record(claim, LineHold.reserving(90_000)));
+    for (int i = 0; i < 4; i++) {
+      outlive(lease / 2);
+      assertEquals(List.of(claim.line().number()), await(store.renew(List.of(claim), now(), lease)));
+      assertTrue(await(store.claim(now(), lease)).filter(c -> c.team().equals(team)).isEmpty(),
+          "a renewed line is not taken over (" + (i + 1) * lease / 2 + " ms, twice its lease, in)");
+    }
+    outlive(lease);
+    BatchStore.Claim takeover = claimOf(store, team);
+    assertTrue(takeover.takenOver(), "once renewals stop, the line is taken over after its lease");
+  }
+
+  @Test
+  void aFinishedBatchPastItsRetentionIsGivenToOneSweeperOnce() {
+    BatchStore store = store();
+    String team = newTeam();
+    long retention = shortLease();
+    await(store.create(newBatch(team, "b", OnBudget.PAUSE, 1, retention), lines(1), 5));
+    BatchStore.Claim claim = claimOf(store, team);
+    await(store.finish(claim, succeeded(claim.line(), 30_000), now())).orElseThrow();
+    assertTrue(await(store.claim(now(), LEASE_MS)).filter(c -> c.team().equals(team)).isEmpty());
+    assertFalse(await(store.takeExpired(now(), 100)).contains(team + "/b"), "not before its retention ends");
+    outlive(retention);
+    await(store.claim(now(), LEASE_MS));
+    assertTrue(await(store.takeExpired(now(), 100)).contains(team + "/b"));
+    assertFalse(await(store.takeExpired(now(), 100)).contains(team + "/b"), "given once");
+    await(store.expireLater(team + "/b", now()));
+    assertTrue(await(store.takeExpired(now(), 100)).contains(team + "/b"), "given back, taken again");
   }
 
   @Test

@@ -26,6 +26,11 @@ class DirectoryObjectStoreTest extends ObjectStoreContract {
   }
 
   @Override
+  Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
   ObjectStore store() {
     return new DirectoryObjectStore(vertx, dir);
   }

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -14,6 +19,8 @@ import org.junit.jupiter.api.Test;
 abstract class ObjectStoreContract {
 
   abstract ObjectStore store();
+
+  abstract Vertx vertx();
 
   static Buffer png(int size, byte fill) {
     byte[] bytes = new byte[size];
@@ -54,5 +61,31 @@ abstract class ObjectStoreContract {
     assertTrue(await(store().get(team + "/batch_a/1-1.png")).isEmpty());
     assertTrue(await(store().get(team + "/batch_a/2-1.png")).isEmpty());
     assertTrue(await(store().get(team + "/batch_b/1-1.png")).isPresent());
+  }
+
+  @Test
+  void theRetentionSweeperDeletesTheImagesOfABatchWhoseRetentionEndedAndOnlyThose() {
+    String team = "team-" + UUID.randomUUID();
+    InMemoryBatchStore batches = new InMemoryBatchStore();
+    long now = System.currentTimeMillis();
+    for (String id : List.of("batch_short", "batch_long")) {
+      long retention = id.equals("batch_short") ? 60_000 : 86_400_000;
+      await(batches.create(new Batch(id, team, BatchState.RUNNING, OnBudget.PAUSE, "", now, retention, 0, 1,
+          Map.of(LineState.QUEUED, 1), 0, 0), List.of(new BatchLine(1, "c1", "/v1/ideogram-v3/generate", "{}")), 5));
+      BatchStore.Claim claim = await(batches.claim(now, 60_000)).orElseThrow();
+      await(store().put(team + "/" + id + "/1-1.png", png(10, (byte) 1), "image/png"));
+      await(store().put(team + "/" + id + "/1-2.png", png(10, (byte) 2), "image/png"));
+      await(batches.finish(claim, new LineResult(1, "c1", LineState.SUCCEEDED, null, null,
+          List.of(team + "/" + id + "/1-1.png", team + "/" + id + "/1-2.png"), 60_000, 0), now));
+    }
+    Clock anHourLater = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+    RetentionSweeper sweeper = new RetentionSweeper(vertx(), batches, store(), anHourLater, 60_000,
+        BatchRunner.BatchEvents.NONE);
+
+    assertEquals(List.of(team + "/batch_short"), await(sweeper.sweep()));
+    assertTrue(await(store().get(team + "/batch_short/1-1.png")).isEmpty());
+    assertTrue(await(store().get(team + "/batch_short/1-2.png")).isEmpty());
+    assertTrue(await(store().get(team + "/batch_long/1-1.png")).isPresent(), "a batch still retained keeps its images");
+    assertEquals(List.of(), await(sweeper.sweep()), "deleted once");
   }
 }

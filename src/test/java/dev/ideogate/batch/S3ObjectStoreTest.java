@@ -57,6 +57,11 @@ class S3ObjectStoreTest extends ObjectStoreContract {
   }
 
   @Override
+  Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
   ObjectStore store() {
     return store;
   }

@@ -1,5 +1,8 @@
 package dev.ideogate.dashboard;
 
+import static dev.ideogate.dashboard.DashboardHttp.page;
+import static dev.ideogate.dashboard.DashboardHttp.postSignIn;
+import static dev.ideogate.dashboard.DashboardHttp.signIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,14 +19,7 @@ import dev.ideogate.testing.RedisServer;
 import dev.ideogate.testing.TestConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +43,6 @@ class DashboardReplicasTest {
   private static GatewayHarness harness;
   private static Gateway replicaA;
   private static Gateway replicaB;
-  private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
   @BeforeAll
   static void start() {
@@ -148,40 +143,5 @@ class DashboardReplicasTest {
 
   private static int replicaRows(String html) {
     return html.split("<tr class=\"replica\">", -1).length - 1;
-  }
-
-  /** Signs in on that replica's form; the session cookie as a {@code Cookie} header value. */
-  private static String signIn(Gateway replica, String key) {
-    HttpResponse<String> reply = postSignIn(replica, key);
-    assertEquals(303, reply.statusCode(), reply.body());
-    String setCookie = reply.headers().firstValue("Set-Cookie").orElse("");
-    assertTrue(setCookie.startsWith(Dashboard.COOKIE + "="), setCookie);
-    return setCookie.substring(0, setCookie.indexOf(';'));
-  }
-
-  private static HttpResponse<String> postSignIn(Gateway replica, String key) {
-    return send(HttpRequest.newBuilder(uri(replica, "/dashboard/login"))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString("key=" + URLEncoder.encode(key, StandardCharsets.UTF_8))));
-  }
-
-  /** That page with that cookie, redirects not followed. */
-  private static HttpResponse<String> page(Gateway replica, String path, String cookie) {
-    return send(HttpRequest.newBuilder(uri(replica, path)).header("Cookie", cookie).GET());
-  }
-
-  private static URI uri(Gateway replica, String path) {
-    return URI.create("http://127.0.0.1:" + replica.managementPort() + path);
-  }
-
-  private static HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -111,4 +111,23 @@ class DashboardTextTest {
     assertEquals(5.0, wait.p50Ms(), "p50");
     assertEquals(2_500.0, wait.p99Ms(), "p99");
   }
+
+  @Test
+  void aBatchRowShowsItsStateCountsCostAndEtaEscaped() {
+    io.vertx.core.json.JsonObject running = new io.vertx.core.json.JsonObject().put("id", "batch_<b>")
+        .put("state", "running").put("lines", 10).put("cost_usd", "0.15").put("created_at", 1_780_000_000L)
+        .put("eta_seconds", 300L).put("counts", new io.vertx.core.json.JsonObject().put("queued", 4).put("running", 1)
+            .put("succeeded", 5));
+    String html = Pages.batches(new io.vertx.core.json.JsonArray().add(running), ZoneId.of("UTC"));
+    assertTrue(html.contains("<code>batch_&lt;b&gt;</code>"), html);
+    assertFalse(html.contains("<b>"), html);
+    assertTrue(html.contains("<td class=\"num queued\">4</td><td class=\"num running\">1</td>"
+        + "<td class=\"num succeeded\">5</td>"), html);
+    assertTrue(html.contains("<td class=\"num cost\">$0.15</td><td class=\"eta\">about 5 min</td>"), html);
+    assertEquals("45 s", Pages.eta(new io.vertx.core.json.JsonObject().put("eta_seconds", 45L), ZoneId.of("UTC")));
+    assertEquals("—", Pages.eta(new io.vertx.core.json.JsonObject().put("state", "completed"), ZoneId.of("UTC")));
+    assertEquals("paused until 2026-05-28 20:26 UTC", Pages.eta(new io.vertx.core.json.JsonObject()
+        .put("state", "paused").put("paused_until", 1_780_000_000L), ZoneId.of("UTC")));
+    assertTrue(Pages.batches(new io.vertx.core.json.JsonArray(), ZoneId.of("UTC")).contains("No batch"));
+  }
 }

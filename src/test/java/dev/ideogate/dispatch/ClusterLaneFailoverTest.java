@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ideogate.sim.IdeogramSimulator;
 import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.sim.SimulatorStats;
 import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisLink;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -25,8 +27,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Permits survive what replicas and clients do to them: a replica that dies, clients that hang up. */
+/**
+ * Permits survive what replicas and clients do to them (a replica that dies, clients that hang up), and a slot one
+ * replica frees reaches another's waiter.
+ */
 class ClusterLaneFailoverTest {
+  private static final long STAGGER_MS = 250;
   private static RedisServer redis;
   private static Vertx vertx;
   private static IdeogramSimulator simulator;
@@ -104,6 +110,53 @@ class ClusterLaneFailoverTest {
             "replica " + i + " has nothing queued or in flight");
       }
       Await.await(client.close());
+    }
+  }
+
+  /**
+   * A waiter on one replica gets the slot another replica frees at once (ARCHITECTURE.md §8): its refused acquire
+   * announced it, so the other replica's release publishes, though a release is one ZREM while nobody waits. Replica
+   * A's ten calls end {@link #STAGGER_MS} apart; the waiter's own poll (1 s) would usually see several end first.
+   */
+  @Test
+  void aWaiterOnReplicaBTakesTheSlotReplicaAFreesBeforeAnyOtherEnds() throws InterruptedException {
+    try (Replicas replicas = Replicas.start(2, redis.url(), simulator, "30s", "10s")) {
+      replicas.configureUpstream(SimulatorKnobs.NONE.withLatencyMs(10L));
+      List<Future<?>> warmUp = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        warmUp.add(replicas.generate(i % 2, "warm-up"));
+      }
+      Await.await(Future.join(warmUp));
+      long before = replicas.upstreamStats().requests();
+      List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+      // A fills the lane with calls that end in the order they started, STAGGER_MS apart; the first to end is not
+      // the one that filled the lane, so its release publishes only because B's waiter was announced.
+      for (int i = 0; i < 10; i++) {
+        replicas.configureUpstream(SimulatorKnobs.NONE.withLatencyMs(1_500 + i * STAGGER_MS));
+        calls.add(replicas.generate(0, "holds a slot " + i));
+        long started = before + i + 1;
+        until("A's call " + i + " reached Ideogram", Duration.ofSeconds(10),
+            () -> replicas.upstreamStats().requests() == started);
+      }
+      replicas.configureUpstream(SimulatorKnobs.NONE.withLatencyMs(3_000L));
+      calls.add(replicas.generate(1, "waits on B"));
+      until("B queued its call", Duration.ofSeconds(10), () -> replicas.gateway(1).dispatcher().queued(
+          replicas.lane(), "shared") == 1);
+
+      SimulatorStats whenBStarted;
+      do {
+        whenBStarted = replicas.upstreamStats();
+        Thread.sleep(2); // sampling Ideogram's counters, not synchronising
+      } while (whenBStarted.requests() < before + 11);
+      System.out.println("when B's call reached Ideogram: " + whenBStarted.inFlight() + " in flight, "
+          + (11 - whenBStarted.inFlight()) + " of A's calls ended");
+
+      assertEquals(10, whenBStarted.inFlight(), "B's call took the first freed slot before A's next call ended");
+      for (Future<HttpResponse<Buffer>> call : calls) {
+        assertEquals(200, Await.await(call).statusCode());
+      }
+      assertEquals(10, replicas.upstreamStats().maxConcurrency(), "never more than 10 in flight");
+      ClusterLaneSkewTest.awaitPermitsReleased(replicas);
     }
   }
 

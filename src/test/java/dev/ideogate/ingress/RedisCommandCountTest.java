@@ -23,22 +23,25 @@ import org.junit.jupiter.api.Test;
  * on a test-owned Redis over N sequential generates through one replica. Commands that scripts run count there
  * too, so the total is every command Redis executed for the request; background work of the replica (key usage
  * and image-count flushes, the hold heartbeat and reaper) is in the total as well, so the bound holds with it;
- * pollers that run without traffic (webhook delivery, revocation resync) are left out.
+ * pollers that run without traffic (webhook delivery, revocation resync, the batch runner's claim poll) are left out.
  */
 class RedisCommandCountTest {
   private static final Pattern CALLS = Pattern.compile("cmdstat_([a-z|_]+):calls=(\\d+)");
   private static final int REQUESTS = 60;
   /**
    * Commands executed per admitted request, inner script commands included (ARCHITECTURE.md §2; was 42, then 27).
-   * Measured 19.4: reserve 4, settle 5, permit acquire 6 and release 3, the background share about 1.4 (image and
-   * key-usage flushes, hold heartbeat and reaper, AIMD reports, clock samples).
+   * Measured 14.6–15.3: 14 on the request's path (reserve 4, settle 5, permit acquire 4: EVALSHA, HMGET, ZCARD,
+   * ZADD, and release 1: ZREM, with a PUBLISH only while the lane is contended or the release frees a slot of a full
+   * lane), and a background share of 0.6–1.3 (image and key-usage flushes, hold heartbeat and reaper, gauges, clock
+   * samples: RedisClock resamples every 100 ms while round trips exceed 5 ms, as on a loaded machine). The issue's
+   * 15 needs that share under one command per request.
    */
-  private static final double MAX_COMMANDS_PER_REQUEST = 20;
+  private static final double MAX_COMMANDS_PER_REQUEST = 16;
   /**
-   * Scripts sent per request: reserve, permit acquire, settle and permit release (the last two sent together, one
-   * trip), plus the background share: the AIMD report of every 10th success at the cap and the key-usage flush.
+   * Scripts sent per request: reserve, permit acquire and settle (the permit release is a plain ZREM sent with the
+   * settle, one trip), plus the background share: the key-usage flush. No AIMD report at the configured cap.
    */
-  private static final double MAX_SCRIPTS_PER_REQUEST = 4.5;
+  private static final double MAX_SCRIPTS_PER_REQUEST = 3.5;
 
   /**
    * With a team rate limit, the GCRA check runs inside {@code reserve.lua} (ARCHITECTURE.md §2 step 10): no script
@@ -47,7 +50,7 @@ class RedisCommandCountTest {
   private static final double MAX_COMMANDS_PER_REQUEST_RATE_LIMITED = MAX_COMMANDS_PER_REQUEST + 1;
 
   @Test
-  void anAdmittedRequestCostsABoundedNumberOfRedisCommandsInFourScripts() {
+  void anAdmittedRequestCostsABoundedNumberOfRedisCommandsInThreeScripts() {
     Map<String, Long> calls = countAdmitted("dailyBudgetUsd: \"1000\"");
     assertBounded(calls, MAX_COMMANDS_PER_REQUEST);
   }
@@ -61,7 +64,7 @@ class RedisCommandCountTest {
     assertTrue(calls.getOrDefault("get", 0L) < REQUESTS / 10, "no separate rate-limit script: " + calls);
   }
 
-  /** {@code INFO commandstats} over {@link #REQUESTS} admitted generates of a team configured by the lines {@code teamYaml}. */
+  /** {@code INFO commandstats} over {@link #REQUESTS} admitted generates of a team of the YAML lines {@code teamYaml}. */
   private static Map<String, Long> countAdmitted(String... teamYaml) {
     try (RedisServer redis = RedisServer.startOwned();
         GatewayHarness harness = new GatewayHarness(SimulatorOptions.defaults().withTimeScale(0))) {
@@ -81,9 +84,11 @@ class RedisCommandCountTest {
       Map<String, Long> calls = commandStats(stats);
       calls.remove("config|resetstat");
       calls.remove("info");
-      // Pollers that run whatever the traffic (the webhook delivery worker, the revocation resync): not request work.
+      // Pollers that run whatever the traffic (the webhook delivery worker, the revocation resync, the batch runner
+      // looking for open batches): not request work.
       calls.remove("xreadgroup");
       calls.remove("smembers");
+      calls.remove("srandmember");
       return calls;
     }
   }
@@ -95,11 +100,11 @@ class RedisCommandCountTest {
     assertTrue(total <= maxCommandsPerRequest * REQUESTS,
         String.format("%.2f commands per request, at most %.0f: %s", total / (double) REQUESTS,
             maxCommandsPerRequest, detail));
+    System.out.printf("redis work per admitted request: %.2f commands, %.2f scripts; %s%n",
+        total / (double) REQUESTS, scripts / (double) REQUESTS, detail);
     assertTrue(scripts <= MAX_SCRIPTS_PER_REQUEST * REQUESTS,
         String.format("%.2f scripts per request, at most %.1f: %s", scripts / (double) REQUESTS,
             MAX_SCRIPTS_PER_REQUEST, detail));
-    System.out.printf("RedisCommandCountTest: %.2f commands, %.2f scripts per request: %s%n",
-        total / (double) REQUESTS, scripts / (double) REQUESTS, detail);
   }
 
   private static int generate(GatewayHarness harness, Gateway gateway, String key, String prompt) {
