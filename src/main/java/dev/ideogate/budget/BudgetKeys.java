@@ -38,6 +38,11 @@ final class BudgetKeys {
     return team(team) + "holds";
   }
 
+  /** {@code rate:<bucket>}: a GCRA bucket's tat, the key {@code rate_limit.lua} keeps too (ARCHITECTURE.md §7). */
+  String rate(String team, String bucket) {
+    return team(team) + "rate:" + bucket;
+  }
+
   /**
    * {@code holds:amt}, the hash in which replicas before self-describing members wrote each hold's amount and windows;
    * read only by the reclaim, so holds of old replicas are charged during a rolling upgrade (ARCHITECTURE.md §7).

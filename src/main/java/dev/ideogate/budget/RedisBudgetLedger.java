@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * its fail-open rule (a local ledger while Redis is down, ARCHITECTURE.md §7). A Redis hold left unsettled expires
  * and is charged in full, which over-counts rather than under-counts.
  */
-public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, NamedHoldLedger {
+public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, NamedHoldLedger, RateCheckedLedger {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBudgetLedger.class);
 
   private final RedisConnector redis;
@@ -44,6 +45,9 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   // Settle reports remaining against the team's limits, which only reserve and usage are given.
   private final Map<String, TeamBudget> latestBudgets = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
+  /** The last tat (µs) of each rate bucket seen in a reserve answer, {@code <team>/<bucket>} → tat. */
+  private final Map<String, Long> knownTatsUs = new ConcurrentHashMap<>();
+  private static final int KNOWN_TATS_PRUNE_ABOVE = 10_000;
 
   /** A ledger with its own connection pool, closed with it. */
   public RedisBudgetLedger(Vertx vertx, RedisSettings settings, long holdLeaseMs) {
@@ -83,6 +87,67 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd) {
     return reserve(team, window, costMicroUsd, holdLeaseMs).onSuccess(heartbeat::track);
+  }
+
+  /**
+   * The rate buckets and the hold in one {@code reserve.lua} (ARCHITECTURE.md §2 step 10); a retry after reclaiming
+   * expired holds checks no bucket again, since the first answer spent the token.
+   */
+  @Override
+  public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, RateCheck rate,
+      Consumer<RateCheck.Outcome> onRate) {
+    return reserve(team, window, costMicroUsd, holdLeaseMs, rate, onRate).onSuccess(heartbeat::track);
+  }
+
+  /** An async generation's hold: its own lease, never renewed. */
+  @Override
+  public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs, RateCheck rate,
+      Consumer<RateCheck.Outcome> onRate) {
+    latestBudgets.put(team.team(), team);
+    ReserveScript.Args args;
+    try {
+      args = new ReserveScript.Args(team.team(), window, UUID.randomUUID().toString(), costMicroUsd,
+          team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), leaseMs, redis.clock().nowMs());
+      keys.member(team.team(), args.holdId(), costMicroUsd, window);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    return reserveScript.run(redis, keys, args, rate).transform(outcome -> {
+      if (outcome.failed()) {
+        return unavailable(outcome.cause());
+      }
+      ReserveScript.Result result = outcome.result();
+      remember(team.team(), rate, result.rate());
+      onRate.accept(result.rate());
+      if (result.rateRefused()) {
+        return answered(Future.<Hold>failedFuture(new RateCheck.Refused(result.rate())));
+      }
+      return reclaimOrAnswer(args, result, true);
+    });
+  }
+
+  private void remember(String team, RateCheck rate, RateCheck.Outcome outcome) {
+    if (outcome == null) {
+      return;
+    }
+    if (knownTatsUs.size() > KNOWN_TATS_PRUNE_ABOVE) {
+      long now = nowUs();
+      knownTatsUs.values().removeIf(tat -> tat <= now);
+    }
+    for (int i = 0; i < rate.buckets().size(); i++) {
+      knownTatsUs.merge(team + "/" + rate.buckets().get(i), outcome.tatsUs().get(i), Math::max);
+    }
+  }
+
+  @Override
+  public long knownTatUs(String team, String bucket) {
+    return knownTatsUs.getOrDefault(team + "/" + bucket, 0L);
+  }
+
+  @Override
+  public long nowUs() {
+    long nowMs = redis.clock().nowMs();
+    return nowMs < 0 ? -1 : nowMs * 1000;
   }
 
   @Override
@@ -152,14 +217,17 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
       if (outcome.failed()) {
         return unavailable(outcome.cause());
       }
-      ReserveScript.Result result = outcome.result();
-      if (result.admitted() || !result.expiredHolds() || !mayReclaim) {
-        return answered(toHold(args, result));
-      }
-      return reclaimScript.run(redis, keys, args.team(), args.nowMs()).transform(reclaimed -> reclaimed.failed()
-          ? unavailable(reclaimed.cause())
-          : reserve(args, false));
+      return reclaimOrAnswer(args, outcome.result(), mayReclaim);
     });
+  }
+
+  private Future<Hold> reclaimOrAnswer(ReserveScript.Args args, ReserveScript.Result result, boolean mayReclaim) {
+    if (result.admitted() || !result.expiredHolds() || !mayReclaim) {
+      return answered(toHold(args, result));
+    }
+    return reclaimScript.run(redis, keys, args.team(), args.nowMs()).transform(reclaimed -> reclaimed.failed()
+        ? unavailable(reclaimed.cause())
+        : reserve(args, false));
   }
 
   /** The images of a hold this call settled are counted in memory and flushed within a second ({@link ImageCounts}). */

@@ -4,6 +4,7 @@ import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
 import dev.ideogate.redis.Reply;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -52,13 +53,24 @@ final class ReserveScript {
    *     refusing window had left
    * @param expiredHolds refused while the team had holds whose lease ran out: reclaiming them may admit it
    */
-  record Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd, boolean expiredHolds) {
+  record Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd, boolean expiredHolds,
+      RateCheck.Outcome rate) {
+    /** An answer without rate buckets. */
+    Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd, boolean expiredHolds) {
+      this(refusedBy, remainingMicroUsd, expiredHolds, null);
+    }
+
     static Result admitted(long remainingMicroUsd) {
       return new Result(null, remainingMicroUsd, false);
     }
 
+    /** Refused by the rate limit: nothing held (the budget was not looked at). */
+    boolean rateRefused() {
+      return rate != null && !rate.admitted();
+    }
+
     boolean admitted() {
-      return refusedBy == null;
+      return refusedBy == null && !rateRefused();
     }
   }
 
@@ -67,28 +79,57 @@ final class ReserveScript {
   }
 
   Future<Result> run(RedisConnector redis, BudgetKeys keys, Args args) {
-    List<String> keyList = List.of(
-        keys.held(args.team()),
-        keys.holds(args.team()),
-        keys.spentDay(args.team(), args.window().day()),
-        keys.spentMonth(args.team(), args.window().month()));
-    List<String> argList = List.of(
-        keys.member(args.team(), args.holdId(), args.amountMicroUsd(), args.window()),
-        Long.toString(args.amountMicroUsd()),
-        Long.toString(args.dailyLimitMicroUsd()),
-        Long.toString(args.monthlyLimitMicroUsd().orElse(-1)),
-        Long.toString(args.leaseMs()),
-        Long.toString(args.nowMs()));
-    return script.run(redis, keyList, argList).map(ReserveScript::parse);
+    return run(redis, keys, args, null);
   }
 
-  private static Result parse(Reply reply) {
-    if (reply.get(0).asInt() == 1) {
-      return Result.admitted(reply.get(1).asLong());
+  /** @param rate the team's buckets, checked first in the same script; null: no rate limit */
+  Future<Result> run(RedisConnector redis, BudgetKeys keys, Args args, RateCheck rate) {
+    List<String> keyList = new ArrayList<>(6);
+    keyList.add(keys.held(args.team()));
+    keyList.add(keys.holds(args.team()));
+    keyList.add(keys.spentDay(args.team(), args.window().day()));
+    keyList.add(keys.spentMonth(args.team(), args.window().month()));
+    List<String> argList = new ArrayList<>(11);
+    argList.add(keys.member(args.team(), args.holdId(), args.amountMicroUsd(), args.window()));
+    argList.add(Long.toString(args.amountMicroUsd()));
+    argList.add(Long.toString(args.dailyLimitMicroUsd()));
+    argList.add(Long.toString(args.monthlyLimitMicroUsd().orElse(-1)));
+    argList.add(Long.toString(args.leaseMs()));
+    argList.add(Long.toString(args.nowMs()));
+    int buckets = rate == null ? 0 : rate.buckets().size();
+    argList.add(Integer.toString(buckets));
+    for (int i = 0; i < buckets; i++) {
+      keyList.add(keys.rate(args.team(), rate.buckets().get(i)));
+      argList.add(Long.toString(rate.intervalsUs().get(i)));
+      argList.add(Integer.toString(rate.bursts().get(i)));
+    }
+    return script.run(redis, keyList, argList).map(reply -> parse(reply, buckets));
+  }
+
+  private static Result parse(Reply reply, int buckets) {
+    int status = reply.get(0).asInt();
+    if (status == 2) {
+      return new Result(null, 0, false, rate(reply, 1, buckets, false));
+    }
+    if (status == 1) {
+      return new Result(null, reply.get(1).asLong(), false, rate(reply, 2, buckets, true));
     }
     BudgetRefusal.Window window = "month".equals(reply.get(1).asString())
         ? BudgetRefusal.Window.MONTH
         : BudgetRefusal.Window.DAY;
-    return new Result(window, reply.get(2).asLong(), reply.get(3).asInt() == 1);
+    return new Result(window, reply.get(2).asLong(), reply.get(3).asInt() == 1, rate(reply, 4, buckets, true));
+  }
+
+  /** limit, remaining, retry_after_us, reset_us, tat_a, tat_b from {@code at}; null without buckets. */
+  private static RateCheck.Outcome rate(Reply reply, int at, int buckets, boolean admitted) {
+    if (buckets == 0) {
+      return null;
+    }
+    List<Long> tats = new ArrayList<>(buckets);
+    for (int i = 0; i < buckets; i++) {
+      tats.add(reply.get(at + 4 + i).asLong());
+    }
+    return new RateCheck.Outcome(admitted, reply.get(at).asInt(), reply.get(at + 1).asInt(),
+        reply.get(at + 2).asLong(), reply.get(at + 3).asLong(), tats);
   }
 }

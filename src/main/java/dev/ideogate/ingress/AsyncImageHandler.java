@@ -77,9 +77,12 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
     BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
     TeamBudget budget = new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd());
     long cost = admitted.quote().worstCaseMicroUsd();
-    Future<Hold> reserved = ledger instanceof AsyncHoldLedger longLease
-        ? longLease.reserve(budget, window, cost, async.timing().holdLeaseMs())
-        : ledger.reserve(budget, window, cost);
+    RateLimitHandler.Deferred rateCheck = ctx.get(RateLimitHandler.DEFERRED);
+    Future<Hold> reserved = rateCheck != null
+        ? rateCheck.reserve(ctx, budget, window, cost, async.timing().holdLeaseMs())
+        : ledger instanceof AsyncHoldLedger longLease
+            ? longLease.reserve(budget, window, cost, async.timing().holdLeaseMs())
+            : ledger.reserve(budget, window, cost);
     reserved.compose(hold -> {
           Accounting accounting = new Accounting(ledger, admitted.quote(), hold, ctx.get(RequestIdHandler.KEY));
           return dispatch(ctx, admitted).transform(dispatched -> accept(admitted, hold, clientWebhook, accounting,

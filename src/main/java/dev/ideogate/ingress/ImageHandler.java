@@ -71,8 +71,10 @@ public final class ImageHandler implements Handler<RoutingContext> {
     TeamConfig team = admitted.team();
     RequestTrace trace = RequestTrace.of(ctx);
     trace.begin(RequestTrace.RESERVE);
-    ledger.reserve(new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd()), window,
-            admitted.quote().worstCaseMicroUsd())
+    TeamBudget budget = new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd());
+    long cost = admitted.quote().worstCaseMicroUsd();
+    RateLimitHandler.Deferred rateCheck = ctx.get(RateLimitHandler.DEFERRED);
+    (rateCheck == null ? ledger.reserve(budget, window, cost) : rateCheck.reserve(ctx, budget, window, cost))
         .andThen(reserved -> trace.end(RequestTrace.RESERVE, reserved))
         .compose(hold -> dispatchAndAccount(ctx, admitted, hold))
         .onSuccess(outcome -> respond(ctx, outcome))

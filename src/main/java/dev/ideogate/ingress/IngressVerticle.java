@@ -4,6 +4,7 @@ import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.async.AsyncServices;
 import dev.ideogate.budget.BudgetLedger;
+import dev.ideogate.budget.RateCheckedLedger;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.tracing.RequestTrace;
 import dev.ideogate.upstream.Endpoint;
@@ -73,12 +74,14 @@ public final class IngressVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIdHandler()).handler(observer).handler(this::refuseWhileDraining);
     router.route().handler(new KeyUsageHandler(guards.keyUsage()));
+    // Image routes check the rate limit in their reserve script when the ledger can (ARCHITECTURE.md §2).
+    RateCheckedLedger rateInReserve = ledger instanceof RateCheckedLedger fused ? fused : null;
     for (Endpoint endpoint : Endpoint.values()) {
       router.route(endpoint.path())
           .handler(ctx -> allowOnly(ctx, HttpMethod.POST))
           .handler(IngressVerticle::beginAuthPolicy)
           .handler(new AuthHandler(settings, endpoint.scope()))
-          .handler(new RateLimitHandler(settings, guards.rateLimits()))
+          .handler(new RateLimitHandler(settings, guards.rateLimits(), rateInReserve))
           .handler(new BodyReader(server0.maxBodyBytes(), server0.requestReadTimeout().toMillis(), bodies))
           .handler(endpoint.async() ? new AsyncImageHandler(endpoint, settings, ledger, dispatcher, clock, async)
               : new ImageHandler(endpoint, settings, ledger, dispatcher, clock));

@@ -1,12 +1,14 @@
 package dev.ideogate.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -121,6 +123,31 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
     assertEquals(40_000, Await.await(next.usage(team, NOV_27)).heldMicroUsd());
     assertEquals(40_000, Await.await(next.settle(found, 40_000, 0)).chargedMicroUsd());
     assertEquals(40_000, Await.await(next.usage(team, NOV_26)).spentDayMicroUsd());
+  }
+
+  /**
+   * A reservation with a rate check refused by budget while an expired hold exists reclaims it and retries without
+   * the rate check: the request spends one token, not two (ARCHITECTURE.md §2 step 10).
+   */
+  @Test
+  void aRateCheckedReservationRetriedAfterAReclaimSpendsOneToken() {
+    TeamBudget team = daily(newTeam(), 150_000);
+    RedisBudgetLedger ledger = replica("test-" + UUID.randomUUID(), SHORT_LEASE_MS);
+    Await.await(ledger.reserve(team, BudgetWindow.of(LocalDate.of(2026, 11, 25)), 100_000)); // yesterday's hold
+    outliveLease(SHORT_LEASE_MS);
+    RateCheck twoAMinute = new RateCheck(List.of("t:" + team.team()), List.of(30_000_000L), List.of(2));
+    List<RateCheck.Outcome> seen = new ArrayList<>();
+
+    Hold first = Await.await(ledger.reserve(team, NOV_26, 60_000, twoAMinute, seen::add));
+    Hold second = Await.await(ledger.reserve(team, NOV_26, 60_000, twoAMinute, seen::add));
+    Throwable third = Await.failure(ledger.reserve(team, NOV_26, 1, twoAMinute, seen::add));
+
+    assertEquals(60_000, first.amountMicroUsd());
+    assertEquals(60_000, second.amountMicroUsd());
+    assertEquals(List.of(1, 0, 0), seen.stream().map(RateCheck.Outcome::remaining).toList());
+    assertTrue(third instanceof RateCheck.Refused, third.toString());
+    assertEquals(120_000, Await.await(ledger.usage(team, NOV_26)).heldMicroUsd(), "the refused one holds nothing");
+    assertEquals(seen.get(1).tatsUs().get(0), ledger.knownTatUs(team.team(), "t:" + team.team()));
   }
 
   @Override

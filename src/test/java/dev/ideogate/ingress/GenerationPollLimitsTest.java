@@ -9,6 +9,7 @@ import dev.ideogate.Gateway;
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.async.AsyncSettings;
 import dev.ideogate.testing.Await;
+import dev.ideogate.testing.RedisServer;
 import dev.ideogate.testing.SecurityFixture;
 import dev.ideogate.testing.SecurityFixture.Reply;
 import io.vertx.core.buffer.Buffer;
@@ -34,7 +35,22 @@ class GenerationPollLimitsTest {
 
   @Test
   void pollsSpendTheTeamsRateLimitAndGoThroughItsLane() {
-    String yaml = fixture.yaml("", "", "rateLimit: { perMinute: 1, burst: 3 }")
+    submitThenPollUntilRateLimited("");
+  }
+
+  /**
+   * On Redis the submit's token is spent by its reserve script (ARCHITECTURE.md §2 step 10) and the polls' by
+   * {@code rate_limit.lua}: one bucket, whichever script writes it.
+   */
+  @Test
+  void onRedisTheSubmitsReserveAndThePollsShareOneBucket() {
+    try (RedisServer redis = RedisServer.start()) {
+      submitThenPollUntilRateLimited("redis: { url: \"" + redis.url() + "\", keyPrefix: gp" + System.nanoTime() + " }");
+    }
+  }
+
+  private void submitThenPollUntilRateLimited(String top) {
+    String yaml = fixture.yaml(top, "", "rateLimit: { perMinute: 1, burst: 3 }")
         .replace("allowedModels: [V_2, V_2_TURBO, V_3]", "allowedModels: [V_2, V_2_TURBO, V_3, V_4]");
     Gateway gateway = fixture.start(SecurityFixture.parse(yaml));
     Reply accepted = await(fixture.send(HttpMethod.POST, gateway.port(), "/v1/ideogram-v4/async/generate",

@@ -12,6 +12,10 @@ import dev.ideogate.testing.SecurityFixture.Reply;
 import dev.ideogate.testing.SecurityFixture;
 import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.Future;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -97,8 +101,57 @@ class RateLimitGatewayTest {
     }
   }
 
+  /**
+   * On Redis the check runs in the reserve script (ARCHITECTURE.md §2 step 10) with the same headers, and a request
+   * the last tats this replica saw already refuse is answered before its body is read.
+   */
   @Test
-  void redisDownAnswers503BudgetStoreUnavailableBeforeTheBodyIsRead() {
+  void onRedisTheReserveChecksTheRateWithTheSameHeadersAndAKnownRefusalNeedsNoBody() throws IOException {
+    try (RedisServer redis = RedisServer.start()) {
+      String yaml = fixture.yaml("redis: { url: \"" + redis.url() + "\", keyPrefix: rr" + System.nanoTime() + " }",
+          "requestReadTimeout: 20s", "rateLimit: { perMinute: 6, burst: 2 }");
+      Gateway gateway = fixture.start(SecurityFixture.parse(yaml));
+      List<Reply> replies = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        replies.add(await(fixture.generate(gateway.port(), ALPHA_KEY, "a lantern on a pier")));
+      }
+      for (int i = 0; i < 2; i++) {
+        Reply ok = replies.get(i);
+        assertEquals(200, ok.status(), ok.toString());
+        assertEquals("2", ok.header("RateLimit-Limit"));
+        assertEquals(Integer.toString(1 - i), ok.header("RateLimit-Remaining"));
+        assertEquals("6;w=60;burst=2", ok.header("RateLimit-Policy"));
+      }
+      Reply refused = replies.get(2);
+      assertEquals(429, refused.status(), refused.toString());
+      assertEquals("rate_limited", refused.code());
+      assertEquals("0", refused.header("RateLimit-Remaining"));
+      int retryAfter = Integer.parseInt(refused.header("Retry-After"));
+      assertTrue(retryAfter >= 9 && retryAfter <= 10, "one request every 10 s: " + retryAfter);
+
+      // Declares a body and never sends it: only a refusal before the body answers (else 408 after 20 s).
+      try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nApi-Key: " + ALPHA_KEY
+            + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        byte[] head = new byte[4096];
+        int read = socket.getInputStream().read(head);
+        String answer = new String(head, 0, Math.max(0, read), StandardCharsets.UTF_8);
+        assertTrue(answer.startsWith("HTTP/1.1 429"), answer);
+        assertTrue(answer.contains("rate_limited") || answer.toLowerCase().contains("ratelimit-remaining: 0"), answer);
+      }
+      assertEquals(2, fixture.simulator.stats(KeyFingerprint.of("sim-key-alpha-0123456789")).requests());
+      var usage = await(gateway.ledger().usage(new TeamBudget("alpha", 100_000_000L, OptionalLong.empty()),
+          BudgetWindow.now(Clock.systemUTC(), ZoneOffset.UTC)));
+      assertEquals(0, usage.heldMicroUsd());
+    }
+  }
+
+  @Test
+  void redisDownAnswers503BudgetStoreUnavailable() {
     RedisServer redis = RedisServer.startOwned();
     try {
       String yaml = fixture.yaml("redis: { url: \"" + redis.url() + "\", commandTimeout: 300ms }", "",
