@@ -239,7 +239,9 @@ class RedisBudgetGatewayTest {
       }
       assertEquals(5 * 80_000, usage(survivor, config, 100_000_000).heldMicroUsd(), "five holds open");
       harness.kill(doomed);
-      Thread.sleep(2_500); // past the 2 s lease
+      // The survivor's reaper (every third of the lease) charges them once the 2 s lease ran out, with no request.
+      dev.ideogate.testing.Await.until("the dead replica's holds charged by the survivor's reaper",
+          java.time.Duration.ofSeconds(10), () -> usage(survivor, config, 100_000_000).holdsExpired() == 5);
       harness.simulator.configure(KeyFingerprint.of(TestConfig.upstreamKey(config)), null);
       assertEquals(200, await(harness.http.postJson(survivor.port(), "/generate", key, Http.generate("next", "V_2", 1))).status());
       TeamUsage usage = usage(survivor, config, 100_000_000);
