@@ -145,6 +145,7 @@ class ArchitectureTest {
         .or().haveFullyQualifiedName("dev.ideogate.dispatch.AimdLimit")
         .or().haveFullyQualifiedName("dev.ideogate.dispatch.FairQueue")
         .or().haveFullyQualifiedName("dev.ideogate.dispatch.RetryAfter")
+        .or().haveFullyQualifiedName("dev.ideogate.redis.AnswerPatience")
         .or().haveFullyQualifiedName("dev.ideogate.dispatch.CompletionRate")
         .or().haveFullyQualifiedName("dev.ideogate.async.AlertThresholds")
         .or().haveFullyQualifiedName("dev.ideogate.async.WebhookUrlPolicy")

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * @param budgetRequests concurrent requests of the budget-exactness scenario
  * @param holdingClients concurrent waiting clients of the holding-power scenario (capped by the fd limit)
  * @param redisCostRequests requests of the Redis-cost scenario
- * @param only scenarios to run (overhead, sidebyside, lanes, budget, holding, redis, stall); empty = all
+ * @param only scenarios to run (overhead, sidebyside, lanes, budget, holding, redis, burst, stall); empty = all;
+ *     sidebyside also runs redis and burst, which issue 14 reads with it
  */
 public record BenchOptions(boolean quick, int stepSeconds, List<Integer> rates, int maxRate, int laneClients,
     int laneSeconds, int budgetRequests, int holdingClients, int redisCostRequests, Set<String> only) {

@@ -49,10 +49,16 @@ class IdeogateBenchmark {
       tables.addAll(announce(holding.run()));
       summary.holding(holding);
     }
-    if (options.runs("redis")) {
+    // Issue 14 reads these three together: the side-by-side table, the Redis cost per request and the cold burst.
+    if (options.runs("redis") || options.runs("sidebyside")) {
       RedisCostScenario redis = new RedisCostScenario(options);
       tables.addAll(announce(redis.run()));
       summary.redis(redis);
+    }
+    if (options.runs("burst") || options.runs("sidebyside")) {
+      ColdBurstScenario burst = new ColdBurstScenario();
+      tables.addAll(announce(burst.run()));
+      summary.burst(burst);
     }
     if (options.runs("stall")) {
       StallScenario stall = new StallScenario(options);

@@ -51,9 +51,14 @@ final class Summary {
   }
 
   void redis(RedisCostScenario redis) {
-    rows.add(new String[] {"Redis round trips per request / Redis CPU per request", String.format(Locale.ROOT,
-        "%.2f / %.1f µs (commands seen: %s)", redis.totalPerRequest(), redis.usecPerRequest(),
-        redis.perCommand.keySet())});
+    rows.add(new String[] {"Redis per admitted request: round trips / commands executed / Redis CPU",
+        String.format(Locale.ROOT, "%.2f / %.2f / %.1f µs (commands seen: %s)", redis.totalPerRequest(),
+            redis.commandsPerRequest(), redis.usecPerRequest(), redis.perCommand.keySet())});
+  }
+
+  void burst(ColdBurstScenario burst) {
+    rows.add(new String[] {"cold burst: 3 new replicas, " + ColdBurstScenario.REQUESTS + " at once, budget for "
+        + ColdBurstScenario.FITS, burst.outcome()});
   }
 
   void stall(StallScenario stall) {
