@@ -33,8 +33,12 @@ final class Lane {
   private final CompletionRate completions;
   private final Clock clock;
   private int inFlight;
-  private boolean acquiring;
+  /** Acquires on their way: pipelined, up to the lane's free slots, so a lane's pace is not one round trip a job. */
+  private int acquiring;
   private boolean wokenWhileAcquiring; // a freed permit announced during an acquire: try again at once
+  /** Jobs refused while other acquires were on their way; requeued in their order once the last one answers. */
+  private final java.util.ArrayDeque<DispatchJob> refused = new java.util.ArrayDeque<>();
+  private long refusals;
   private long safetyPollTimer = -1;
 
   Lane(String name, Vertx vertx, PermitStore store, IdeogramClient client, LaneSettings settings, DispatchEvents events,
@@ -114,25 +118,29 @@ final class Lane {
   }
 
   /**
-   * Starts queued jobs while the lane, the team caps and the permit store allow: one acquire at a time; a granted
-   * permit pumps again, a refused one waits for a freed permit (or the safety poll).
+   * Starts queued jobs while the lane, the team caps and the permit store allow. Acquires are pipelined: as many on
+   * their way at once as the lane has free slots (a job's team slot is taken when it leaves the queue), so the lane's
+   * pace is not one Redis round trip per job (ARCHITECTURE.md §8). After a refusal no new acquire starts until every
+   * one on its way has answered; the refused jobs then go back to the head of their teams' queues in their order and
+   * wait for a freed permit (or the safety poll).
    */
   void pump() {
-    if (acquiring) {
+    if (acquiring > 0) {
       wokenWhileAcquiring = true;
-      return;
     }
-    if (inFlight < limit && queue.size() > 0) {
+    long refusalsBefore = refusals;
+    // A refusal (even one answered at once, by the local store) ends the pass: the lane is full.
+    while (refused.isEmpty() && refusals == refusalsBefore && inFlight + acquiring < limit && queue.size() > 0) {
       var next = queue.poll(this::teamMayStart);
       if (next.isEmpty()) {
         return;
       }
       DispatchJob job = next.get().item();
-      acquiring = true;
+      acquiring++;
+      teamInFlight.merge(job.team(), 1, Integer::sum);
       store.tryAcquire(name, settings.maxInFlight()).onComplete(ar -> acquired(job, ar));
-      return;
     }
-    if (queue.size() > 0) {
+    if (acquiring == 0 && queue.size() > 0) {
       armSafetyPoll();
     }
   }
@@ -145,14 +153,15 @@ final class Lane {
     return teamCaps.getOrDefault(team, settings.maxInFlight());
   }
 
-  private void acquired(DispatchJob job, AsyncResult<PermitStore.Permit> ar) {
-    acquiring = false;
-    boolean woken = wokenWhileAcquiring;
-    wokenWhileAcquiring = false;
+  private void acquired(DispatchJob polled, AsyncResult<PermitStore.Permit> ar) {
+    DispatchJob job = polled;
+    acquiring--;
     if (ar.failed()) {
+      teamInFlight.merge(job.team(), -1, Integer::sum);
       vertx.cancelTimer(job.timerId);
       job.fail(new GatewayException(ErrorCode.BUDGET_STORE_UNAVAILABLE,
           "the permit store cannot confirm a free Ideogram slot; retry shortly", 1L));
+      requeueRefusedOnceAnswered();
       pump(); // fail-closed: the next queued jobs get their 503 now, not one per safety poll
       return;
     }
@@ -161,24 +170,57 @@ final class Lane {
       if (permit != null) {
         store.release(permit);
       }
+      teamInFlight.merge(job.team(), -1, Integer::sum);
       vertx.cancelTimer(job.timerId);
       job.fail(Cancelled.INSTANCE);
+      requeueRefusedOnceAnswered();
       pump();
       return;
     }
     if (permit == null) {
-      queue.offerFirst(job.team(), job, job.batch()); // the whole deployment is at the limit: wait for a freed permit
+      refusals++;
+      teamInFlight.merge(job.team(), -1, Integer::sum);
+      refused.push(job); // the whole deployment is at the limit: wait for a freed permit
+      requeueRefusedOnceAnswered();
+      return;
+    }
+    DispatchJob earlier = refused.pollLast();
+    if (earlier != null) {
+      // Answers come in the order the acquires were sent (one pipelined connection): a job refused before this one
+      // left the queue earlier, so the permit is its, and this job waits in its place. FIFO holds.
+      teamInFlight.merge(earlier.team(), 1, Integer::sum);
+      teamInFlight.merge(job.team(), -1, Integer::sum);
+      refused.push(job);
+      job = earlier;
+    }
+    start(job, permit);
+    requeueRefusedOnceAnswered();
+    pump();
+  }
+
+  /** Once no acquire is on its way: the refused jobs back at the head of their queues, earliest first. */
+  private void requeueRefusedOnceAnswered() {
+    if (acquiring > 0 || refused.isEmpty()) {
+      return;
+    }
+    boolean woken = wokenWhileAcquiring;
+    wokenWhileAcquiring = false;
+    while (!refused.isEmpty()) {
+      DispatchJob job = refused.pop(); // the latest refused first, so the earliest ends up at the head
+      if (job.cancelRequested) { // the client left while its acquire was on its way
+        vertx.cancelTimer(job.timerId);
+        job.fail(Cancelled.INSTANCE);
+        continue;
+      }
+      queue.offerFirst(job.team(), job, job.batch());
       if (job.attempts == 0 && monotonicMs() - job.enqueuedAtMs >= job.maxQueueWaitMs()) {
         queueTimeout(job); // its timer fired while it was out of the queue for this acquire
       }
-      if (woken) {
-        pump();
-      }
-      armSafetyPoll();
-      return;
     }
-    start(job, permit);
-    pump();
+    if (woken) {
+      pump();
+    }
+    armSafetyPoll();
   }
 
   private void start(DispatchJob job, PermitStore.Permit permit) {
@@ -189,8 +231,7 @@ final class Lane {
     }
     job.state = DispatchJob.State.IN_FLIGHT;
     job.attempts++;
-    inFlight++;
-    teamInFlight.merge(job.team(), 1, Integer::sum);
+    inFlight++; // its team's slot was taken when it left the queue
     long heartbeat =
         settings.heartbeatMs() > 0 ? vertx.setPeriodic(settings.heartbeatMs(), id -> store.renew(permit)) : -1;
     long sentNs = System.nanoTime();
