@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * replica frees reaches another's waiter.
  */
 class ClusterLaneFailoverTest {
-  private static final long STAGGER_MS = 250;
+  private static final long STAGGER_MS = 400; // the waiter has 400 ms to take the freed slot, on a busy full-suite JVM too
   private static RedisServer redis;
   private static Vertx vertx;
   private static IdeogramSimulator simulator;
