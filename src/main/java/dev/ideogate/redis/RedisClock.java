@@ -15,15 +15,15 @@ public final class RedisClock {
   /** What {@link #nowMs()} answers before the first sample: the scripts' cue to read {@code TIME} themselves. */
   public static final long UNKNOWN = -1;
   private static final long RESAMPLE_NS = 5_000_000_000L;
-  /** A sample whose round trip took longer than this (a connection being opened, a burst ahead) is retaken soon. */
+  /**
+   * A sample whose round trip took longer than this (the first one opens a connection) is off by up to half of it,
+   * so it is retaken after a second rather than five; under load every trip is slow, and a sample a few ms off is
+   * still far inside a lease of seconds.
+   */
   private static final long PRECISE_NS = 5_000_000L;
-  /** How long a precise sample is preferred to a newer, less precise one (drift stays far below a ms). */
-  private static final long KEEP_PRECISE_NS = 60_000_000_000L;
 
   private record Sample(long redisMs, long atNanos, long roundTripNanos) {
     long dueNanos() {
-      // A slow sample is retaken after a second, not at once: under load every trip is slow, and a sample a few ms
-      // off is still far inside a lease of seconds. Only the first, taken while a connection opened, can be far off.
       return atNanos + (roundTripNanos > PRECISE_NS ? RESAMPLE_NS / 5 : RESAMPLE_NS);
     }
   }
@@ -59,18 +59,8 @@ public final class RedisClock {
       long receivedNanos = System.nanoTime();
       long redisMs = answer.result().get(0).asLong() * 1000 + answer.result().get(1).asLong() / 1000;
       long roundTrip = receivedNanos - sentNanos;
-      // Redis read its clock somewhere in the round trip: the middle is off by at most half of it. A slow trip (the
-      // first one opens a connection) is kept only until a quicker one answers.
-      Sample taken = new Sample(redisMs, sentNanos + roundTrip / 2, roundTrip);
-      Sample known = sample;
-      if (known == null || roundTrip <= Math.max(2 * known.roundTripNanos(), PRECISE_NS)
-          || receivedNanos - known.atNanos() > KEEP_PRECISE_NS) {
-        sample = taken;
-      } else {
-        // Kept the more precise one; it is due again only in a full period, not at the slow sample's pace.
-        sample = new Sample(known.redisMs() + (taken.atNanos() - known.atNanos()) / 1_000_000, taken.atNanos(),
-            Math.min(known.roundTripNanos(), PRECISE_NS));
-      }
+      // Redis read its clock somewhere in the round trip: the middle is off by at most half of it.
+      sample = new Sample(redisMs, sentNanos + roundTrip / 2, roundTrip);
     });
   }
 }
