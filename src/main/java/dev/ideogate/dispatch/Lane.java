@@ -101,8 +101,7 @@ final class Lane {
   void cancel(DispatchJob job) {
     job.cancelRequested = true;
     if (job.state == DispatchJob.State.QUEUED && queue.remove(job.team(), job)) {
-      vertx.cancelTimer(job.timerId);
-      job.fail(Cancelled.INSTANCE);
+      cancelled(job);
     }
     // IN_FLIGHT: the call completes (Ideogram bills it) and is settled; BACKING_OFF: dropped when the delay ends.
   }
@@ -166,17 +165,6 @@ final class Lane {
       return;
     }
     PermitStore.Permit permit = ar.result();
-    if (job.cancelRequested) { // the client left while the acquire was on its way: nothing is sent
-      if (permit != null) {
-        store.release(permit);
-      }
-      teamInFlight.merge(job.team(), -1, Integer::sum);
-      vertx.cancelTimer(job.timerId);
-      job.fail(Cancelled.INSTANCE);
-      requeueRefusedOnceAnswered();
-      pump();
-      return;
-    }
     if (permit == null) {
       refusals++;
       teamInFlight.merge(job.team(), -1, Integer::sum);
@@ -184,7 +172,7 @@ final class Lane {
       requeueRefusedOnceAnswered();
       return;
     }
-    DispatchJob earlier = refused.pollLast();
+    DispatchJob earlier = earliestLiveRefused();
     if (earlier != null) {
       // Answers come in the order the acquires were sent (one pipelined connection): a job refused before this one
       // left the queue earlier, so the permit is its, and this job waits in its place. FIFO holds.
@@ -192,10 +180,31 @@ final class Lane {
       teamInFlight.merge(job.team(), -1, Integer::sum);
       refused.push(job);
       job = earlier;
+    } else if (job.cancelRequested) { // the client left while the acquire was on its way: nothing is sent
+      store.release(permit);
+      teamInFlight.merge(job.team(), -1, Integer::sum);
+      cancelled(job);
+      requeueRefusedOnceAnswered();
+      pump();
+      return;
     }
     start(job, permit);
     requeueRefusedOnceAnswered();
     pump();
+  }
+
+  /** The earliest refused job whose client is still there; the ones that left are failed on the way. */
+  private DispatchJob earliestLiveRefused() {
+    DispatchJob earliest;
+    while ((earliest = refused.pollLast()) != null && earliest.cancelRequested) {
+      cancelled(earliest);
+    }
+    return earliest;
+  }
+
+  private void cancelled(DispatchJob job) {
+    vertx.cancelTimer(job.timerId);
+    job.fail(Cancelled.INSTANCE);
   }
 
   /** Once no acquire is on its way: the refused jobs back at the head of their queues, earliest first. */
@@ -208,8 +217,7 @@ final class Lane {
     while (!refused.isEmpty()) {
       DispatchJob job = refused.pop(); // the latest refused first, so the earliest ends up at the head
       if (job.cancelRequested) { // the client left while its acquire was on its way
-        vertx.cancelTimer(job.timerId);
-        job.fail(Cancelled.INSTANCE);
+        cancelled(job);
         continue;
       }
       queue.offerFirst(job.team(), job, job.batch());
