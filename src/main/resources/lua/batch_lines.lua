@@ -188,12 +188,16 @@ if op == 'renew' then
   return renewed
 end
 
-if op == 'finish' then
-  if not owned(number, token) then
-    return 0
+-- The running line's text, taken out of running, when the caller's claim is the latest; else nil.
+local function leave_owned(n, claim_token)
+  if not owned(n, claim_token) then
+    return nil
   end
-  local text = leave_running(number)
-  if not text then
+  return leave_running(n)
+end
+
+if op == 'finish' then
+  if not leave_owned(number, token) then
     return 0
   end
   local result = cjson.decode(payload)
@@ -204,10 +208,7 @@ if op == 'finish' then
 end
 
 if op == 'budget' then
-  if not owned(number, token) then
-    return 0
-  end
-  local text = leave_running(number)
+  local text = leave_owned(number, token)
   if not text then
     return 0
   end
