@@ -77,7 +77,7 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
     BudgetWindow window = BudgetWindow.now(clock, current.config().budgets().timezone());
     TeamBudget budget = new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd());
     long cost = admitted.quote().worstCaseMicroUsd();
-    RateLimitHandler.Deferred rateCheck = ctx.get(RateLimitHandler.DEFERRED);
+    RateLimitHandler.Deferred rateCheck = RateLimitHandler.deferred(ctx);
     Future<Hold> reserved = rateCheck != null
         ? rateCheck.reserve(ctx, budget, window, cost, async.timing().holdLeaseMs())
         : ledger instanceof AsyncHoldLedger longLease

@@ -73,7 +73,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
     trace.begin(RequestTrace.RESERVE);
     TeamBudget budget = new TeamBudget(team.id(), team.dailyBudgetMicroUsd(), team.monthlyBudgetMicroUsd());
     long cost = admitted.quote().worstCaseMicroUsd();
-    RateLimitHandler.Deferred rateCheck = ctx.get(RateLimitHandler.DEFERRED);
+    RateLimitHandler.Deferred rateCheck = RateLimitHandler.deferred(ctx);
     (rateCheck == null ? ledger.reserve(budget, window, cost) : rateCheck.reserve(ctx, budget, window, cost))
         .andThen(reserved -> trace.end(RequestTrace.RESERVE, reserved))
         .compose(hold -> dispatchAndAccount(ctx, admitted, hold))

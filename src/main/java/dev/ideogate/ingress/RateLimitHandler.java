@@ -35,8 +35,13 @@ import java.util.function.Supplier;
  * limiter).
  */
 public final class RateLimitHandler implements Handler<RoutingContext> {
-  /** The rate check a reserve still owes (routing-context key), set only when the check is deferred. */
-  static final String DEFERRED = "ideogate.rate.deferred";
+  /** The rate check a reserve still owes (routing-context key, read only through {@link #deferred}). */
+  private static final String DEFERRED = "ideogate.rate.deferred";
+
+  /** The rate check this request's reserve owes, or null when this handler decided it already. */
+  static Deferred deferred(RoutingContext ctx) {
+    return ctx.get(DEFERRED);
+  }
 
   private final Supplier<GatewaySettings> settings;
   private final RateLimitStore store;
