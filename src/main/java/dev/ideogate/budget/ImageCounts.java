@@ -1,5 +1,6 @@
 package dev.ideogate.budget;
 
+import dev.ideogate.redis.DelayedFlush;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -7,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +30,12 @@ final class ImageCounts {
   private final RedisConnector redis;
   private final BudgetKeys keys;
   private final Map<String, Team> teams = new ConcurrentHashMap<>();
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
-  private volatile boolean closed;
+  private final DelayedFlush flushSoon;
 
   ImageCounts(RedisConnector redis, BudgetKeys keys) {
     this.redis = redis;
     this.keys = keys;
+    this.flushSoon = new DelayedFlush(redis.vertx(), FLUSH_MS, this::flush);
   }
 
   /** One team's unflushed counts (counter key → images) and the tail of its flushes and reads. */
@@ -66,16 +66,7 @@ final class ImageCounts {
       counts.unflushed.merge(keys.imagesDay(team, window.day()), (long) images, Long::sum);
       counts.unflushed.merge(keys.imagesMonth(team, window.month()), (long) images, Long::sum);
     }
-    scheduleFlush();
-  }
-
-  private void scheduleFlush() {
-    if (!closed && flushScheduled.compareAndSet(false, true)) {
-      redis.vertx().setTimer(FLUSH_MS, id -> {
-        flushScheduled.set(false);
-        flush();
-      });
-    }
+    flushSoon.request();
   }
 
   /**
@@ -89,7 +80,7 @@ final class ImageCounts {
 
   /** The last flush, when the ledger closes: counts Redis does not take then are lost (at most a second of them). */
   Future<Void> close() {
-    closed = true;
+    flushSoon.stop();
     return flush();
   }
 
@@ -122,7 +113,7 @@ final class ImageCounts {
       synchronized (counts) {
         snapshot.forEach((key, n) -> counts.unflushed.merge(key, n, Long::sum));
       }
-      scheduleFlush();
+      flushSoon.request();
       return Future.succeededFuture();
     });
   }

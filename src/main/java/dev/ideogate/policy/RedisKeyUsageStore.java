@@ -1,5 +1,6 @@
 package dev.ideogate.policy;
 
+import dev.ideogate.redis.DelayedFlush;
 import dev.ideogate.redis.RedisConnector;
 import io.vertx.core.Future;
 import dev.ideogate.redis.Reply;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,7 @@ public final class RedisKeyUsageStore implements KeyUsageStore {
   private final Clock clock;
   private final KeyUseScript script = new KeyUseScript();
   private final Map<Bucket, Counts> unflushed = new ConcurrentHashMap<>();
-  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final DelayedFlush flushSoon;
 
   /** One key's hour. */
   private record Bucket(String keyId, long hour) {}
@@ -50,6 +50,7 @@ public final class RedisKeyUsageStore implements KeyUsageStore {
     this.redis = redis;
     this.keyPrefix = keyPrefix;
     this.clock = clock;
+    this.flushSoon = new DelayedFlush(redis.vertx(), FLUSH_MS, this::flush);
   }
 
   private String key(String keyId, String what) {
@@ -60,12 +61,7 @@ public final class RedisKeyUsageStore implements KeyUsageStore {
   public void record(String keyId, boolean error) {
     long hour = clock.millis() / 3_600_000L;
     unflushed.merge(new Bucket(keyId, hour), new Counts(1, error ? 1 : 0), Counts::plus);
-    if (flushScheduled.compareAndSet(false, true)) {
-      redis.vertx().setTimer(FLUSH_MS, id -> {
-        flushScheduled.set(false);
-        flush();
-      });
-    }
+    flushSoon.request();
   }
 
   /** Sends every unflushed count; completes when Redis answered them all (failures are dropped: best effort). */
