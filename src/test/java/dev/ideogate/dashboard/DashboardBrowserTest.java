@@ -222,6 +222,8 @@ class DashboardBrowserTest {
   void aWrongKeyAndAnExpiredSessionGetTheSignInPage() {
     String wrong = "igk_dev_notAKeyOfThisGateway0123456789abcdefgh";
     signIn(wrong);
+    // the refused sign-in answers with the same page title: wait for its error, not for the page the click left
+    waitFor(d -> !d.findElements(By.cssSelector(".error")).isEmpty());
     assertEquals("Sign in · Ideogate", browser.driver.getTitle());
     assertTrue(text(".error").contains("not accepted"));
     assertFalse(browser.driver.getPageSource().contains(wrong), "the key never reaches a page");

@@ -73,6 +73,42 @@ class TlsReloadTest {
     }
   }
 
+  /**
+   * Files replaced one at a time: the new key beside the old certificate is never served (Vert.x would take the
+   * pair and every handshake would fail); the pair is swapped once the certificate follows.
+   */
+  @Test
+  void aKeyReplacedBeforeItsCertificateIsNotServedUntilTheCertificateFollows(@TempDir Path dir) throws Exception {
+    Path cert = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    writePem(cert, key, "CN=ideogate-one", BigInteger.ONE);
+    try (SecurityFixture fixture = new SecurityFixture()) {
+      String tls = "tls: { certFile: \"" + cert + "\", keyFile: \"" + key + "\", checkInterval: 100ms }";
+      Gateway gateway = fixture.start(SecurityFixture.parse(fixture.yaml("", tls, "")));
+      Path newCert = dir.resolve("new.crt");
+      Path newKey = dir.resolve("new.key");
+      writePem(newCert, newKey, "CN=ideogate-two", BigInteger.TWO);
+
+      Files.move(newKey, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      for (int i = 0; i < 10; i++) { // about ten checks see the mismatched pair
+        Thread.sleep(100);
+        Exchange during = exchange(gateway.port(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertTrue(during.response().startsWith("HTTP/1.1 "), during.response()); // a handshake that worked
+        assertEquals("CN=ideogate-one", during.certificate().getSubjectX500Principal().getName());
+      }
+
+      Files.move(newCert, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      long deadline = System.nanoTime() + 15_000_000_000L;
+      String subject;
+      do {
+        Thread.sleep(100);
+        subject = exchange(gateway.port(), "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .certificate().getSubjectX500Principal().getName();
+      } while (!subject.equals("CN=ideogate-two") && System.nanoTime() < deadline);
+      assertEquals("CN=ideogate-two", subject);
+    }
+  }
+
   @Test
   void aPlainHttpClientGetsNoAnswerFromAnHttpsPort(@TempDir Path dir) throws Exception {
     Path cert = dir.resolve("tls.crt");
