@@ -25,10 +25,13 @@ Input:
 Output:
   {1, remaining, rate...}                          admitted; remaining = µUSD still reservable in the tightest
                                                    window
-  {0, "day"|"month", remaining, expired, rate...}  refused by that window; remaining = µUSD it had left (≥ 0);
+  {0, "day"|"month", remaining, expired, spent_day, spent_month, held, rate...}
+                                                   refused by that window; remaining = µUSD it had left (≥ 0);
                                                    expired = 1 when the team has holds whose lease ran out (the
                                                    caller reclaims them with hold_reclaim.lua and tries once
-                                                   more, without buckets: the token is spent), else 0
+                                                   more, without buckets: the token is spent), else 0;
+                                                   spent_day, spent_month, held = the values read (the
+                                                   caller's floor for refusing locally, budget.SpentFloors)
   {2, rate...}                                     refused by the rate limit: nothing written, nothing held
   rate... (only when ARGV[7] ≥ 1) = limit, remaining, retry_after_us, reset_us, tat_a, tat_b: limit and remaining
   belong to the bucket with the fewest requests left; retry_after_us is 0 unless refused by rate; reset_us is
@@ -140,10 +143,11 @@ if refused_by then
   if #redis.call('ZRANGEBYSCORE', holds_key, '-inf', int(now_ms), 'LIMIT', 0, 1) > 0 then
     expired = 1
   end
+  local spent_day, spent_month = int(tonumber(values[2] or '0')), int(tonumber(values[3] or '0'))
   if refused_by == 'day' then
-    return answer({0, 'day', math.max(0, day_left), expired})
+    return answer({0, 'day', math.max(0, day_left), expired, spent_day, spent_month, int(held)})
   end
-  return answer({0, 'month', math.max(0, month_left), expired})
+  return answer({0, 'month', math.max(0, month_left), expired, spent_day, spent_month, int(held)})
 end
 
 if redis.call('ZADD', holds_key, 'NX', int(now_ms + lease_ms), member) == 0 then

@@ -45,6 +45,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   // Settle reports remaining against the team's limits, which only reserve and usage are given.
   private final Map<String, TeamBudget> latestBudgets = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
+  private final SpentFloors floors = new SpentFloors();
   /** The last tat (µs) of each rate bucket seen in a reserve answer, {@code <team>/<bucket>} → tat. */
   private final Map<String, Long> knownTatsUs = new ConcurrentHashMap<>();
   private static final int KNOWN_TATS_PRUNE_ABOVE = 10_000;
@@ -156,8 +157,17 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     return settle(hold, chargeMicroUsd, images);
   }
 
+  /**
+   * A new hold. A team whose last refusal (within a second) already leaves less than the cost under its limit is
+   * refused here, without a round trip: Redis would refuse it too ({@link SpentFloors}). Not on the rate-checked
+   * path, where Redis' refusal also spends the request's rate token.
+   */
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs) {
+    BudgetRefusal known = floors.refusal(team, window, costMicroUsd, System.nanoTime());
+    if (known != null) {
+      return Future.failedFuture(known.toException());
+    }
     return reserve(team, window, costMicroUsd, leaseMs, UUID.randomUUID().toString());
   }
 
@@ -222,6 +232,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   }
 
   private Future<Hold> reclaimOrAnswer(ReserveScript.Args args, ReserveScript.Result result, boolean mayReclaim) {
+    ReserveScript.Read read = result.read();
+    if (read != null) {
+      floors.refused(args.team(), args.window(), read.spentDayMicroUsd(), read.spentMonthMicroUsd(),
+          read.heldMicroUsd(), System.nanoTime());
+    }
     if (result.admitted() || !result.expiredHolds() || !mayReclaim) {
       return answered(toHold(args, result));
     }

@@ -52,16 +52,17 @@ final class ReserveScript {
    * @param remainingMicroUsd admitted: what the tightest window has left after the hold; refused: what the
    *     refusing window had left
    * @param expiredHolds refused while the team had holds whose lease ran out: reclaiming them may admit it
+   * @param read refused by the budget: the team's counters as the script read them; else null
    */
-  record Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd, boolean expiredHolds,
+  record Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd, boolean expiredHolds, Read read,
       RateCheck.Outcome rate) {
     /** An answer without rate buckets. */
-    Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd, boolean expiredHolds) {
-      this(refusedBy, remainingMicroUsd, expiredHolds, null);
+    Result(BudgetRefusal.Window refusedBy, long remainingMicroUsd, boolean expiredHolds, Read read) {
+      this(refusedBy, remainingMicroUsd, expiredHolds, read, null);
     }
 
     static Result admitted(long remainingMicroUsd) {
-      return new Result(null, remainingMicroUsd, false);
+      return new Result(null, remainingMicroUsd, false, null);
     }
 
     /** Refused by the rate limit: nothing held (the budget was not looked at). */
@@ -73,6 +74,9 @@ final class ReserveScript {
       return refusedBy == null && !rateRefused();
     }
   }
+
+  /** Settled spend of the request's day and month and the team's held amount, as a budget refusal read them. */
+  record Read(long spentDayMicroUsd, long spentMonthMicroUsd, long heldMicroUsd) {}
 
   LuaScript lua() {
     return script;
@@ -109,15 +113,16 @@ final class ReserveScript {
   private static Result parse(Reply reply, int buckets) {
     int status = reply.get(0).asInt();
     if (status == 2) {
-      return new Result(null, 0, false, rate(reply, 1, buckets, false));
+      return new Result(null, 0, false, null, rate(reply, 1, buckets, false));
     }
     if (status == 1) {
-      return new Result(null, reply.get(1).asLong(), false, rate(reply, 2, buckets, true));
+      return new Result(null, reply.get(1).asLong(), false, null, rate(reply, 2, buckets, true));
     }
     BudgetRefusal.Window window = "month".equals(reply.get(1).asString())
         ? BudgetRefusal.Window.MONTH
         : BudgetRefusal.Window.DAY;
-    return new Result(window, reply.get(2).asLong(), reply.get(3).asInt() == 1, rate(reply, 4, buckets, true));
+    Read read = new Read(reply.get(4).asLong(), reply.get(5).asLong(), reply.get(6).asLong());
+    return new Result(window, reply.get(2).asLong(), reply.get(3).asInt() == 1, read, rate(reply, 7, buckets, true));
   }
 
   /** limit, remaining, retry_after_us, reset_us, tat_a, tat_b from {@code at}; null without buckets. */

@@ -53,7 +53,7 @@ class BudgetScriptsTest {
   void reserveAdmitsExactlyUpToTheDailyLimitThenRefuses() {
     assertEquals(ReserveScript.Result.admitted(40), reserve("a", "h1", 60, 100, NO_MONTHLY, NOV_26));
     assertEquals(ReserveScript.Result.admitted(0), reserve("a", "h2", 40, 100, NO_MONTHLY, NOV_26));
-    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0, false),
+    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0, false, new ReserveScript.Read(0, 0, 100)),
         reserve("a", "h3", 1, 100, NO_MONTHLY, NOV_26));
 
     assertEquals("100", get(keys.held("a")));
@@ -69,7 +69,8 @@ class BudgetScriptsTest {
 
     ReserveScript.Result refused = reserve("a", "h1", 20, 1_000, OptionalLong.of(100), NOV_26);
 
-    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.MONTH, 10, false), refused);
+    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.MONTH, 10, false, new ReserveScript.Read(0, 90, 0)),
+        refused);
     assertNull(get(keys.held("a")));
   }
 
@@ -79,7 +80,7 @@ class BudgetScriptsTest {
 
     assertEquals(ReserveScript.Result.admitted(1), reserve("a", "h1", max - 1, max, OptionalLong.of(max), NOV_26));
     assertEquals(ReserveScript.Result.admitted(0), reserve("a", "h2", 1, max, OptionalLong.of(max), NOV_26));
-    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0, false),
+    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0, false, new ReserveScript.Read(0, 0, max)),
         reserve("a", "h3", 1, max, OptionalLong.of(max), NOV_26));
     assertEquals(Long.toString(max), get(keys.held("a")));
   }
@@ -99,7 +100,7 @@ class BudgetScriptsTest {
     reserve("a", "old", 70, 100, NO_MONTHLY, NOV_26, NOW - 2 * LEASE_MS); // its lease ran out at NOW − LEASE_MS
 
     assertEquals(ReserveScript.Result.admitted(0), reserve("a", "fits", 30, 100, NO_MONTHLY, NOV_26));
-    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0, true),
+    assertEquals(new ReserveScript.Result(BudgetRefusal.Window.DAY, 0, true, new ReserveScript.Read(0, 0, 100)),
         reserve("a", "more", 10, 100, NO_MONTHLY, NOV_26));
 
     assertEquals("100", get(keys.held("a")), "an admission never reclaims");

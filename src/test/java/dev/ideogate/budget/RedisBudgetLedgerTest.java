@@ -3,6 +3,8 @@ package dev.ideogate.budget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ideogate.api.GatewayException;
+import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
@@ -55,6 +57,48 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
     RedisBudgetLedger ledger = new RedisBudgetLedger(vertx, settings, leaseMs);
     ledgers.add(ledger);
     return ledger;
+  }
+
+  /**
+   * Issue 14's cheap 402: once Redis has refused a team whose spend leaves no room, the next refusals within a second
+   * are this replica's own (counted by Redis: its EVALSHA calls), and nothing Redis would admit is refused.
+   */
+  @Test
+  void aTeamOutOfBudgetIsRefusedAgainWithoutARoundTripAndAdmittedAtOnceWhenItsLimitRises() {
+    try (RedisServer own = RedisServer.startOwned()) {
+      RedisBudgetLedger ledger = new RedisBudgetLedger(vertx,
+          RedisSettings.standalone(own.url()).withKeyPrefix("floor"), LONG_LEASE_MS);
+      ledgers.add(ledger);
+      TeamBudget team = daily(newTeam(), 100_000);
+      Await.await(ledger.settle(Await.await(ledger.reserve(team, NOV_26, 80_000)), 80_000, 1));
+      Await.failure(ledger.reserve(team, NOV_26, 30_000)); // Redis refuses: the floor is learnt
+
+      long scriptsBefore = scriptCalls(own);
+      long started = System.nanoTime();
+      for (int i = 0; i < 200; i++) {
+        GatewayException refused = (GatewayException) Await.failure(ledger.reserve(team, NOV_26, 30_000));
+        assertEquals("daily budget of team " + team.team() + " exceeded: remaining 0.02 USD, this request needs"
+            + " 0.03 USD (window 2026-11-26)", refused.getMessage());
+      }
+      long elapsedS = (System.nanoTime() - started) / 1_000_000_000L;
+      long trips = scriptCalls(own) - scriptsBefore;
+      assertTrue(trips <= 1 + elapsedS, trips + " scripts for 200 refusals in " + elapsedS + " s: at most one a second");
+
+      assertEquals(0, Await.await(ledger.reserve(team, NOV_26, 20_000)).remainingMicroUsd(), "what fits is admitted");
+      assertEquals(70_000, Await.await(ledger.reserve(daily(team.team(), 200_000), NOV_26, 30_000))
+          .remainingMicroUsd(), "a raised limit admits at once");
+    }
+  }
+
+  private static long scriptCalls(RedisServer server) {
+    RedisConnector stats = server.connector(vertx);
+    try {
+      String info = Await.await(stats.send("INFO", "commandstats")).asString();
+      java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(info);
+      return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    } finally {
+      Await.await(stats.close());
+    }
   }
 
   @Test
