@@ -1,6 +1,5 @@
 package dev.ideogate.bench;
 
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.text.ParseException;
@@ -9,9 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -43,20 +39,6 @@ public final class JfrProfile {
     recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
     recording.start();
     return new JfrProfile(recording, gatewayThreads, file);
-  }
-
-  /** The ids of a Vertx's event-loop threads: each new context from a non-Vert.x thread lands on the next loop. */
-  public static Set<Long> eventLoopThreads(Vertx vertx, int loops) throws InterruptedException {
-    Set<Long> ids = ConcurrentHashMap.newKeySet();
-    CountDownLatch latch = new CountDownLatch(loops * 2);
-    for (int i = 0; i < loops * 2; i++) {
-      vertx.getOrCreateContext().runOnContext(v -> {
-        ids.add(Thread.currentThread().getId());
-        latch.countDown();
-      });
-    }
-    latch.await(5, TimeUnit.SECONDS);
-    return ids;
   }
 
   /** Stops, saves the recording, and returns tables of the gateway's hot methods and allocation sites. */

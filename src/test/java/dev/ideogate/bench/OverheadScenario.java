@@ -48,7 +48,7 @@ final class OverheadScenario {
       Gateway gateway = rig.replicas(1, c -> c.upstreamSettings("maxInFlightPerKey: 100"),
           "dailyBudgetUsd: \"100000000\"", "maxConcurrency: 100", "maxQueued: 100000").get(0);
       Set<Long> gatewayThreads = new TreeSet<>();
-      gatewayThreads.addAll(JfrProfile.eventLoopThreads(rig.vertxOf(gateway), 2));
+      gatewayThreads.addAll(EventLoopCpu.threadsOf(rig.vertxOf(gateway)));
       measure("Ideogate (auth+policy+Redis ledger)", rig, gateway.port(),
           Map.of("Content-Type", "application/json", "Api-Key", BenchRig.clientKey()), body, gatewayThreads);
     }

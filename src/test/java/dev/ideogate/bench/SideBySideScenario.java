@@ -29,6 +29,8 @@ final class SideBySideScenario {
   private final BenchOptions options;
   final Map<String, Map<Integer, ClosedLoopLoad.Result>> results = new LinkedHashMap<>();
   final Map<String, ClosedLoopLoad.Result> rejections = new LinkedHashMap<>();
+  /** Gateway event-loop CPU µs per 200 at concurrency 64, by column (gateways only). */
+  final Map<String, Double> cpuMicrosPerRequest = new LinkedHashMap<>();
 
   SideBySideScenario(BenchOptions options) {
     this.options = options;
@@ -43,10 +45,10 @@ final class SideBySideScenario {
     Map<String, String> clientHeaders = headers(BenchRig.clientKey());
     try (BenchRig rig = new BenchRig()) {
       Map<String, String> upstreamHeaders = headers(BenchRig.upstreamKey());
-      measure("direct", rig, rig.simulator.port(), upstreamHeaders, body);
+      measure("direct", rig, rig.simulator.port(), upstreamHeaders, body, null);
       if (NginxProxy.installed()) {
         try (NginxProxy nginx = NginxProxy.start(freePort(), rig.simulator.port())) {
-          measure("nginx", rig, nginx.port(), upstreamHeaders, body);
+          measure("nginx", rig, nginx.port(), upstreamHeaders, body, null);
         }
       }
       // Lane limit 100, not Ideogram's 10: the simulator here has no limit, and this measures the path, not the lane.
@@ -55,7 +57,7 @@ final class SideBySideScenario {
         TestConfig inMemory = TestConfig.upstream(rig.simulator.baseUrl()).team(BenchRig.TEAM, GATEWAY_TEAM)
             .upstreamSettings("maxInFlightPerKey: 100");
         Gateway memory = Await.await(Gateway.start(memoryVertx, inMemory.build(), Gateway.Options.defaults()));
-        measure("Ideogate in memory", rig, memory.port(), clientHeaders, body);
+        measure("Ideogate in memory", rig, memory.port(), clientHeaders, body, EventLoopCpu.of(memoryVertx));
         Await.await(memory.stop());
       } finally {
         Await.await(memoryVertx.close());
@@ -64,7 +66,7 @@ final class SideBySideScenario {
           .team("broke", "dailyBudgetUsd: \"0.01\"")
           .team("narrow", "allowedModels: [V_1]")
           .team("limited", "rateLimit: { perMinute: 1, burst: 1 }"), GATEWAY_TEAM).get(0);
-      measure("Ideogate on Redis", rig, redis.port(), clientHeaders, body);
+      measure("Ideogate on Redis", rig, redis.port(), clientHeaders, body, EventLoopCpu.of(rig.vertxOf(redis)));
       reject(rig, redis, "401 unknown key", headers(TestConfig.clientKey("nobody")), body);
       reject(rig, redis, "402 no budget", headers(TestConfig.clientKey("broke")), body);
       reject(rig, redis, "403 forbidden model", headers(TestConfig.clientKey("narrow")), body);
@@ -77,13 +79,20 @@ final class SideBySideScenario {
     return Map.of("Content-Type", "application/json", "Api-Key", key);
   }
 
-  private void measure(String target, BenchRig rig, int port, Map<String, String> headers, Buffer body) {
+  /** @param cpu the gateway's event loops, measured over the concurrency-64 cell; null for direct and nginx */
+  private void measure(String target, BenchRig rig, int port, Map<String, String> headers, Buffer body,
+      EventLoopCpu cpu) {
     Map<Integer, ClosedLoopLoad.Result> byConcurrency = new LinkedHashMap<>();
     results.put(target, byConcurrency);
     try (ClosedLoopLoad load = new ClosedLoopLoad(rig.clientVertx, port, headers, body)) {
       load.run(64, options.quick() ? 2 : 5); // warm-up: JIT, connections, Redis scripts
       for (int concurrency : CONCURRENCY) {
+        long cpuBefore = cpu == null ? 0 : cpu.nanos();
         ClosedLoopLoad.Result r = load.run(concurrency, cellSeconds());
+        if (cpu != null && concurrency == 64) {
+          long ok = r.statuses().getOrDefault(200, 0L);
+          cpuMicrosPerRequest.put(target, ok == 0 ? Double.NaN : (cpu.nanos() - cpuBefore) / 1_000.0 / ok);
+        }
         byConcurrency.put(concurrency, r);
         System.out.printf("  side-by-side %-20s c=%-3d p50 %s p99 %s ms, %.0f answers/s %s%n", target, concurrency,
             Table.ms(r.p(50)), Table.ms(r.p(99)), r.answersPerSecond(), r.statuses());
@@ -111,9 +120,19 @@ final class SideBySideScenario {
           r -> String.format(java.util.Locale.ROOT, "%.0f%s", r.get(concurrency).perSecond(200),
               nonOk(r.get(concurrency)))));
     }
+    Map<Integer, ClosedLoopLoad.Result> nginx = results.get("nginx");
+    if (nginx != null) {
+      table.row(cells("concurrency 64, requests/s ÷ nginx", r -> String.format(java.util.Locale.ROOT, "%.2f",
+          r.get(64).perSecond(200) / nginx.get(64).perSecond(200))));
+    }
+    table.row(cells("gateway CPU per request, c=64, µs", r -> {
+      Double micros = cpuMicrosPerRequest.get(targetOf(r));
+      return micros == null ? "" : String.format(java.util.Locale.ROOT, "%.0f", micros);
+    }));
     table.note(cellSeconds() + " s per cell after a warm-up at concurrency 64; requests/s counts 200s (other"
         + " statuses in brackets). Upstream: the project's simulator with no delay; the load generator, upstream,"
-        + " proxies and Redis share this machine's cores.");
+        + " proxies and Redis share this machine's cores. Gateway CPU per request: CPU time of the gateway's own"
+        + " event loops (ThreadMXBean) over the concurrency-64 cell ÷ its 200s; GC and JIT threads not counted.");
     if (!NginxProxy.installed()) {
       table.note("nginx is not installed here (apt-get install -y nginx): no nginx column.");
     }
@@ -128,6 +147,11 @@ final class SideBySideScenario {
     });
     rejected.note("Per core divides by all the machine's cores, though the load generator runs on them too.");
     return List.of(table, rejected);
+  }
+
+  private String targetOf(Map<Integer, ClosedLoopLoad.Result> column) {
+    return results.entrySet().stream().filter(e -> e.getValue() == column).map(Map.Entry::getKey).findFirst()
+        .orElseThrow();
   }
 
   private Object[] cells(String label, java.util.function.Function<Map<Integer, ClosedLoopLoad.Result>, String> cell) {
