@@ -85,7 +85,9 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
     if (costMicroUsd > monthLeft) {
       return refuse(team, BudgetRefusal.Window.MONTH, window, monthLeft, costMicroUsd);
     }
-    state.holds.put(id, new OpenHold(costMicroUsd, window, clockMs.getAsLong() + leaseMs));
+    long expiresAtMs = clockMs.getAsLong() + leaseMs;
+    state.holds.put(id, new OpenHold(costMicroUsd, window, expiresAtMs));
+    state.nextExpiryMs = Math.min(state.nextExpiryMs, expiresAtMs);
     state.held += costMicroUsd;
     return Future.succeededFuture(
         new Hold(id, team.team(), window, costMicroUsd, Math.min(dayLeft, monthLeft) - costMicroUsd));
@@ -169,8 +171,16 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
     return Future.succeededFuture();
   }
 
+  /**
+   * Charges the holds whose lease ran out. Runs on every call, so it scans the holds only once the earliest lease
+   * may have run out (a scan per call was a few per cent of the in-memory path's CPU at 64 holds).
+   */
   private void reclaimExpired(TeamState state) {
     long now = clockMs.getAsLong();
+    if (now < state.nextExpiryMs) {
+      return;
+    }
+    long next = Long.MAX_VALUE;
     for (Iterator<OpenHold> it = state.holds.values().iterator(); it.hasNext(); ) {
       OpenHold open = it.next();
       if (open.expiresAtMs() <= now) {
@@ -178,8 +188,11 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
         state.held -= open.amountMicroUsd();
         state.charge(open.window(), open.amountMicroUsd());
         state.holdsExpired++;
+      } else {
+        next = Math.min(next, open.expiresAtMs());
       }
     }
+    state.nextExpiryMs = next;
   }
 
   private static long monthLeft(TeamState state, BudgetWindow window) {
@@ -203,6 +216,8 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
     TeamBudget budget;
     long held;
     long holdsExpired;
+    /** No hold expires before this (it may have been settled since): reclaim scans only from then on. */
+    long nextExpiryMs = Long.MAX_VALUE;
     final Map<String, OpenHold> holds = new HashMap<>();
     final Map<String, Long> spentDay = new HashMap<>();
     final Map<String, Long> spentMonth = new HashMap<>();
