@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +47,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   private final Map<String, TeamBudget> latestBudgets = new ConcurrentHashMap<>();
   private final AtomicBoolean storeDown = new AtomicBoolean();
   private final SpentFloors floors = new SpentFloors();
+  private final Set<Future<Settlement>> settling = ConcurrentHashMap.newKeySet();
   /** The last tat (µs) of each rate bucket seen in a reserve answer, {@code <team>/<bucket>} → tat. */
   private final Map<String, Long> knownTatsUs = new ConcurrentHashMap<>();
   private static final int KNOWN_TATS_PRUNE_ABOVE = 10_000;
@@ -263,7 +265,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return settleScript.run(redis, keys, args).transform(outcome -> {
+    Future<Settlement> settled = settleScript.run(redis, keys, args).transform(outcome -> {
       if (outcome.failed()) {
         return unavailable(outcome.cause());
       }
@@ -272,6 +274,10 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
       }
       return answered(Future.succeededFuture(outcome.result().settlement()));
     });
+    // The request path answers before the settle's reply (ARCHITECTURE.md §2): closing waits for it.
+    settling.add(settled);
+    settled.onComplete(done -> settling.remove(settled));
+    return settled;
   }
 
   @Override
@@ -343,11 +349,14 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     heartbeat.stop();
   }
 
-  /** Stops the heartbeat and flushes this replica's image counts before the connection closes. */
+  /**
+   * Stops the heartbeat, waits for the settles still in flight (each ends within its command's patience), then
+   * flushes this replica's image counts before the connection closes.
+   */
   @Override
   public Future<Void> close() {
     heartbeat.stop();
-    Future<Void> flushed = images.close();
+    Future<Void> flushed = Future.join(List.copyOf(settling)).transform(ar -> images.close());
     return ownsConnector ? flushed.eventually(redis::close) : flushed;
   }
 

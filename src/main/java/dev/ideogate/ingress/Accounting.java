@@ -119,13 +119,22 @@ final class Accounting {
       return unreadable(response.status(), "a body the gateway could not read");
     }
     long charge = quote.charge(images);
-    return told(charge, images, () -> ledger.settle(hold, charge, images)
+    Future<Outcome> settled = told(charge, images, () -> ledger.settle(hold, charge, images)
         .map(s -> new Outcome(hold.team(), result, s.chargedMicroUsd(), images, s.remainingMicroUsd()))
         .recover(e -> {
           LOG.warn("settle failed for hold {} of team {}; its lease will charge it", hold.id(), hold.team(),
               requestId);
           return Future.succeededFuture(new Outcome(hold.team(), result, charge, images, -1));
         }));
+    if (beforeCharge != null || settled.isComplete()) {
+      return settled; // a batch line keeps its charge record first; a local ledger has answered already
+    }
+    // The request path answers once the settle is written, not once Redis has replied (ARCHITECTURE.md §2, step
+    // 15): the client waits for two round trips, not three. What the settle leaves is known from the hold: the
+    // reservation's remaining plus what the hold kept beyond the charge. A settle that fails is left to the lease,
+    // which charges the whole hold: never an under-count.
+    return Future.succeededFuture(new Outcome(hold.team(), result, charge, images,
+        hold.remainingMicroUsd() + hold.amountMicroUsd() - charge));
   }
 
   private <T> Future<T> accountFailure(Throwable cause) {
