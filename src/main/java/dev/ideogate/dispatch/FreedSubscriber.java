@@ -35,6 +35,7 @@ final class FreedSubscriber {
   private final Vertx vertx;
   private final RedisSettings settings;
   private final Consumer<String> contended;
+  private final Consumer<String> listening;
   private final Map<String, List<Wake>> wakesByChannel = new ConcurrentHashMap<>();
   private final Map<String, ExpiryTimer> expiryTimers = new ConcurrentHashMap<>();
   // Connection state is touched only on the context of the first subscriber (home).
@@ -42,7 +43,6 @@ final class FreedSubscriber {
   private PubSubConnection connection;
   private boolean connecting;
   private boolean closed;
-  private boolean subscribedBefore;
   private long retryMs = MIN_RETRY_MS;
 
   private record Wake(Context context, Runnable action) {
@@ -54,11 +54,16 @@ final class FreedSubscriber {
   // dueAtNs is System.nanoTime(): only compared with other wake-ups of this replica
   private record ExpiryTimer(long timerId, long dueAtNs) {}
 
-  /** @param contended told the channel of each {@link #WAITING} announcement heard (on the connection's context) */
-  FreedSubscriber(Vertx vertx, RedisSettings settings, Consumer<String> contended) {
+  /**
+   * @param contended told the channel of each {@link #WAITING} announcement heard (on the connection's context)
+   * @param listening told a channel once this replica listens on it, first or after a reconnect: announcements made
+   *     before that moment went unheard
+   */
+  FreedSubscriber(Vertx vertx, RedisSettings settings, Consumer<String> contended, Consumer<String> listening) {
     this.vertx = vertx;
     this.settings = settings;
     this.contended = contended;
+    this.listening = listening;
   }
 
   /** Runs {@code wake} on the caller's context whenever a message arrives on {@code channel}. */
@@ -73,7 +78,7 @@ final class FreedSubscriber {
     }
     home.runOnContext(v -> {
       if (connection != null && firstForChannel) {
-        connection.subscribe(List.of(channel)).onFailure(this::lost);
+        connection.subscribe(List.of(channel)).onSuccess(r -> listening.accept(channel)).onFailure(this::lost);
       } else if (connection == null) {
         connect();
       }
@@ -134,13 +139,9 @@ final class FreedSubscriber {
       }
       connection = conn;
       List<String> channels = new ArrayList<>(wakesByChannel.keySet());
-      boolean reconnected = subscribedBefore;
       conn.subscribe(channels).onSuccess(r -> {
         retryMs = MIN_RETRY_MS;
-        subscribedBefore = true;
-        if (reconnected) {
-          channels.forEach(contended); // announcements published while we were not listening
-        }
+        channels.forEach(listening); // announcements published before we listened
         channels.forEach(this::wake); // releases published while we were not listening
       }).onFailure(this::lost);
     });

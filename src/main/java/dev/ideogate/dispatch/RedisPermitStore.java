@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>Wake-ups: a refused acquire announces a waiter on the lane's channel ({@link FreedSubscriber#WAITING}, at most
  * once per half {@link #CONTENDED_MS} from this replica); every replica that hears it counts the lane as contended
  * for {@link #CONTENDED_MS}, and while it does its releases publish on the channel, as does the release of a permit
- * that filled the lane. An uncontended release is one command.
+ * that filled the lane. A replica that starts listening (a new lane, a reconnect) counts it as contended too, since
+ * it may have missed an announcement. An uncontended release is one command.
  *
  * <p>Fail-closed: a Redis error or timeout fails the future (the lane answers 503). A permit whose release fails
  * simply expires with its lease.
@@ -46,8 +47,11 @@ public final class RedisPermitStore implements PermitStore {
   // What the acquire of each held permit answered: its epoch (reported with its 429), whether its release must wake
   // the waiters, whether its success may raise the limit.
   private final Map<String, AcquirePermitScript.Result> held = new ConcurrentHashMap<>();
-  // Freed channel → System.nanoTime() until which the lane counts as contended (a waiter was announced).
+  // Freed channel → System.nanoTime() until which the lane counts as contended: a waiter was announced, or this
+  // replica started listening lately and may have missed an announcement.
   private final Map<String, Long> contendedUntilNs = new ConcurrentHashMap<>();
+  // Freed channel → System.nanoTime() of the last announcement this replica heard or made (its own throttle).
+  private final Map<String, Long> announcedAtNs = new ConcurrentHashMap<>();
 
   /** A store with its own connection pool, closed with it. */
   public RedisPermitStore(Vertx vertx, RedisSettings settings, long leaseMs) {
@@ -71,7 +75,7 @@ public final class RedisPermitStore implements PermitStore {
     this.ownsConnector = ownsConnector;
     this.keys = new LaneKeys(settings.keyPrefix());
     this.leaseMs = leaseMs;
-    this.freed = new FreedSubscriber(vertx, settings, this::markContended);
+    this.freed = new FreedSubscriber(vertx, settings, this::markContended, this::markUnsure);
     for (LuaScript lua : List.of(acquireScript.lua(), renewScript.lua(), limitScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
     }
@@ -87,7 +91,8 @@ public final class RedisPermitStore implements PermitStore {
     Permit permit = new Permit(lane, UUID.randomUUID().toString());
     String channel = keys.freed(lane);
     // Announce only when this replica has not heard (or made) an announcement for half the window.
-    boolean announce = contendedForNs(channel) < CONTENDED_MS * 500_000L;
+    Long announcedAt = announcedAtNs.get(channel);
+    boolean announce = announcedAt == null || System.nanoTime() - announcedAt > CONTENDED_MS * 500_000L;
     AcquirePermitScript.Args args;
     try {
       args = new AcquirePermitScript.Args(lane, permit.id(), limit, leaseMs, redis.clock().nowMs(), announce);
@@ -198,7 +203,18 @@ public final class RedisPermitStore implements PermitStore {
 
   /** A waiter was announced on {@code channel} (heard, or made by this replica): contended for a while. */
   private void markContended(String channel) {
-    contendedUntilNs.put(channel, System.nanoTime() + CONTENDED_MS * 1_000_000L);
+    long now = System.nanoTime();
+    announcedAtNs.put(channel, now);
+    contendedUntilNs.merge(channel, now + CONTENDED_MS * 1_000_000L, Math::max);
+  }
+
+  /**
+   * This replica just started listening on {@code channel}: an announcement made before went unheard, and its
+   * maker does not announce again for half the window, so the lane counts as contended for a window, as if this
+   * replica had heard it now. Unlike a heard announcement, it does not hold back this replica's own.
+   */
+  private void markUnsure(String channel) {
+    contendedUntilNs.merge(channel, System.nanoTime() + CONTENDED_MS * 1_000_000L, Math::max);
   }
 
   /** How much longer the lane of {@code channel} counts as contended, in ns; ≤ 0 when it does not. */

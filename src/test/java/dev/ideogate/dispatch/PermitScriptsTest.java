@@ -312,6 +312,29 @@ class PermitScriptsTest {
     assertEquals(List.of(FreedSubscriber.WAITING, "1", "1"), heardUntilTheEnd());
   }
 
+  /**
+   * A replica that starts listening after a waiter was announced did not hear it, and the waiter does not announce
+   * again for half the window: the late replica's releases publish all the same (its lane was the one that missed
+   * a wake-up in ClusterLaneFailoverTest).
+   */
+  @Test
+  void aReplicaThatStartsListeningAfterAnAnnouncementCountsTheLaneAsContended() {
+    RedisPermitStore waiter = store();
+    RedisPermitStore holder = store();
+    PermitStore.Permit held = onLoop(() -> holder.tryAcquire(LANE, 2));
+    assertNotNull(onLoop(() -> holder.tryAcquire(LANE, 2))); // fills the lane: its own release would publish anyway
+    assertNull(onLoop(() -> waiter.tryAcquire(LANE, 2))); // refused: announced, before the holder listens
+    assertFalse(holder.contended(LANE), "nobody listened on this replica yet");
+
+    AtomicInteger listening = new AtomicInteger();
+    holder.onFreed(LANE, listening::incrementAndGet);
+    Await.until("the holder listens", Duration.ofSeconds(5), () -> listening.get() > 0);
+
+    assertTrue(holder.contended(LANE));
+    onLoop(() -> holder.release(held));
+    assertEquals(List.of(FreedSubscriber.WAITING, "1"), heardUntilTheEnd());
+  }
+
   private RedisPermitStore store() {
     RedisPermitStore store = new RedisPermitStore(vertx, connector,
         RedisSettings.standalone(redis.url()).withKeyPrefix(keys.prefix()), LEASE_MS);
