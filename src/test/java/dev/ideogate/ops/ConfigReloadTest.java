@@ -122,8 +122,10 @@ class ConfigReloadTest {
         "the running config still serves: an invalid file alerts, it does not take the replica out");
 
     publish(header + team.replace("dailyBudgetUsd: \"20\"", "dailyBudgetUsd: \"30\""));
+    // The config is swapped in before the reload is counted: wait for both, as a scrape a moment later would see.
     until("a fixed version applies", Duration.ofSeconds(5),
-        () -> gateway.settings().config().team("alpha").dailyBudgetMicroUsd() == 30_000_000);
+        () -> gateway.settings().config().team("alpha").dailyBudgetMicroUsd() == 30_000_000
+            && new PrometheusText(gateway.metrics().scrape()).value("ideogate_config_last_reload_successful") == 1.0);
     PrometheusText fixed = new PrometheusText(gateway.metrics().scrape());
     assertEquals(1.0, fixed.value("ideogate_config_last_reload_successful"));
     assertEquals(1.0, fixed.value("ideogate_config_reloads_total", "result", "success"));
