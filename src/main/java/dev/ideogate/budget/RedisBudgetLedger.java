@@ -92,10 +92,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     return reserve(team, window, costMicroUsd, holdLeaseMs).onSuccess(heartbeat::track);
   }
 
-  /**
-   * The rate buckets and the hold in one {@code reserve.lua} (ARCHITECTURE.md §2 step 10); a retry after reclaiming
-   * expired holds checks no bucket again, since the first answer spent the token.
-   */
+  /** The rate buckets and the hold in one {@code reserve.lua} (ARCHITECTURE.md §2 step 10). */
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, RateCheck rate,
       Consumer<RateCheck.Outcome> onRate) {
@@ -106,27 +103,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs, RateCheck rate,
       Consumer<RateCheck.Outcome> onRate) {
-    latestBudgets.put(team.team(), team);
-    ReserveScript.Args args;
-    try {
-      args = new ReserveScript.Args(team.team(), window, UUID.randomUUID().toString(), costMicroUsd,
-          team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), leaseMs, redis.clock().nowMs());
-      keys.member(team.team(), args.holdId(), costMicroUsd, window);
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(e);
-    }
-    return reserveScript.run(redis, keys, args, rate).transform(outcome -> {
-      if (outcome.failed()) {
-        return unavailable(outcome.cause());
-      }
-      ReserveScript.Result result = outcome.result();
-      remember(team.team(), rate, result.rate());
-      onRate.accept(result.rate());
-      if (result.rateRefused()) {
-        return answered(Future.<Hold>failedFuture(new RateCheck.Refused(result.rate())));
-      }
-      return reclaimOrAnswer(args, result, true);
-    });
+    return reserve(team, window, costMicroUsd, leaseMs, UUID.randomUUID().toString(), rate, onRate);
   }
 
   private void remember(String team, RateCheck rate, RateCheck.Outcome outcome) {
@@ -208,6 +185,12 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
 
   private Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs,
       String holdId) {
+    return reserve(team, window, costMicroUsd, leaseMs, holdId, null, outcome -> { });
+  }
+
+  /** Every reservation: the rate buckets first when {@code rate} is not null, then the hold. */
+  private Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs,
+      String holdId, RateCheck rate, Consumer<RateCheck.Outcome> onRate) {
     latestBudgets.put(team.team(), team);
     ReserveScript.Args args;
     try {
@@ -217,22 +200,27 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    return reserve(args, true);
+    return reserveScript.run(redis, keys, args, rate).transform(outcome -> {
+      if (outcome.failed()) {
+        return unavailable(outcome.cause());
+      }
+      ReserveScript.Result result = outcome.result();
+      if (rate != null) {
+        remember(team.team(), rate, result.rate());
+        onRate.accept(result.rate());
+        if (result.rateRefused()) {
+          return answered(Future.<Hold>failedFuture(new RateCheck.Refused(result.rate())));
+        }
+      }
+      return reclaimOrAnswer(args, result, true);
+    });
   }
 
   /**
    * Admission never reclaims (ARCHITECTURE.md §2): a refusal while the team has expired holds charges them
-   * ({@code hold_reclaim.lua}) and tries once more, so holds a dead replica left never refuse a request.
+   * ({@code hold_reclaim.lua}) and tries once more, without the rate buckets (the first answer spent the token), so
+   * holds a dead replica left never refuse a request. Every budget refusal teaches the spend floor.
    */
-  private Future<Hold> reserve(ReserveScript.Args args, boolean mayReclaim) {
-    return reserveScript.run(redis, keys, args).transform(outcome -> {
-      if (outcome.failed()) {
-        return unavailable(outcome.cause());
-      }
-      return reclaimOrAnswer(args, outcome.result(), mayReclaim);
-    });
-  }
-
   private Future<Hold> reclaimOrAnswer(ReserveScript.Args args, ReserveScript.Result result, boolean mayReclaim) {
     ReserveScript.Read read = result.read();
     if (read != null) {
@@ -242,9 +230,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     if (result.admitted() || !result.expiredHolds() || !mayReclaim) {
       return answered(toHold(args, result));
     }
-    return reclaimScript.run(redis, keys, args.team(), args.nowMs()).transform(reclaimed -> reclaimed.failed()
-        ? unavailable(reclaimed.cause())
-        : reserve(args, false));
+    return reclaimScript.run(redis, keys, args.team(), args.nowMs())
+        .compose(reclaimed -> reserveScript.run(redis, keys, args))
+        .transform(retried -> retried.failed()
+            ? unavailable(retried.cause())
+            : reclaimOrAnswer(args, retried.result(), false));
   }
 
   /** The images of a hold this call settled are counted in memory and flushed within a second ({@link ImageCounts}). */

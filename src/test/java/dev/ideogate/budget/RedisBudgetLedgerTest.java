@@ -7,6 +7,7 @@ import dev.ideogate.api.GatewayException;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.testing.Await;
+import dev.ideogate.testing.CommandStats;
 import dev.ideogate.testing.RedisServer;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -93,9 +94,7 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
   private static long scriptCalls(RedisServer server) {
     RedisConnector stats = server.connector(vertx);
     try {
-      String info = Await.await(stats.send("INFO", "commandstats")).asString();
-      java.util.regex.Matcher calls = java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(info);
-      return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+      return CommandStats.calls(stats).getOrDefault("evalsha", 0L);
     } finally {
       Await.await(stats.close());
     }

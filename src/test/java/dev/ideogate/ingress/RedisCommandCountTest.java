@@ -8,6 +8,7 @@ import dev.ideogate.Gateway;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
 import dev.ideogate.sim.SimulatorOptions;
+import dev.ideogate.testing.CommandStats;
 import dev.ideogate.testing.GatewayHarness;
 import dev.ideogate.testing.Http;
 import dev.ideogate.testing.RedisServer;
@@ -15,8 +16,6 @@ import dev.ideogate.testing.TestConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
  * on the idle replica and subtracted.
  */
 class RedisCommandCountTest {
-  private static final Pattern CALLS = Pattern.compile("cmdstat_([a-z|_]+):calls=(\\d+)");
   private static final int REQUESTS = 60;
   private static final long IDLE_MS = 3_000;
   /**
@@ -87,7 +85,7 @@ class RedisCommandCountTest {
       await(stats.send("CONFIG", "RESETSTAT"));
       long idleStart = System.nanoTime();
       sleep(IDLE_MS);
-      Map<String, Long> idle = commandStats(stats);
+      Map<String, Long> idle = CommandStats.calls(stats);
       long idleNanos = System.nanoTime() - idleStart;
       await(stats.send("CONFIG", "RESETSTAT"));
 
@@ -95,7 +93,7 @@ class RedisCommandCountTest {
       for (int i = 0; i < REQUESTS; i++) {
         assertEquals(200, generate(harness, gateway, key, "a paper boat " + i));
       }
-      Map<String, Long> gross = commandStats(stats);
+      Map<String, Long> gross = CommandStats.calls(stats);
       double busyOverIdle = (System.nanoTime() - start) / (double) idleNanos;
 
       Map<String, Long> calls = new TreeMap<>();
@@ -140,13 +138,4 @@ class RedisCommandCountTest {
     return await(harness.http.postJson(gateway.port(), "/generate", key, Http.generate(prompt, "V_2", 1))).status();
   }
 
-  private static Map<String, Long> commandStats(RedisConnector redis) {
-    String info = await(redis.send("INFO", "commandstats")).asString();
-    Map<String, Long> stats = new TreeMap<>();
-    Matcher matcher = CALLS.matcher(info);
-    while (matcher.find()) {
-      stats.put(matcher.group(1), Long.parseLong(matcher.group(2)));
-    }
-    return stats;
-  }
 }
