@@ -65,11 +65,17 @@ final class BudgetKeys {
   }
 
   String member(String team, String holdId, long amountMicroUsd, BudgetWindow window) {
+    checkHold(team, holdId);
+    return holdId + "|" + amountMicroUsd + "|" + spentDay(team, window.day()) + "|" + spentMonth(team, window.month());
+  }
+
+  /** Fails unless {@code holdId} of {@code team} can be a member: checked before any I/O, without building it. */
+  void checkHold(String team, String holdId) {
     if (holdId.isEmpty() || holdId.indexOf('|') >= 0 || team.indexOf('|') >= 0) {
       throw new IllegalArgumentException("hold id and team must be non-empty and free of '|', got '" + holdId
           + "' of team '" + team + "'");
     }
-    return holdId + "|" + amountMicroUsd + "|" + spentDay(team, window.day()) + "|" + spentMonth(team, window.month());
+    checkTeam(team);
   }
 
   /** The hold a member of {@code team}'s {@code holds} describes, or null when it is not one of this schema. */
@@ -87,10 +93,14 @@ final class BudgetKeys {
   }
 
   private String team(String team) {
+    checkTeam(team);
+    return prefix + ":{t:" + team + "}:";
+  }
+
+  private static void checkTeam(String team) {
     // A brace in a team id would move the hash tag and split the team's keys across slots.
     if (team.isEmpty() || team.indexOf('{') >= 0 || team.indexOf('}') >= 0) {
       throw new IllegalArgumentException("team id must be non-empty and free of braces, got '" + team + "'");
     }
-    return prefix + ":{t:" + team + "}:";
   }
 }

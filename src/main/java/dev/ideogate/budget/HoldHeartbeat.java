@@ -27,14 +27,13 @@ final class HoldHeartbeat {
   /** Holds per renewal call: bounds one script's work (and its time inside Redis). */
   static final int MAX_IDS_PER_CALL = 256;
 
-  private record Tracked(String team, String member) {}
 
   private final RedisConnector redis;
   private final BudgetKeys keys;
   private final long leaseMs;
   private final HoldRenewScript renewScript = new HoldRenewScript();
   private final HoldReclaimScript reclaimScript;
-  private final Map<String, Tracked> liveHolds = new ConcurrentHashMap<>();
+  private final Map<String, Hold> liveHolds = new ConcurrentHashMap<>();
   private volatile Supplier<? extends Collection<String>> reapedTeams = List::of;
   private final long timerId;
 
@@ -54,7 +53,7 @@ final class HoldHeartbeat {
   }
 
   void track(Hold hold) {
-    liveHolds.put(hold.id(), new Tracked(hold.team(), keys.member(hold)));
+    liveHolds.put(hold.id(), hold); // its member is built at the beat, off the request path
   }
 
   /** Called before the hold is settled or released, so no beat renews a hold that is on its way out. */
@@ -70,7 +69,8 @@ final class HoldHeartbeat {
   Future<Void> beat() {
     long nowMs = redis.clock().nowMs();
     Map<String, List<String>> byTeam = new HashMap<>();
-    liveHolds.values().forEach(hold -> byTeam.computeIfAbsent(hold.team(), t -> new ArrayList<>()).add(hold.member()));
+    liveHolds.values().forEach(hold -> byTeam.computeIfAbsent(hold.team(), t -> new ArrayList<>())
+        .add(keys.member(hold)));
     List<Future<?>> sent = new ArrayList<>();
     byTeam.forEach((team, members) -> {
       for (int from = 0; from < members.size(); from += MAX_IDS_PER_CALL) {

@@ -196,7 +196,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     try {
       args = new ReserveScript.Args(team.team(), window, holdId, costMicroUsd,
           team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd(), leaseMs, redis.clock().nowMs());
-      keys.member(team.team(), holdId, costMicroUsd, window); // a bad id or team fails here, not inside run
+      keys.checkHold(team.team(), holdId); // a bad id or team fails here, not inside run
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
@@ -250,7 +250,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
       if (imageCount < 0) {
         throw new IllegalArgumentException("images must be ≥ 0, got " + imageCount);
       }
-      keys.member(hold);
+      keys.checkHold(hold.team(), hold.id());
       args = new SettleScript.Args(hold, chargeMicroUsd, team.dailyLimitMicroUsd(), team.monthlyLimitMicroUsd());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
@@ -274,7 +274,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   public Future<Void> release(Hold hold) {
     heartbeat.forget(hold);
     try {
-      keys.member(hold);
+      keys.checkHold(hold.team(), hold.id());
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
