@@ -35,7 +35,7 @@ final class Lane {
   private int inFlight;
   /** Acquires on their way: pipelined, up to the lane's free slots, so a lane's pace is not one round trip a job. */
   private int acquiring;
-  private boolean wokenWhileAcquiring; // a freed permit announced during an acquire: try again at once
+  private boolean wokenWhileAcquiring; // a slot came free while acquires were on their way: try again once answered
   /** Jobs refused while other acquires were on their way; requeued in their order once the last one answers. */
   private final java.util.ArrayDeque<DispatchJob> refused = new java.util.ArrayDeque<>();
   private long refusals;
@@ -52,7 +52,7 @@ final class Lane {
     this.events = events;
     this.limit = settings.maxInFlight();
     this.completions = new CompletionRate(30_000, Lane::monotonicMs);
-    store.onFreed(name, this::pump);
+    store.onFreed(name, this::freed);
   }
 
   String name() {
@@ -124,9 +124,6 @@ final class Lane {
    * wait for a freed permit (or the safety poll).
    */
   void pump() {
-    if (acquiring > 0) {
-      wokenWhileAcquiring = true;
-    }
     long refusalsBefore = refusals;
     // A refusal (even one answered at once, by the local store) ends the pass: the lane is full.
     while (refused.isEmpty() && refusals == refusalsBefore && inFlight + acquiring < limit && queue.size() > 0) {
@@ -185,7 +182,7 @@ final class Lane {
       teamInFlight.merge(job.team(), -1, Integer::sum);
       cancelled(job);
       requeueRefusedOnceAnswered();
-      pump();
+      freed(); // its permit went back
       return;
     }
     start(job, permit);
@@ -266,7 +263,7 @@ final class Lane {
         throttled(job, response);
         // release after the 429 lowered the limit, so a wake-up cannot overshoot it
         store.onThrottled(permit, settings.maxInFlight()).onSuccess(this::limitIs)
-            .eventually(() -> store.release(permit)).onComplete(v -> pump());
+            .eventually(() -> store.release(permit)).onComplete(v -> freed());
         return;
       }
       job.complete(new DispatchResult(response, job.queueWaitMs, job.attempts));
@@ -274,17 +271,29 @@ final class Lane {
       // when the limit can rise, else answers the limit the permit's acquire read (ARCHITECTURE.md §8).
       store.onSuccess(permit, settings.maxInFlight()).onSuccess(this::limitIs);
       // Pumped on the release's answer: the freed slot is raced for by every replica at the same moment.
-      store.release(permit).onComplete(v -> pump());
+      store.release(permit).onComplete(v -> freed());
       return;
     }
-    store.release(permit).onComplete(v -> pump());
+    store.release(permit).onComplete(v -> freed());
+  }
+
+  /**
+   * A slot may have come free: this lane released a permit, another replica announced one, a lease ran out, or the
+   * limit rose. Acquires on their way may have been refused before it, so the lane tries again once they have all
+   * answered. Only a free slot does this: a new job or a started one does not make refused acquires worth repeating.
+   */
+  private void freed() {
+    if (acquiring > 0) {
+      wokenWhileAcquiring = true;
+    }
+    pump();
   }
 
   private void limitIs(int effectiveLimit) {
     boolean raised = effectiveLimit > limit;
     limit = effectiveLimit;
     if (raised) {
-      pump();
+      freed();
     }
   }
 

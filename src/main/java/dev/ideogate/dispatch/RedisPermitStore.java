@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class RedisPermitStore implements PermitStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisPermitStore.class);
   /** How long one announced waiter keeps a lane contended on every replica that heard it. */
-  static final long CONTENDED_MS = 5_000;
+  public static final long CONTENDED_MS = 5_000;
+
+  private final long contendedNs;
 
   private final RedisConnector redis;
   private final boolean ownsConnector;
@@ -55,7 +57,7 @@ public final class RedisPermitStore implements PermitStore {
 
   /** A store with its own connection pool, closed with it. */
   public RedisPermitStore(Vertx vertx, RedisSettings settings, long leaseMs) {
-    this(vertx, new RedisConnector(vertx, settings), settings, leaseMs, true);
+    this(vertx, new RedisConnector(vertx, settings), settings, leaseMs, true, CONTENDED_MS);
   }
 
   /**
@@ -63,11 +65,12 @@ public final class RedisPermitStore implements PermitStore {
    *     own connection: a subscribed connection takes no other command)
    */
   public RedisPermitStore(Vertx vertx, RedisConnector redis, RedisSettings settings, long leaseMs) {
-    this(vertx, redis, settings, leaseMs, false);
+    this(vertx, redis, settings, leaseMs, false, CONTENDED_MS);
   }
 
-  private RedisPermitStore(Vertx vertx, RedisConnector redis, RedisSettings settings, long leaseMs,
-      boolean ownsConnector) {
+  /** @param contendedMs {@link #CONTENDED_MS}, shorter in tests that must see a lane stop counting as contended */
+  RedisPermitStore(Vertx vertx, RedisConnector redis, RedisSettings settings, long leaseMs, boolean ownsConnector,
+      long contendedMs) {
     if (leaseMs <= 0) {
       throw new IllegalArgumentException("permit lease must be > 0 ms, got " + leaseMs);
     }
@@ -75,6 +78,7 @@ public final class RedisPermitStore implements PermitStore {
     this.ownsConnector = ownsConnector;
     this.keys = new LaneKeys(settings.keyPrefix());
     this.leaseMs = leaseMs;
+    this.contendedNs = contendedMs * 1_000_000L;
     this.freed = new FreedSubscriber(vertx, settings, this::markContended, this::markUnsure);
     for (LuaScript lua : List.of(acquireScript.lua(), renewScript.lua(), limitScript.lua())) {
       lua.preload(redis).onFailure(err -> LOG.debug("preloading {}.lua failed; it loads on first use", lua.name()));
@@ -90,18 +94,24 @@ public final class RedisPermitStore implements PermitStore {
   public Future<Permit> tryAcquire(String lane, int limit) {
     Permit permit = new Permit(lane, UUID.randomUUID().toString());
     String channel = keys.freed(lane);
-    // Announce only when this replica has not heard (or made) an announcement for half the window.
+    // Announce only when this replica has not heard (or made) an announcement for half the window. Counted when
+    // sent, so a lane's pipelined acquires carry one announcement between them, not one each.
+    long now = System.nanoTime();
     Long announcedAt = announcedAtNs.get(channel);
-    boolean announce = announcedAt == null || System.nanoTime() - announcedAt > CONTENDED_MS * 500_000L;
+    boolean announce = announcedAt == null || now - announcedAt > contendedNs / 2;
     AcquirePermitScript.Args args;
     try {
       args = new AcquirePermitScript.Args(lane, permit.id(), limit, leaseMs, redis.clock().nowMs(), announce);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
+    if (announce) {
+      announcedAtNs.put(channel, now);
+    }
     return acquireScript.run(redis, keys, args).transform(ar -> {
       if (ar.failed()) {
-        release(permit); // Redis may have taken it before the answer was lost: give it back, best effort
+        // Redis may have taken it before the answer was lost: give it back, best effort (no wake-up: none was held)
+        redis.send("ZREM", keys.permits(lane), permit.id());
         return Future.failedFuture(ar.cause());
       }
       AcquirePermitScript.Result result = ar.result();
@@ -111,6 +121,9 @@ public final class RedisPermitStore implements PermitStore {
         }
         freed.wakeAfter(channel, result.expiresInMs());
         return Future.succeededFuture(null);
+      }
+      if (announce) {
+        announcedAtNs.remove(channel, now); // admitted, so it announced nothing: the next refusal may
       }
       held.put(permit.id(), result);
       return Future.succeededFuture(permit);
@@ -203,9 +216,8 @@ public final class RedisPermitStore implements PermitStore {
 
   /** A waiter was announced on {@code channel} (heard, or made by this replica): contended for a while. */
   private void markContended(String channel) {
-    long now = System.nanoTime();
-    announcedAtNs.put(channel, now);
-    contendedUntilNs.merge(channel, now + CONTENDED_MS * 1_000_000L, Math::max);
+    announcedAtNs.put(channel, System.nanoTime());
+    markUnsure(channel);
   }
 
   /**
@@ -214,7 +226,7 @@ public final class RedisPermitStore implements PermitStore {
    * replica had heard it now. Unlike a heard announcement, it does not hold back this replica's own.
    */
   private void markUnsure(String channel) {
-    contendedUntilNs.merge(channel, System.nanoTime() + CONTENDED_MS * 1_000_000L, Math::max);
+    contendedUntilNs.merge(channel, System.nanoTime() + contendedNs, Math::max);
   }
 
   /** How much longer the lane of {@code channel} counts as contended, in ns; ≤ 0 when it does not. */
