@@ -104,8 +104,10 @@ public final class RedisConnector {
   }
 
   /**
-   * Runs one command by name ({@code "GET"}, {@code "ZADD"}, ...) with its arguments; fails after the command
-   * timeout. Keys are routed by the command's own key positions (cluster mode), as with the typed API.
+   * Runs one command by name ({@code "GET"}, {@code "ZADD"}, ...) with its arguments; fails as {@link #call} says
+   * (from an event loop: once its connection has been silent for the command timeout, or at the cap of
+   * {@link AnswerPatience#CAP_IN_TIMEOUTS} timeouts). Keys are routed by the command's own key positions (cluster
+   * mode), as with the typed API.
    */
   public Future<Reply> send(String command, String... args) {
     return send(command, List.of(args));
@@ -257,7 +259,10 @@ public final class RedisConnector {
     }
   }
 
-  /** Succeeds when Redis answers PING within the command timeout (readiness). */
+  /**
+   * Succeeds when Redis answers PING (readiness): within the command timeout from an idle connection, later behind
+   * a burst while the connection keeps answering ({@link #call}).
+   */
   public Future<Void> ping() {
     return call(redis -> redis.ping(List.of())).mapEmpty();
   }

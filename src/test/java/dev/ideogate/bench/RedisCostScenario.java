@@ -2,6 +2,7 @@ package dev.ideogate.bench;
 
 import static dev.ideogate.testing.Await.await;
 import dev.ideogate.Gateway;
+import dev.ideogate.dispatch.RedisPermitStore;
 import dev.ideogate.testing.Http.Reply;
 import dev.ideogate.testing.Http;
 import io.vertx.core.Future;
@@ -39,7 +40,7 @@ final class RedisCostScenario {
       await(http.postJson(gateway.port(), "/generate", BenchRig.clientKey(), Http.generate("warm", "V_2", 1)));
       // The steady state: for its first 5 s on a lane a replica publishes every release (it may have missed a
       // waiter's announcement, ARCHITECTURE.md §8); that start-up cost is not the per-request cost measured here.
-      sleepQuietly(5_500);
+      sleepQuietly(RedisPermitStore.CONTENDED_MS + 500);
       Redis redis = Redis.createClient(rig.clientVertx, rig.redis.url());
       try {
         Map<String, Long> before = commandStats(redis);

@@ -287,16 +287,22 @@ class PermitScriptsTest {
     assertEquals(List.of("1"), heardUntilTheEnd());
   }
 
+  /**
+   * The announcement itself: the holder's lane has stopped counting as contended since it started listening (a short
+   * window here), so only the waiter's {@code waiting} makes its releases publish.
+   */
   @Test
   void aWaiterRefusedOnOneReplicaMakesTheOthersReleasesPublish() {
-    RedisPermitStore holder = store();
-    RedisPermitStore waiter = store();
+    RedisPermitStore holder = store(1_500);
+    RedisPermitStore waiter = store(1_500);
     AtomicInteger holderWoken = new AtomicInteger();
     AtomicInteger waiterWoken = new AtomicInteger();
     holder.onFreed(LANE, holderWoken::incrementAndGet);
     waiter.onFreed(LANE, waiterWoken::incrementAndGet);
     // Each subscriber wakes its lanes once it has subscribed: from then on it hears the channel.
     Await.until("both replicas listen", Duration.ofSeconds(5), () -> holderWoken.get() > 0 && waiterWoken.get() > 0);
+    Await.until("the holder's window after it started listening is over", Duration.ofSeconds(5),
+        () -> !holder.contended(LANE));
     List<PermitStore.Permit> held = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       held.add(onLoop(() -> holder.tryAcquire(LANE, 3)));
@@ -336,8 +342,13 @@ class PermitScriptsTest {
   }
 
   private RedisPermitStore store() {
+    return store(RedisPermitStore.CONTENDED_MS);
+  }
+
+  /** A store whose lanes count as contended for {@code contendedMs} after an announcement, or after it listens. */
+  private RedisPermitStore store(long contendedMs) {
     RedisPermitStore store = new RedisPermitStore(vertx, connector,
-        RedisSettings.standalone(redis.url()).withKeyPrefix(keys.prefix()), LEASE_MS);
+        RedisSettings.standalone(redis.url()).withKeyPrefix(keys.prefix()), LEASE_MS, false, contendedMs);
     stores.add(store);
     return store;
   }
