@@ -32,6 +32,7 @@ final class GenerationRoutes {
           new JsonObject().put("error", "Unauthorized: missing or invalid Api-Key"), null);
       return;
     }
+    account.sawHeaders(ctx.request().getHeader("traceparent"), ctx.request().getHeader("X-Request-Id"));
     SimGenerations.Generation generation = async.generations.find(ctx.pathParam("id"), account.fingerprint());
     if (generation == null) {
       ImageCallHandler.sendJson(ctx.response(), 404, SimAsync.notFound(), null);

@@ -12,6 +12,7 @@ import dev.ideogate.testing.Await;
 import dev.ideogate.testing.RedisServer;
 import dev.ideogate.testing.SecurityFixture;
 import dev.ideogate.testing.SecurityFixture.Reply;
+import dev.ideogate.upstream.KeyFingerprint;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -62,6 +63,8 @@ class GenerationPollLimitsTest {
     for (int i = 0; i < 2; i++) {
       Reply poll = fixture.get(gateway.port(), "/v1/generations/" + id, ALPHA_KEY);
       assertEquals(200, poll.status(), poll::toString);
+      assertEquals(poll.header("X-Request-Id"), fixture.simulator.stats(KeyFingerprint.of("sim-key-alpha-0123456789"))
+          .lastRequestId(), "a poll carries the request's id (and its traceparent) to Ideogram, as an image call does");
     }
     assertEquals(3.0, upstreamResponses(gateway), "the submit and both polls went to Ideogram through the lane");
 
