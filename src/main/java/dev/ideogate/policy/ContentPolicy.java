@@ -8,6 +8,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -98,8 +99,13 @@ public final class ContentPolicy {
   }
 
   public Verdict check(String prompt) {
-    String text = normalize(prompt == null ? "" : prompt);
-    if (required != null && isAscii(text) && !RequiredLiterals.anyIn(required, lowerAscii(text))) {
+    String raw = prompt == null ? "" : prompt;
+    // NFKC folds look-alikes (full-width letters) onto the words the rules name; plain ASCII is already folded.
+    boolean ascii = isAscii(raw);
+    String text = ascii ? raw : Normalizer.normalize(raw, Normalizer.Form.NFKC);
+    // The prefilter's strings are lower-case ASCII; on ASCII text, lower-casing is exact (Locale.ROOT).
+    if (required != null && (ascii || isAscii(text))
+        && !RequiredLiterals.anyIn(required, text.toLowerCase(Locale.ROOT))) {
       return new Verdict(false, tier, null);
     }
     return scan(text);
@@ -138,32 +144,6 @@ public final class ContentPolicy {
       }
     }
     return true;
-  }
-
-  private static String lowerAscii(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c >= 'A' && c <= 'Z') {
-        char[] chars = text.toCharArray();
-        for (int j = i; j < chars.length; j++) {
-          if (chars[j] >= 'A' && chars[j] <= 'Z') {
-            chars[j] += 'a' - 'A';
-          }
-        }
-        return new String(chars);
-      }
-    }
-    return text;
-  }
-
-  /** NFKC folds look-alikes (full-width letters) onto the words the rules name; plain ASCII is already folded. */
-  private static String normalize(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= 0x80) {
-        return Normalizer.normalize(text, Normalizer.Form.NFKC);
-      }
-    }
-    return text;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,11 +33,13 @@ class RequiredLiteralsTest {
       "decapitated", "torturer", "porno", "xxx", "sex", "scene", "mickey", "mouse", "mcdonald's", "mcdonalds",
       "official", "copyrighted", "project", "falcon", "acme42", "foo", "barbaz", "fooqbaz", "xxy", "card", "bard",
       "top", "secret", "que", "q.e", "zeta", "omega", "acegikm", "bdfhjln", "12", "dollars", "sec\nret", "{lit}",
-      "aaabc", "whhy", "-dash", "_dash", "brand", "branding", "gore", "goretex", "nude", "lingerie", "STARBUCKS"};
+      "aaabc", "whhy", "-dash", "_dash", "brand", "branding", "gore", "goretex", "nude", "lingerie", "STARBUCKS",
+      // non-ASCII: folded by NFKC onto the rules' words (full-width, long s) or left out of the prefilter (café)
+      "\uff2e\uff29\uff2b\uff25", "\u017fecret", "caf\u00e9", "\uff53\uff45\uff58"};
   private static final String[] GLUE = {" ", " ", " ", "-", ", ", "", "'", "(", ")", "!", "_", "\t"};
 
   @Test
-  void shippedStrictTierNeedsOnlyItsWords() {
+  void threeStrictStyleRulesNeedOnlyTheirWords() {
     List<String> strict = RequiredLiterals.of(List.of("(?i)\\bcoca[- ]?cola\\b", "(?i)\\b(massacre|torture)\\w*",
         "(?i)\\b(nsfw|porn\\w*|xxx)\\b"));
     assertEquals(List.of("coca-cola", "coca cola", "cocacola", "massacre", "torture", "nsfw", "porn", "xxx"), strict);
@@ -75,7 +78,9 @@ class RequiredLiteralsTest {
       String prompt = prompt(random);
       for (ContentPolicy policy : policies) {
         ContentPolicy.Verdict verdict = policy.check(prompt);
-        assertEquals(policy.scan(prompt), verdict, policy.tier() + ": '" + prompt + "'");
+        // the scan of what check scans: the prompt folded by NFKC (the identity on ASCII)
+        assertEquals(policy.scan(Normalizer.normalize(prompt, Normalizer.Form.NFKC)), verdict,
+            policy.tier() + ": '" + prompt + "'");
         blocked += verdict.blocked() ? 1 : 0;
       }
     }
