@@ -110,23 +110,23 @@ public final class GatewayMetrics implements DispatchEvents, AutoCloseable {
   }
 
   private Counter counter(String name, String description, String... tags) {
-    List<String> key = key(name, tags);
-    Meter meter = perRequest.get(key);
-    if (meter == null) {
-      meter = perRequest.computeIfAbsent(key,
-          k -> Counter.builder(name).description(description).tags(tags).register(registry));
-    }
-    return (Counter) meter;
+    return cached(name, tags, () -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
   private Timer timer(String name, String description, Duration[] buckets, String... tags) {
+    return cached(name, tags, () -> Timer.builder(name).description(description).tags(tags)
+        .serviceLevelObjectives(buckets).register(registry));
+  }
+
+  /** The meter of {@code name} and {@code tags}, registered once: a map read per request, not a registry lookup. */
+  @SuppressWarnings("unchecked")
+  private <M extends Meter> M cached(String name, String[] tags, java.util.function.Supplier<M> register) {
     List<String> key = key(name, tags);
     Meter meter = perRequest.get(key);
     if (meter == null) {
-      meter = perRequest.computeIfAbsent(key, k -> Timer.builder(name).description(description).tags(tags)
-          .serviceLevelObjectives(buckets).register(registry));
+      meter = perRequest.computeIfAbsent(key, k -> register.get());
     }
-    return (Timer) meter;
+    return (M) meter;
   }
 
   private static List<String> key(String name, String... tags) {

@@ -154,7 +154,9 @@ public final class RequestTrace {
 
   /** The job goes to the dispatcher now: {@link #QUEUE_WAIT} runs from here to the first attempt. */
   public synchronized void queued() {
-    queuedAtNanos = SPAN_CLOCK.now(); // the clock the SDK stamps spans with, so the phases line up
+    if (server.isRecording()) { // an unrecorded request has no queue-wait span to start
+      queuedAtNanos = SPAN_CLOCK.now(); // the clock the SDK stamps spans with, so the phases line up
+    }
   }
 
   /** The trace of the request's upstream call, carried by the dispatcher as plain data. */
@@ -172,7 +174,7 @@ public final class RequestTrace {
       waitingSince = attempts == 0 ? queuedAtNanos : 0;
       queuedAtNanos = 0;
     }
-    if (waitingSince != 0 && server.isRecording()) { // refused or abandoned while queued: the wait still shows
+    if (waitingSince != 0) { // refused or abandoned while queued: the wait still shows
       Span wait = child(QUEUE_WAIT, SpanKind.INTERNAL).setStartTimestamp(waitingSince, TimeUnit.NANOSECONDS)
           .startSpan();
       wait.setStatus(StatusCode.ERROR).end();
@@ -219,7 +221,7 @@ public final class RequestTrace {
         waitingSince = attempts == 0 ? queuedAtNanos : 0;
         number = ++attempts;
       }
-      if (waitingSince != 0 && server.isRecording()) {
+      if (waitingSince != 0) {
         child(QUEUE_WAIT, SpanKind.INTERNAL).setStartTimestamp(waitingSince, TimeUnit.NANOSECONDS).startSpan().end();
       }
       Span span = child(UPSTREAM, SpanKind.CLIENT).setAttribute(ATTEMPT, (long) number).startSpan();

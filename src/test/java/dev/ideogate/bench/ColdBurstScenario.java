@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Issue 14's cold burst: three replicas just started (no warm-up: no Redis connection open, no script loaded), 2,000
+ * Issue 14's cold burst: three replicas just started (no warm-up: no request served yet), 2,000
  * one-image requests at once over at most 600 connections, a budget that fits 137 images. Prints the answers by
  * status and code: the goal is exactly 137 × 200, the rest 402, and no 503.
  */
@@ -21,7 +21,7 @@ final class ColdBurstScenario {
   static final int FITS = 137; // V_2_TURBO at 0.05 USD: 6.85 USD
 
   final Map<String, Long> byStatus = new TreeMap<>();
-  long seconds;
+  double seconds;
 
   List<Table> run() {
     try (BenchRig rig = new BenchRig(); Http http = new Http(rig.clientVertx, 200)) {
@@ -34,13 +34,13 @@ final class ColdBurstScenario {
       }
       replies.stream().map(f -> await(f)).forEach(r ->
           byStatus.merge(r.status() + (r.status() == 200 ? "" : " " + r.code()), 1L, Long::sum));
-      seconds = (System.nanoTime() - started) / 1_000_000_000L;
+      seconds = (System.nanoTime() - started) / 1e9;
     }
     System.out.printf("  cold burst: %s%n", byStatus);
     Table table = new Table("Cold burst: 3 replicas just started, " + REQUESTS + " requests at once", "answer", "count");
     byStatus.forEach(table::row);
     table.note("A budget that fits exactly " + FITS + " images; at most 600 connections; all answered in about "
-        + seconds + " s. Goal: " + FITS + " × 200, the rest 402, no 503.");
+        + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s. Goal: " + FITS + " × 200, the rest 402, no 503.");
     return List.of(table);
   }
 

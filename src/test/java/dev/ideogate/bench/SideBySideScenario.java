@@ -87,9 +87,10 @@ final class SideBySideScenario {
     try (ClosedLoopLoad load = new ClosedLoopLoad(rig.clientVertx, port, headers, body)) {
       load.run(64, options.quick() ? 2 : 5); // warm-up: JIT, connections, Redis scripts
       for (int concurrency : CONCURRENCY) {
-        long cpuBefore = cpu == null ? 0 : cpu.nanos();
+        boolean measureCpu = cpu != null && concurrency == 64;
+        long cpuBefore = measureCpu ? cpu.nanos() : 0;
         ClosedLoopLoad.Result r = load.run(concurrency, cellSeconds());
-        if (cpu != null && concurrency == 64) {
+        if (measureCpu) {
           long ok = r.statuses().getOrDefault(200, 0L);
           cpuMicrosPerRequest.put(target, ok == 0 ? Double.NaN : (cpu.nanos() - cpuBefore) / 1_000.0 / ok);
         }
@@ -125,10 +126,10 @@ final class SideBySideScenario {
       table.row(cells("concurrency 64, requests/s ÷ nginx", r -> String.format(java.util.Locale.ROOT, "%.2f",
           r.get(64).perSecond(200) / nginx.get(64).perSecond(200))));
     }
-    table.row(cells("gateway CPU per request, c=64, µs", r -> {
-      Double micros = cpuMicrosPerRequest.get(targetOf(r));
-      return micros == null ? "" : String.format(java.util.Locale.ROOT, "%.0f", micros);
-    }));
+    List<Object> cpuRow = new ArrayList<>(List.of("gateway CPU per request, c=64, µs"));
+    results.keySet().forEach(target -> cpuRow.add(cpuMicrosPerRequest.containsKey(target)
+        ? String.format(java.util.Locale.ROOT, "%.0f", cpuMicrosPerRequest.get(target)) : ""));
+    table.row(cpuRow.toArray());
     table.note(cellSeconds() + " s per cell after a warm-up at concurrency 64; requests/s counts 200s (other"
         + " statuses in brackets). Upstream: the project's simulator with no delay; the load generator, upstream,"
         + " proxies and Redis share this machine's cores. Gateway CPU per request: CPU time of the gateway's own"
@@ -147,11 +148,6 @@ final class SideBySideScenario {
     });
     rejected.note("Per core divides by all the machine's cores, though the load generator runs on them too.");
     return List.of(table, rejected);
-  }
-
-  private String targetOf(Map<Integer, ClosedLoopLoad.Result> column) {
-    return results.entrySet().stream().filter(e -> e.getValue() == column).map(Map.Entry::getKey).findFirst()
-        .orElseThrow();
   }
 
   private Object[] cells(String label, java.util.function.Function<Map<Integer, ClosedLoopLoad.Result>, String> cell) {

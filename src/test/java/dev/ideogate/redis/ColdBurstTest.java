@@ -26,7 +26,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 14: a batch generator's burst on replicas just started (no warm-up: no connection open, no script loaded) is
+ * Issue 14: a batch generator's burst on replicas just started (no warm-up: no request served yet) is
  * money, never a 503. Three fresh replicas on one Redis (or a three-master Redis Cluster), 2,000 one-image requests
  * at once on at most 600 connections, a budget that fits 137 images: exactly 137 are served and the rest get 402.
  * The command timeout measures Redis' silence, not the wait behind the burst (ARCHITECTURE.md §2).
