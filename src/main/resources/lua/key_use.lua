@@ -14,8 +14,9 @@ Output:
 Invariant: keys hold counts and times only, named by key id: never the key or its hash.
 
 Each replica sums its requests in memory and runs this once per key and second (ARCHITECTURE.md §2), not once per
-request; last_used is the flush's time, at most a second after the request. A flush executes 5 commands (EVALSHA,
-INCRBY, GET, SET, and PEXPIRE only when INCRBY created the hour's counter), 2 more when it carries errors.
+request; last_used is the flush's time, at most a second after the request. A flush executes 4 commands (EVALSHA,
+INCRBY, GET, and SET when last_used moves forward, which it usually does), one more PEXPIRE when INCRBY created the
+hour's counter, and 1–2 more when it carries errors (INCRBY, and PEXPIRE when that created its counter).
 
 Time comes from Redis' clock, one clock for every replica. A script that reads TIME and then writes needs effects
 replication: the default since Redis 5 (the servers here run 7.x); older ones would need redis.replicate_commands().
