@@ -93,6 +93,10 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
         new Hold(id, team.team(), window, costMicroUsd, Math.min(dayLeft, monthLeft) - costMicroUsd));
   }
 
+  /** Nothing to stop: a local hold is never renewed, its long lease runs out by itself. */
+  @Override
+  public void abandon(Hold hold) {}
+
   @Override
   public synchronized Future<Settlement> settle(Hold hold, long chargeMicroUsd, int images) {
     if (chargeMicroUsd < 0 || images < 0) {

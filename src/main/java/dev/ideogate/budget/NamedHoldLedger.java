@@ -11,4 +11,10 @@ public interface NamedHoldLedger {
 
   /** {@link BudgetLedger#reserve} under the hold id {@code holdId}; an open hold of that id is returned as it is. */
   Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, String holdId);
+
+  /**
+   * Leaves {@code hold} to its lease: this replica stops renewing it, neither settling nor releasing it (a batch line
+   * whose charge could not be recorded: the line's takeover or the reaper charges it, ARCHITECTURE.md §13).
+   */
+  void abandon(Hold hold);
 }

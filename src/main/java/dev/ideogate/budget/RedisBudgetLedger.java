@@ -167,6 +167,11 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     }).onSuccess(heartbeat::track); // a batch line's call may outlive the lease, like a request's
   }
 
+  @Override
+  public void abandon(Hold hold) {
+    heartbeat.forget(hold);
+  }
+
   /** The open hold {@code holdId} of {@code team}, or null: ZSCAN of the team's holds from {@code cursor}. */
   private Future<Hold> findHold(String team, String holdId, String cursor) {
     String pattern = holdId.replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + "|*";

@@ -6,6 +6,7 @@ import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.budget.BudgetLedger;
 import dev.ideogate.budget.Hold;
+import dev.ideogate.budget.NamedHoldLedger;
 import dev.ideogate.budget.Quote;
 import dev.ideogate.dispatch.DispatchResult;
 import dev.ideogate.upstream.UpstreamFailure;
@@ -71,10 +72,23 @@ final class Accounting {
     Future<Void> charging(long chargeMicroUsd, int images);
   }
 
-  /** The charge told to {@link #beforeCharge} first, then {@code charge} run; its failure skips {@code charge}. */
+  /**
+   * The charge told to {@link #beforeCharge} first, then {@code charge} run; its failure skips {@code charge} and
+   * leaves the hold to its lease (this replica stops renewing it).
+   */
   private <T> Future<T> told(long chargeMicroUsd, int images, Supplier<Future<T>> charge) {
-    return beforeCharge == null ? charge.get()
-        : beforeCharge.charging(chargeMicroUsd, images).compose(v -> charge.get());
+    if (beforeCharge == null) {
+      return charge.get();
+    }
+    return beforeCharge.charging(chargeMicroUsd, images).transform(told -> {
+      if (told.succeeded()) {
+        return charge.get();
+      }
+      if (ledger instanceof NamedHoldLedger named) {
+        named.abandon(hold);
+      }
+      return Future.failedFuture(told.cause());
+    });
   }
 
   /** A successful exchange, settled. remainingMicroUsd is −1 when the ledger could not say. */

@@ -118,6 +118,23 @@ class RedisBudgetLedgerTest extends BudgetLedgerContract {
     assertEquals(1, usage.holdsExpired());
   }
 
+  /** A batch line whose charge could not be recorded leaves its hold to the lease: its live replica stops renewing. */
+  @Test
+  void anAbandonedHoldIsNoLongerRenewedAndItsLeaseChargesIt() {
+    TeamBudget team = daily(newTeam(), 100_000);
+    RedisBudgetLedger ledger = replica("test-" + UUID.randomUUID(), SHORT_LEASE_MS);
+    ledger.reapHoldsOf(() -> List.of(team.team()));
+    Hold hold = Await.await(ledger.reserve(team, NOV_26, 30_000, "batch-b2-1"));
+
+    ledger.abandon(hold);
+
+    Await.until("the abandoned hold is charged in full", Duration.ofSeconds(10),
+        () -> Await.await(ledger.usage(team, NOV_26)).spentDayMicroUsd() == 30_000);
+    TeamUsage usage = Await.await(ledger.usage(team, NOV_26));
+    assertEquals(0, usage.heldMicroUsd());
+    assertEquals(1, usage.holdsExpired());
+  }
+
   @Test
   void aReplicaReadsItsOwnImagesAtOnceAndAnotherOnceTheyAreFlushed() {
     String prefix = "test-" + UUID.randomUUID();
