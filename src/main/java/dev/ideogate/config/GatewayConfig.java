@@ -134,8 +134,9 @@ public record GatewayConfig(
    * @param defaultRetention how long a finished batch and its images are kept when the submitter does not say
    * @param maxRetention the longest retention a submitter may ask for
    * @param linesPerReplica lines one replica runs at once (every batch, every team)
-   * @param lineLease how long a claimed line stays with its replica before another replica takes it over; shorter
-   *     than {@code redis.holdLease}, and longer than a line's queue wait plus its upstream calls
+   * @param lineLease how long a claimed line stays with its replica, unless renewed, before another replica takes
+   *     it over; its replica renews it every third of the lease while the line waits on its lane or runs, so it only
+   *     bounds how soon the lines of a replica that died are taken over; shorter than {@code redis.holdLease}
    * @param imageDir the directory of the default object store
    * @param resultUrlTtl how long a signed result URL stays valid
    * @param urlSecret the key signing result URLs, the same on every replica; empty = a random key per process

@@ -15,6 +15,7 @@ import dev.ideogate.budget.NamedHoldLedger;
 import dev.ideogate.budget.TeamBudget;
 import dev.ideogate.config.TeamConfig;
 import dev.ideogate.dispatch.DispatchJob;
+import dev.ideogate.dispatch.DispatchResult;
 import dev.ideogate.dispatch.DispatcherVerticle;
 import dev.ideogate.policy.RateLimitStore;
 import dev.ideogate.upstream.CallTrace;
@@ -151,17 +152,11 @@ public final class BatchLineExecutor implements LineExecutor {
 
   private Future<LineOutcome> dispatch(ImageHandler.Admitted admitted, Hold hold,
       Function<LineHold, Future<Void>> record) {
-    TeamConfig team = admitted.team();
-    // Half the line lease: a line still queued on the lane then is not mistaken for one of a vanished replica.
-    long maxQueueWaitMs = settings.get().config().batches().lineLease().toMillis() / 2;
-    DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(), maxQueueWaitMs,
-        admitted.call(), true);
     boolean[] unrecorded = {false};
     Accounting accounting = new Accounting(ledger, admitted.quote(), hold, "batch", (charge, images) ->
         record.apply(LineHold.charging(charge, images)).onFailure(e -> unrecorded[0] = true));
     long[] queueWaitMs = {0};
-    return dispatcher.dispatch(job)
-        .onSuccess(result -> queueWaitMs[0] = result.queueWaitMs())
+    return queued(admitted, hold, record, queueWaitMs)
         .transform(accounting::account)
         .transform(done -> {
           if (done.succeeded()) {
@@ -180,6 +175,32 @@ public final class BatchLineExecutor implements LineExecutor {
           }
           return Future.succeededFuture(LineOutcome.ended(LineState.FAILED, code, cause.getMessage(), 0));
         });
+  }
+
+  /**
+   * The line's call through the team's lane in the batch class, each wait bounded by the team's {@code maxQueueWait}
+   * as an interactive request's is. A line that waited that long was never sent: it goes to the back of the team's
+   * batch queue again instead of failing, once the store confirms the line is still this replica's (re-recording its
+   * reserved hold fails with {@link BatchStore.TakenBack} otherwise). {@code queueWaitMs} sums its waits.
+   */
+  private Future<DispatchResult> queued(ImageHandler.Admitted admitted, Hold hold,
+      Function<LineHold, Future<Void>> record, long[] queueWaitMs) {
+    TeamConfig team = admitted.team();
+    long maxQueueWaitMs = team.maxQueueWait().toMillis();
+    DispatchJob job = new DispatchJob(team.id(), team.maxConcurrency(), team.maxQueued(), maxQueueWaitMs,
+        admitted.call(), true);
+    return dispatcher.dispatch(job).transform(done -> {
+      if (done.succeeded()) {
+        queueWaitMs[0] += done.result().queueWaitMs();
+        return Future.succeededFuture(done.result());
+      }
+      if (done.cause() instanceof GatewayException g && g.error() == ErrorCode.QUEUE_TIMEOUT) {
+        queueWaitMs[0] += maxQueueWaitMs;
+        return record.apply(LineHold.reserving(admitted.quote().worstCaseMicroUsd()))
+            .compose(v -> queued(admitted, hold, record, queueWaitMs));
+      }
+      return Future.failedFuture(done.cause());
+    });
   }
 
   /** Waits for the team's rate limit to admit one more request (a batch line never fails for it). */

@@ -48,6 +48,7 @@ class BatchGatewayTest {
   private static final String HOOKED = TestConfig.clientKey("hooked");
   private static final String POOR = TestConfig.clientKey("poor");
   private static final String POORER = TestConfig.clientKey("poorer");
+  private static final String HASTY = TestConfig.clientKey("hasty");
 
   @BeforeAll
   static void start() {
@@ -61,6 +62,8 @@ class BatchGatewayTest {
         // 0.30 USD: five TURBO images at 0.03 = 0.15 USD fit, worst cases included; the sixth line pauses or fails
         .team("poor", "contentPolicy: permissive", "dailyBudgetUsd: \"0.15\"")
         .team("poorer", "contentPolicy: permissive", "dailyBudgetUsd: \"0.15\"")
+        // one call at a time and 1 ms of queue wait: lines run together, so most wait longer than that on the lane
+        .team("hasty", "contentPolicy: permissive", "maxConcurrency: 1", "maxQueueWait: 1ms")
         .top("batches:\n  imageDir: \"" + images + "\"\n  maxLines: 50\n  maxOpenPerTeam: 3\n"
             + "  urlSecret: \"batch-url-secret-0123456789\"")
         .build());
@@ -208,6 +211,15 @@ class BatchGatewayTest {
     assertEquals(5, f.getJsonObject("counts").getInteger("succeeded"), f.encode());
     assertEquals(3, f.getJsonObject("counts").getInteger("budget_exceeded"), f.encode());
     assertEquals(150_000L, spent("poorer"));
+  }
+
+  @Test
+  void aLineThatWaitedTheTeamsMaxQueueWaitIsQueuedAgainNotFailed() {
+    String id = submit(HASTY, "", jsonl(8, 1)).json().getString("id");
+    JsonObject done = waitFor(HASTY, id, b -> b.getString("state").equals("completed"));
+    assertEquals(8, done.getJsonObject("counts").getInteger("succeeded"), done.encode());
+    long requeued = results(HASTY, id).stream().filter(r -> r.getLong("queue_wait_ms", 0L) > 1).count();
+    assertTrue(requeued > 0, "some line waited past the team's 1 ms maxQueueWait and still succeeded: " + done);
   }
 
   @Test
