@@ -171,14 +171,19 @@ public final class RedisBatchStore implements BatchStore {
           List<String> members = reply.asStrings();
           List<Future<Reply>> removed = new ArrayList<>();
           members.forEach(member -> removed.add(redis.send("ZREM", keys.retention(), member)));
-          return Future.all(removed).map(done -> {
+          return Future.all(removed).compose(done -> {
             List<String> mine = new ArrayList<>();
+            List<Future<Reply>> unlisted = new ArrayList<>();
             for (int i = 0; i < members.size(); i++) {
-              if (done.<Reply>resultAt(i).asLong() == 1) {
-                mine.add(members.get(i)); // another replica's ZREM won this one
+              if (done.<Reply>resultAt(i).asLong() == 1) { // else another replica's ZREM won this one
+                String member = members.get(i);
+                mine.add(member);
+                int slash = member.lastIndexOf('/');
+                // its keys expired with its retention: the team's list no longer names it
+                unlisted.add(redis.send("ZREM", keys.index(member.substring(0, slash)), member.substring(slash + 1)));
               }
             }
-            return mine;
+            return Future.all(unlisted).map(mine);
           });
         });
   }

@@ -25,6 +25,11 @@ abstract class BatchStoreContract {
   /** Lets a lease of {@code leaseMs} taken now run out. */
   abstract void outlive(long leaseMs);
 
+  /** The batches the team's list reads (the Redis store: its index, which its list reads in full). */
+  int listed(String team) {
+    return await(store().list(team)).size();
+  }
+
   static String newTeam() {
     return "team" + TEAMS.incrementAndGet() + "x" + System.nanoTime() % 100_000;
   }
@@ -202,9 +207,11 @@ abstract class BatchStoreContract {
     await(store.finish(claim, succeeded(claim.line(), 30_000), now())).orElseThrow();
     assertTrue(await(store.claim(now(), LEASE_MS)).filter(c -> c.team().equals(team)).isEmpty());
     assertFalse(await(store.takeExpired(now(), 100)).contains(team + "/b"), "not before its retention ends");
+    assertEquals(1, listed(team));
     outlive(retention);
     await(store.claim(now(), LEASE_MS));
     assertTrue(await(store.takeExpired(now(), 100)).contains(team + "/b"));
+    assertEquals(0, listed(team), "a batch past its retention leaves its team's list");
     assertFalse(await(store.takeExpired(now(), 100)).contains(team + "/b"), "given once");
     await(store.expireLater(team + "/b", now()));
     assertTrue(await(store.takeExpired(now(), 100)).contains(team + "/b"), "given back, taken again");

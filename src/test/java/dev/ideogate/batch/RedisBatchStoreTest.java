@@ -15,7 +15,8 @@ class RedisBatchStoreTest extends BatchStoreContract {
   private static RedisServer redis;
   private static Vertx vertx;
   private static RedisConnector connector;
-  private final RedisBatchStore store = new RedisBatchStore(connector, "test-" + UUID.randomUUID());
+  private final String prefix = "test-" + UUID.randomUUID();
+  private final RedisBatchStore store = new RedisBatchStore(connector, prefix);
 
   @BeforeAll
   static void startRedis() {
@@ -31,6 +32,12 @@ class RedisBatchStoreTest extends BatchStoreContract {
     await(connector.close());
     await(vertx.close());
     redis.close();
+  }
+
+  /** The index the team's list reads: a batch past its retention must leave it, not only its keys. */
+  @Override
+  int listed(String team) {
+    return (int) await(connector.send("ZCARD", new BatchKeys(prefix).index(team))).asLong();
   }
 
   @Override
