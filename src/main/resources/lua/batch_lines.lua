@@ -20,10 +20,11 @@ Input:
   ARGV[5] duration_ms   claim, renew: the lease in ms; budget: ms until the next budget window; otherwise 0
   ARGV[6] token         claim: the token of this claim; started, finish, budget: the claim's token
 Output:
-  claim: {'line', line JSON}, {'takeover', line JSON, hold record} or {state, lines running, retention end ms (0
-  while open)}; started: 1 or 0 (not this claim's any more); renew: the line numbers renewed;
+  claim: {'line', line JSON}, {'takeover', line JSON, hold record} or {state, retention end ms (0 until the batch
+  finished)}; started: 1 or 0 (not this claim's any more); renew: the line numbers renewed;
   finish, budget: 2 when the batch just finished, 1 when recorded, 0 when the line was taken back already;
-  cancel: 1 when cancelled, 0 when the batch was not open. A missing batch answers {'gone'} or 0.
+  cancel: 2 when cancelled and thereby finished (no line running), 1 when cancelled, 0 when the batch was not
+  open. A missing batch answers {'gone'} or 0. The caller puts a batch that finished in the retention set.
 Invariant: every line is in exactly one of queue, running, results; c:<state> counts them; only the latest claim
 of a running line (its token in owners) records, renews or finishes it; a line whose lease ran out is queued again
 when no hold was recorded for it, else leased to the claimer as a takeover (which charges that hold once, in full
@@ -161,7 +162,7 @@ if op == 'claim' then
   if finished > 0 then
     retention_end = finished + cjson.decode(redis.call('HGET', batch_key, 'meta')).retention_ms
   end
-  return {redis.call('HGET', batch_key, 'state'), redis.call('HLEN', running_key), retention_end}
+  return {redis.call('HGET', batch_key, 'state'), retention_end}
 end
 
 -- only the latest claim of a line may change it
@@ -233,7 +234,6 @@ if op == 'cancel' then
   end
   end_queued('cancelled', 'cancelled', 'the batch was cancelled')
   redis.call('HSET', batch_key, 'state', 'cancelled')
-  finish_if_done()
-  return 1
+  return finish_if_done()
 end
 return redis.error_reply('batch_lines: unknown op ' .. op)

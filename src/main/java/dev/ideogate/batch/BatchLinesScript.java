@@ -11,18 +11,18 @@ final class BatchLinesScript {
   private final LuaScript script = LuaScript.load("batch_lines");
 
   /**
-   * What a claim found: a line (with the hold record of a takeover, else null), or the batch's state, how many
-   * lines run and when its retention ends (0 while open).
+   * What a claim found: a line (with the hold record of a takeover, else null), or the batch's state and when its
+   * retention ends (0 until it finished, with no line running).
    */
-  record Claimed(BatchLine line, LineHold hold, String state, long running, long retentionEndMs) {}
+  record Claimed(BatchLine line, LineHold hold, String state, long retentionEndMs) {}
 
   Future<Claimed> claim(RedisConnector redis, BatchKeys keys, String team, String id, long leaseMs, String token) {
     return run(redis, keys, team, id, "claim", id, "", 0, leaseMs, token).map(reply -> switch (reply.get(0).asString()) {
-      case "line" -> new Claimed(BatchLine.fromJson(reply.get(1).asString()), null, "running", 0, 0);
+      case "line" -> new Claimed(BatchLine.fromJson(reply.get(1).asString()), null, "running", 0);
       case "takeover" -> new Claimed(BatchLine.fromJson(reply.get(1).asString()),
-          LineHold.fromWire(reply.get(2).asString()), "running", 0, 0);
-      case "gone" -> new Claimed(null, null, "gone", 0, 0);
-      default -> new Claimed(null, null, reply.get(0).asString(), reply.get(1).asLong(), reply.get(2).asLong());
+          LineHold.fromWire(reply.get(2).asString()), "running", 0);
+      case "gone" -> new Claimed(null, null, "gone", 0);
+      default -> new Claimed(null, null, reply.get(0).asString(), reply.get(1).asLong());
     });
   }
 
@@ -52,8 +52,9 @@ final class BatchLinesScript {
         Math.max(1, pauseMs), claim.token()).map(Reply::asInt);
   }
 
-  Future<Boolean> cancel(RedisConnector redis, BatchKeys keys, String team, String id) {
-    return run(redis, keys, team, id, "cancel", id, "", 0, 0, "").map(reply -> reply.asInt() == 1);
+  /** 2: cancelled and thereby finished (no line running); 1: cancelled; 0: the batch was not open. */
+  Future<Integer> cancel(RedisConnector redis, BatchKeys keys, String team, String id) {
+    return run(redis, keys, team, id, "cancel", id, "", 0, 0, "").map(Reply::asInt);
   }
 
   private Future<Reply> run(RedisConnector redis, BatchKeys keys, String team, String id, String op, String number,

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link BatchStore} shared by every replica (keys in {@link BatchKeys}): each change to a batch's lines is one
@@ -18,6 +20,7 @@ import java.util.UUID;
  * lines, whichever replica works them. A replica finds work in the set of open batches of every team.
  */
 public final class RedisBatchStore implements BatchStore {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisBatchStore.class);
   /** Open batches a claim looks at, picked at random, so every replica spreads over every team's batches. */
   static final int CLAIM_SAMPLE = 16;
 
@@ -103,7 +106,8 @@ public final class RedisBatchStore implements BatchStore {
 
   @Override
   public Future<Boolean> cancel(String team, String id, long nowMs) {
-    return lines.cancel(redis, keys, team, id);
+    return lines.cancel(redis, keys, team, id).compose(done -> done == 2
+        ? finished(team, id).map(true) : Future.succeededFuture(done == 1));
   }
 
   @Override
@@ -116,8 +120,8 @@ public final class RedisBatchStore implements BatchStore {
   }
 
   /**
-   * Tries the sampled batches in turn; moves those finished with nothing running from the active set to the
-   * retention set (by the end of their retention, for the sweeper).
+   * Tries the sampled batches in turn. A finished one still in the active set (a claim just finished it, or the
+   * replica that did died before {@link #retire}) is retired here.
    */
   private Future<Optional<Claim>> claimFrom(List<String> sample, int at, long leaseMs, String token) {
     if (at >= sample.size()) {
@@ -131,13 +135,11 @@ public final class RedisBatchStore implements BatchStore {
       if (claimed.line() != null) {
         return Future.succeededFuture(Optional.of(new Claim(team, id, claimed.line(), claimed.hold(), token)));
       }
-      boolean open = "running".equals(claimed.state()) || "paused".equals(claimed.state());
       Future<?> tidy = Future.succeededFuture();
       if ("gone".equals(claimed.state())) {
         tidy = redis.send("SREM", keys.active(), member);
-      } else if (!open && claimed.running() == 0) {
-        tidy = redis.send("ZADD", keys.retention(), "NX", Long.toString(claimed.retentionEndMs()), member)
-            .compose(v -> redis.send("SREM", keys.active(), member));
+      } else if (claimed.retentionEndMs() > 0) {
+        tidy = retire(member, claimed.retentionEndMs());
       }
       return tidy.compose(v -> claimFrom(sample, at + 1, leaseMs, token));
     });
@@ -194,7 +196,31 @@ public final class RedisBatchStore implements BatchStore {
   }
 
   private Future<Optional<Batch>> finished(Claim claim, int done) {
-    return done == 2 ? get(claim.team(), claim.batchId()) : Future.succeededFuture(Optional.empty());
+    return done == 2 ? finished(claim.team(), claim.batchId()) : Future.succeededFuture(Optional.empty());
+  }
+
+  /**
+   * A batch that just finished, read and {@linkplain #retire retired}; a failed retire leaves it in the active set,
+   * where a claim retires it later.
+   */
+  private Future<Optional<Batch>> finished(String team, String id) {
+    return get(team, id).compose(batch -> batch.isEmpty() ? Future.succeededFuture(batch)
+        : retire(team + "/" + id, batch.get().finishedAtMs() + batch.get().retentionMs()).transform(retired -> {
+          if (retired.failed()) {
+            LOG.warn("batch {} of team {} finished but not put in the retention set yet: {}", id, team,
+                retired.cause().toString());
+          }
+          return Future.succeededFuture(batch);
+        }));
+  }
+
+  /**
+   * A finished batch moves from the active set to the retention set, by the end of its retention (Redis time), for
+   * the sweeper; in that order, so it is always in one of them.
+   */
+  private Future<Void> retire(String member, long retentionEndMs) {
+    return redis.send("ZADD", keys.retention(), "NX", Long.toString(retentionEndMs), member)
+        .compose(v -> redis.send("SREM", keys.active(), member)).mapEmpty();
   }
 
   @Override

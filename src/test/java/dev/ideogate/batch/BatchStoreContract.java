@@ -205,16 +205,28 @@ abstract class BatchStoreContract {
     await(store.create(newBatch(team, "b", OnBudget.PAUSE, 1, retention), lines(1), 5));
     BatchStore.Claim claim = claimOf(store, team);
     await(store.finish(claim, succeeded(claim.line(), 30_000), now())).orElseThrow();
-    assertTrue(await(store.claim(now(), LEASE_MS)).filter(c -> c.team().equals(team)).isEmpty());
     assertFalse(await(store.takeExpired(now(), 100)).contains(team + "/b"), "not before its retention ends");
     assertEquals(1, listed(team));
     outlive(retention);
-    await(store.claim(now(), LEASE_MS));
+    // no claim looks at it: it was put up for retention when it finished
     assertTrue(await(store.takeExpired(now(), 100)).contains(team + "/b"));
     assertEquals(0, listed(team), "a batch past its retention leaves its team's list");
     assertFalse(await(store.takeExpired(now(), 100)).contains(team + "/b"), "given once");
     await(store.expireLater(team + "/b", now()));
     assertTrue(await(store.takeExpired(now(), 100)).contains(team + "/b"), "given back, taken again");
+    assertTrue(await(store.claim(now(), LEASE_MS)).filter(c -> c.team().equals(team)).isEmpty());
+  }
+
+  @Test
+  void aBatchCancelledWithNoLineRunningIsPutUpForRetentionAtOnce() {
+    BatchStore store = store();
+    String team = newTeam();
+    long retention = shortLease();
+    await(store.create(newBatch(team, "b", OnBudget.PAUSE, 3, retention), lines(3), 5));
+    assertTrue(await(store.cancel(team, "b", now())));
+    assertEquals(BatchState.CANCELLED, await(store.get(team, "b")).orElseThrow().state());
+    outlive(retention);
+    assertTrue(await(store.takeExpired(now(), 100)).contains(team + "/b"), "no claim needed to find it");
   }
 
   @Test
