@@ -52,6 +52,14 @@ final class BatchKeys {
     return prefix + ":{batches}:retention";
   }
 
+  /**
+   * String, set with a TTL: the retention sweeper that took the batch {@code member} ({@code <team>/<id>}) deletes
+   * its images now; no other sweeper takes it until this expires.
+   */
+  String sweeping(String member) {
+    return prefix + ":{batches}:sweeping:" + member;
+  }
+
   /** Members {@code <team>/<id>}: every open batch of every team, where replicas look for lines. */
   String active() {
     return prefix + ":{batches}:active";

@@ -77,10 +77,15 @@ public interface BatchStore {
   Future<List<Integer>> renew(List<Claim> claims, long nowMs, long leaseMs);
 
   /**
-   * Finished batches whose retention ended by {@code nowMs}, as {@code <team>/<id>}, at most {@code max}; each is
-   * given to one caller only (the retention sweeper deletes its images, ARCHITECTURE.md §13).
+   * Finished batches whose retention ended by {@code nowMs} (a shared store: by its own clock), as
+   * {@code <team>/<id>}, at most {@code max}; each is given to one caller at a time (the retention sweeper deletes
+   * its images, ARCHITECTURE.md §13) and stays in the store until {@link #swept}: one whose caller died before is
+   * given again later.
    */
   Future<List<String>> takeExpired(long nowMs, int max);
+
+  /** A batch taken by {@link #takeExpired} is gone: its images were deleted. It leaves its team's list too. */
+  Future<Void> swept(String member);
 
   /** Gives a batch taken by {@link #takeExpired} back, to be taken again at {@code atMs} (its deletion failed). */
   Future<Void> expireLater(String member, long atMs);

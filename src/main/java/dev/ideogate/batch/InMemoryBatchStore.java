@@ -236,6 +236,12 @@ public final class InMemoryBatchStore implements BatchStore {
     return Future.succeededFuture(taken);
   }
 
+  /** Taken is gone already: the one replica's sweeper is the only caller (it dies with the store). */
+  @Override
+  public Future<Void> swept(String member) {
+    return Future.succeededFuture();
+  }
+
   @Override
   public synchronized Future<Void> expireLater(String member, long atMs) {
     expired.put(member, atMs);

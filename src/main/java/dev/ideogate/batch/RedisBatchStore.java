@@ -1,5 +1,6 @@
 package dev.ideogate.batch;
 
+import dev.ideogate.redis.RedisClock;
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.Reply;
 import io.vertx.core.Future;
@@ -23,6 +24,8 @@ public final class RedisBatchStore implements BatchStore {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBatchStore.class);
   /** Open batches a claim looks at, picked at random, so every replica spreads over every team's batches. */
   static final int CLAIM_SAMPLE = 16;
+  /** How long a sweeper keeps a batch it took before another may take it (it died, or its deletion is slow). */
+  static final long SWEEP_LEASE_MS = 10 * 60_000;
 
   private final RedisConnector redis;
   private final BatchKeys keys;
@@ -166,33 +169,47 @@ public final class RedisBatchStore implements BatchStore {
     return lines.budget(redis, keys, claim, untilMs - nowMs).compose(done -> finished(claim, done));
   }
 
+  /**
+   * The due members (scores are Redis time: its clock decides, the replica's only before its first sample), each
+   * taken under a {@link BatchKeys#sweeping} key ({@code SET NX PX}): one sweeper at a time, and the member stays in
+   * the retention set until {@link #swept}, so a sweeper dying mid-deletion loses nothing; after
+   * {@link #SWEEP_LEASE_MS} another takes it.
+   */
   @Override
   public Future<List<String>> takeExpired(long nowMs, int max) {
-    return redis.send("ZRANGEBYSCORE", keys.retention(), "-inf", Long.toString(nowMs), "LIMIT", "0",
+    long redisNow = redis.clock().nowMs();
+    long now = redisNow == RedisClock.UNKNOWN ? nowMs : redisNow;
+    return redis.send("ZRANGEBYSCORE", keys.retention(), "-inf", Long.toString(now), "LIMIT", "0",
         Integer.toString(max)).compose(reply -> {
           List<String> members = reply.asStrings();
-          List<Future<Reply>> removed = new ArrayList<>();
-          members.forEach(member -> removed.add(redis.send("ZREM", keys.retention(), member)));
-          return Future.all(removed).compose(done -> {
+          List<Future<Reply>> taken = new ArrayList<>();
+          members.forEach(member -> taken.add(redis.send("SET", keys.sweeping(member), "1", "NX", "PX",
+              Long.toString(SWEEP_LEASE_MS))));
+          return Future.all(taken).map(done -> {
             List<String> mine = new ArrayList<>();
-            List<Future<Reply>> unlisted = new ArrayList<>();
             for (int i = 0; i < members.size(); i++) {
-              if (done.<Reply>resultAt(i).asLong() == 1) { // else another replica's ZREM won this one
-                String member = members.get(i);
-                mine.add(member);
-                int slash = member.lastIndexOf('/');
-                // its keys expired with its retention: the team's list no longer names it
-                unlisted.add(redis.send("ZREM", keys.index(member.substring(0, slash)), member.substring(slash + 1)));
+              if (!done.<Reply>resultAt(i).isNil()) {
+                mine.add(members.get(i)); // else another sweeper has it now
               }
             }
-            return Future.all(unlisted).map(mine);
+            return mine;
           });
         });
   }
 
   @Override
+  public Future<Void> swept(String member) {
+    int slash = member.lastIndexOf('/');
+    // its keys expired with its retention: the team's list no longer names it
+    return redis.send("ZREM", keys.index(member.substring(0, slash)), member.substring(slash + 1))
+        .compose(v -> redis.send("ZREM", keys.retention(), member))
+        .compose(v -> redis.send("DEL", keys.sweeping(member))).mapEmpty();
+  }
+
+  @Override
   public Future<Void> expireLater(String member, long atMs) {
-    return redis.send("ZADD", keys.retention(), Long.toString(atMs), member).mapEmpty();
+    return redis.send("ZADD", keys.retention(), Long.toString(atMs), member)
+        .compose(v -> redis.send("DEL", keys.sweeping(member))).mapEmpty();
   }
 
   private Future<Optional<Batch>> finished(Claim claim, int done) {

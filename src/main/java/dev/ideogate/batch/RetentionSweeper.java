@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes the stored images of batches whose retention ended (ARCHITECTURE.md §13). Runs on every replica; the store
- * gives each expired batch to one sweeper only ({@link BatchStore#takeExpired}), and a failed deletion is given back
- * to be tried again a minute later. Deleting a prefix twice is harmless, so a replica dying mid-sweep loses nothing
- * but that batch's retry.
+ * gives each expired batch to one sweeper at a time ({@link BatchStore#takeExpired}) and forgets it only once its
+ * images are deleted ({@link BatchStore#swept}); a failed deletion is given back to be tried again a minute later.
+ * Deleting a prefix twice is harmless, so a replica dying mid-sweep only delays that batch.
  */
 public final class RetentionSweeper {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionSweeper.class);
@@ -60,11 +60,16 @@ public final class RetentionSweeper {
     return store.takeExpired(now, PER_SWEEP).compose(members -> {
       List<Future<String>> deleted = new ArrayList<>();
       for (String member : members) {
-        deleted.add(objects.deletePrefix(member + "/").map(member).recover(e -> {
+        deleted.add(objects.deletePrefix(member + "/").recover(e -> {
           LOG.warn("images of batch {} not deleted, tried again in {} s: {}", member, RETRY_MS / 1000, e.toString());
           events.storeError("retention", e);
-          return store.expireLater(member, now + RETRY_MS).map((String) null);
-        }));
+          return store.expireLater(member, now + RETRY_MS).compose(v -> Future.failedFuture(e));
+        }).compose(v -> store.swept(member).map(member).recover(e -> {
+          // the images are gone; the store gives the batch again after its lease, and deleting twice is harmless
+          LOG.warn("batch {} swept but not marked so: {}", member, e.toString());
+          events.storeError("retention", e);
+          return Future.succeededFuture(member);
+        })).otherwise((String) null));
       }
       return Future.join(deleted).transform(done -> {
         List<String> gone = new ArrayList<>();

@@ -210,10 +210,12 @@ abstract class BatchStoreContract {
     outlive(retention);
     // no claim looks at it: it was put up for retention when it finished
     assertTrue(await(store.takeExpired(now(), 100)).contains(team + "/b"));
-    assertEquals(0, listed(team), "a batch past its retention leaves its team's list");
     assertFalse(await(store.takeExpired(now(), 100)).contains(team + "/b"), "given once");
     await(store.expireLater(team + "/b", now()));
     assertTrue(await(store.takeExpired(now(), 100)).contains(team + "/b"), "given back, taken again");
+    await(store.swept(team + "/b"));
+    assertEquals(0, listed(team), "a batch past its retention leaves its team's list");
+    assertFalse(await(store.takeExpired(now(), 100)).contains(team + "/b"), "swept: never given again");
     assertTrue(await(store.claim(now(), LEASE_MS)).filter(c -> c.team().equals(team)).isEmpty());
   }
 

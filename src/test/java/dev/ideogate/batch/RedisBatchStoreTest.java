@@ -1,6 +1,8 @@
 package dev.ideogate.batch;
 
 import static dev.ideogate.testing.Await.await;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ideogate.redis.RedisConnector;
 import dev.ideogate.redis.RedisSettings;
@@ -9,6 +11,7 @@ import io.vertx.core.Vertx;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The batch store contract against a real Redis: {@code batch_create.lua} and {@code batch_lines.lua}. */
 class RedisBatchStoreTest extends BatchStoreContract {
@@ -38,6 +41,25 @@ class RedisBatchStoreTest extends BatchStoreContract {
   @Override
   int listed(String team) {
     return (int) await(connector.send("ZCARD", new BatchKeys(prefix).index(team))).asLong();
+  }
+
+  @Test
+  void aBatchWhoseSweeperDiedBeforeSweepingItIsGivenAgainWhenItsLeaseEnds() {
+    String team = newTeam();
+    long retention = shortLease();
+    await(store.create(newBatch(team, "b", OnBudget.PAUSE, 1, retention), lines(1), 5));
+    BatchStore.Claim claim = claimOf(store, team);
+    await(store.finish(claim, succeeded(claim.line(), 30_000), now())).orElseThrow();
+    outlive(retention);
+    String member = team + "/b";
+    assertTrue(await(store.takeExpired(now(), 100)).contains(member));
+    assertFalse(await(store.takeExpired(now(), 100)).contains(member), "taken by the first sweeper");
+    // that sweeper dies without swept(): its lease runs out
+    BatchKeys keys = new BatchKeys(prefix);
+    long ttl = await(connector.send("PTTL", keys.sweeping(member))).asLong();
+    assertTrue(ttl > 0 && ttl <= RedisBatchStore.SWEEP_LEASE_MS, "the sweeper's lease: " + ttl);
+    await(connector.send("DEL", keys.sweeping(member)));
+    assertTrue(await(store.takeExpired(now(), 100)).contains(member), "given again, its images not forgotten");
   }
 
   @Override
