@@ -7,7 +7,8 @@ Input:
   KEYS[2] queue         list of queued lines (JSON)                 <p>:{t:<team>}:batch:<id>:queue
   KEYS[3] running       hash line number -> line JSON               <p>:{t:<team>}:batch:<id>:running
   KEYS[4] leases        zset line number by lease end (ms)          <p>:{t:<team>}:batch:<id>:leases
-  KEYS[5] holds         hash line number -> hold µUSD of its call   <p>:{t:<team>}:batch:<id>:holds
+  KEYS[5] holds         hash line number -> its hold record: "<µUSD>" (worst case, before the reserve) or
+                        "c:<µUSD>:<images>" (the charge, before the settle)   <p>:{t:<team>}:batch:<id>:holds
   KEYS[6] results       hash line number -> result JSON             <p>:{t:<team>}:batch:<id>:results
   KEYS[7] open          set of the team's open batch ids            <p>:{t:<team>}:batches:open
   KEYS[8] owners        hash line number -> token of its claim      <p>:{t:<team>}:batch:<id>:owners
