@@ -77,10 +77,6 @@ public final class BatchServices {
     return runner;
   }
 
-  /** The retention sweeper (null before start). */
-  RetentionSweeper sweeper() {
-    return sweeper;
-  }
 
   /** Lines this replica runs now (0 before start). */
   public int running() {
