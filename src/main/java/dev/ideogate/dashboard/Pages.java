@@ -4,6 +4,7 @@ import static dev.ideogate.dashboard.Html.esc;
 import static dev.ideogate.dashboard.Html.time;
 import static dev.ideogate.dashboard.Html.usd;
 
+import dev.ideogate.batch.LineState;
 import dev.ideogate.budget.DaySpend;
 import dev.ideogate.budget.TeamUsage;
 import dev.ideogate.ops.ReplicaRegistry;
@@ -181,10 +182,6 @@ final class Pages {
     return body.toString();
   }
 
-  /** The line states in the order of a batch's progress: the columns of {@link #batches}. */
-  private static final List<String> LINE_STATES = List.of("queued", "running", "succeeded", "failed", "unknown",
-      "budget_exceeded", "cancelled");
-
   /**
    * A team's batches (ARCHITECTURE.md §13) from the {@code data} of {@code GET /v1/batches}: state, lines per line
    * state, cost so far and the ETA the API reports, newest first.
@@ -196,8 +193,10 @@ final class Pages {
     }
     body.append("<table class=\"batches\"><thead><tr><th scope=\"col\">Batch</th><th scope=\"col\">Created</th>")
         .append("<th scope=\"col\">State</th><th scope=\"col\">Lines</th>");
-    LINE_STATES.forEach(state -> body.append("<th scope=\"col\">").append(esc(state.replace('_', ' ')))
-        .append("</th>"));
+    // the line states in the order of a batch's progress, as LineState declares them
+    for (LineState state : LineState.values()) {
+      body.append("<th scope=\"col\">").append(esc(state.wire().replace('_', ' '))).append("</th>");
+    }
     body.append("<th scope=\"col\">Cost so far</th><th scope=\"col\">ETA</th></tr></thead><tbody>");
     for (int i = 0; i < data.size(); i++) {
       JsonObject batch = data.getJsonObject(i);
@@ -207,8 +206,10 @@ final class Pages {
           .append("</code></th><td>").append(time(Instant.ofEpochSecond(batch.getLong("created_at", 0L)), zone))
           .append("</td><td class=\"state\">").append(esc(batch.getString("state"))).append("</td><td class=\"num\">")
           .append(batch.getInteger("lines", 0)).append("</td>");
-      LINE_STATES.forEach(state -> body.append("<td class=\"num ").append(state).append("\">")
-          .append(counts.getInteger(state, 0)).append("</td>"));
+      for (LineState state : LineState.values()) {
+        body.append("<td class=\"num ").append(state.wire()).append("\">").append(counts.getInteger(state.wire(), 0))
+            .append("</td>");
+      }
       body.append("<td class=\"num cost\">").append(usd(MicroUsd.parse(batch.getString("cost_usd", "0"))))
           .append("</td><td class=\"eta\">").append(eta(batch, zone)).append("</td></tr>");
     }
