@@ -167,23 +167,23 @@ public final class InMemoryBatchStore implements BatchStore {
     return Future.succeededFuture(renewed);
   }
 
-  /** The line leaves running; false when it was not the claim's any more. */
-  private static boolean leaveRunning(Entry e, Claim claim) {
-    int number = claim.line().number();
-    if (e == null || !claim.token().equals(e.owners.get(number))) {
-      return false;
+  /** The claim's batch, its line taken out of running; null when the line was not the claim's any more. */
+  private Entry leaveRunning(Claim claim) {
+    Entry e = owned(claim);
+    if (e != null) {
+      int number = claim.line().number();
+      e.running.remove(number);
+      e.leases.remove(number);
+      e.holds.remove(number);
+      e.owners.remove(number);
     }
-    e.running.remove(number);
-    e.leases.remove(number);
-    e.holds.remove(number);
-    e.owners.remove(number);
-    return true;
+    return e;
   }
 
   @Override
   public synchronized Future<Optional<Batch>> finish(Claim claim, LineResult result, long nowMs) {
-    Entry e = batches.get(key(claim.team(), claim.batchId()));
-    if (!leaveRunning(e, claim)) {
+    Entry e = leaveRunning(claim);
+    if (e == null) {
       return Future.succeededFuture(Optional.empty()); // taken back already: its outcome is recorded
     }
     e.results.put(result.number(), result);
@@ -192,8 +192,8 @@ public final class InMemoryBatchStore implements BatchStore {
 
   @Override
   public synchronized Future<Optional<Batch>> budgetRefused(Claim claim, long nowMs, long untilMs) {
-    Entry e = batches.get(key(claim.team(), claim.batchId()));
-    if (!leaveRunning(e, claim)) {
+    Entry e = leaveRunning(claim);
+    if (e == null) {
       return Future.succeededFuture(Optional.empty());
     }
     if (!e.batch.state().open()) {
