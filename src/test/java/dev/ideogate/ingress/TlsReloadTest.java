@@ -60,10 +60,10 @@ class TlsReloadTest {
       Files.move(newKey, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Files.move(newCert, cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
 
+      // each port's server watches the files on its own: both swap, each in its own time (the management port was
+      // once read right after the client port had swapped, and had not yet)
       assertEquals("CN=ideogate-two", awaitSubject(gateway.port(), "CN=ideogate-two"));
-      Exchange after = exchange(gateway.managementPort(), "GET /health/live HTTP/1.1\r\nHost: x\r\n"
-          + "Connection: close\r\n\r\n");
-      assertEquals("CN=ideogate-two", after.certificate().getSubjectX500Principal().getName());
+      assertEquals("CN=ideogate-two", awaitSubject(gateway.managementPort(), "CN=ideogate-two"));
     }
   }
 
