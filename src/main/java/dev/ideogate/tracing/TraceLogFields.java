@@ -15,10 +15,10 @@ import org.slf4j.Marker;
  * Adds {@code trace_id} and {@code span_id} to every JSON log and audit line written while a traced request is
  * being served (ARCHITECTURE.md §9). Vert.x has no thread-local request context: each HTTP request runs on its own
  * duplicated Vert.x context, which follows the request through its callbacks, so the trace is kept in that
- * context's local data. Lines are encoded later on the logging thread of an {@code AsyncAppender} (logback.xml:
+ * context's local data. Lines are encoded later on the logging thread of a ring-buffer appender (logback.xml:
  * event loops never write a line themselves), where no Vert.x context exists; so this turbo filter, which logback
  * runs on the calling thread before each line is created, copies the current trace into the thread's MDC (and
- * clears it when there is none). The event snapshots the MDC when the async appender queues it, and the encoder's
+ * clears it when there is none). The event snapshots the MDC when the appender queues it, and the encoder's
  * MDC provider writes the two fields. Lines written elsewhere (dispatcher loop, timers) carry no trace id.
  */
 public final class TraceLogFields extends TurboFilter {

@@ -7,6 +7,7 @@ import dev.ideogate.sim.SimulatorKnobs;
 import dev.ideogate.testing.Await;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -89,6 +90,13 @@ class DrainSubprocessTest {
             + " answered 200; not ready after " + notReadyMs + " ms; exit 0 " + exitMs + " ms after SIGTERM");
         String log = Files.readString(output);
         fixture.secrets.forEach(secret -> assertFalse(log.contains(secret), "a secret in the gateway's output"));
+        // The production log pipeline (logback.xml: a ring buffer, stdout written a batch at a time) loses no audit
+        // line at shutdown: one per request, each a whole JSON line, the last written before the process exited.
+        List<JsonObject> audit = log.lines().filter(line -> line.contains("\"logger\":\"audit\""))
+            .map(JsonObject::new).toList();
+        assertEquals(REQUESTS, audit.stream().filter(line -> "images.generate".equals(line.getString("action"))
+            && "success".equals(line.getString("result"))).count(), "audit lines of the served requests");
+        assertTrue(log.lines().anyMatch(line -> line.contains("ideogate stopped")), "the last line is on stdout");
       } finally {
         gateway.destroyForcibly();
       }
@@ -98,7 +106,10 @@ class DrainSubprocessTest {
   private static List<String> javaCommand(Path config) {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return List.of(java, "-Xmx256m", "-cp", classpath, "dev.ideogate.cli.Main", "serve", "--config", config.toString());
+    // The production logging config, not the test suite's (first on this classpath): stdout is what is checked.
+    String logging = Path.of("target", "classes", "logback.xml").toAbsolutePath().toString();
+    return List.of(java, "-Xmx256m", "-Dlogback.configurationFile=" + logging, "-cp", classpath,
+        "dev.ideogate.cli.Main", "serve", "--config", config.toString());
   }
 
   private static void awaitReady(OpsFixture fixture, int managementPort, Process gateway, Path output)

@@ -1,7 +1,6 @@
 package dev.ideogate.ops;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
@@ -9,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.spi.AppenderAttachable;
 import dev.ideogate.api.SecretMasker;
 import io.vertx.core.json.JsonObject;
 import java.net.URL;
@@ -52,7 +52,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     } catch (Exception e) {
       throw new AssertionError("logback.xml does not load: " + e, e);
     }
-    var async = (AsyncAppender) production.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
+    var async = (AppenderAttachable<ILoggingEvent>) production.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("ASYNC");
     var appender = (OutputStreamAppender<ILoggingEvent>) async.getAppender("JSON");
     return appender.getEncoder();
   }

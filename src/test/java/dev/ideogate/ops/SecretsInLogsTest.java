@@ -39,7 +39,7 @@ class SecretsInLogsTest {
     LoggerFactory.getLogger(SecretsInLogsTest.class).warn("canary: client key {} upstream key {}",
         TestConfig.clientKey("canary"), upstreamCanary);
     assertTrue(Files.exists(SUITE_LOG), "the suite log must exist: logback-test.xml writes " + SUITE_LOG);
-    // Lines reach the file through the AsyncAppender's single worker, in order: once the canary is there, so is
+    // Lines reach the file through the ring-buffer appender's single worker, in order: once the canary is there, so is
     // every line logged before it.
     List<String> lines = Files.readAllLines(SUITE_LOG);
     for (long deadline = System.nanoTime() + 10_000_000_000L; !hasCanary(lines) && System.nanoTime() < deadline; ) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -23,11 +22,12 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import net.logstash.logback.appender.LoggingEventAsyncDisruptorAppender;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Log lines leave the event loop through an AsyncAppender (logback.xml) and are written on its worker thread,
+ * Log lines leave the event loop through a ring-buffer appender (logback.xml) and are written on its worker thread,
  * where no Vert.x context exists: the trace ids must be taken when the line is created (ARCHITECTURE.md §9).
  */
 class TraceLogFieldsTest {
@@ -57,10 +57,9 @@ class TraceLogFieldsTest {
     };
     sink.setContext(logging);
     sink.start();
-    AsyncAppender async = new AsyncAppender();
+    LoggingEventAsyncDisruptorAppender async = new LoggingEventAsyncDisruptorAppender(); // as logback.xml
     async.setContext(logging);
-    async.setNeverBlock(true);
-    async.setDiscardingThreshold(0);
+    async.setWaitStrategyType("sleeping{0,5000000}");
     async.addAppender(sink);
     async.start();
     Logger logger = logging.getLogger("audit");
