@@ -32,10 +32,26 @@ public final class MicroUsd {
 
   /** Exact decimal text without trailing zeros beyond cents: 50,000 → "0.05", 19,950,000 → "19.95", 0 → "0.00". */
   public static String format(long microUsd) {
-    BigDecimal usd = BigDecimal.valueOf(microUsd, 6).stripTrailingZeros();
-    if (usd.scale() < 2) {
-      usd = usd.setScale(2);
+    if (microUsd == Long.MIN_VALUE) { // no positive counterpart: the one value long arithmetic cannot negate
+      return BigDecimal.valueOf(microUsd, 6).stripTrailingZeros().toPlainString();
     }
-    return usd.toPlainString();
+    // Long arithmetic, not BigDecimal: three of these are written on every answer and audit line.
+    long abs = Math.abs(microUsd);
+    int fraction = (int) (abs % PER_USD);
+    int digits = 6;
+    while (digits > 2 && fraction % 10 == 0) {
+      fraction /= 10;
+      digits--;
+    }
+    StringBuilder text = new StringBuilder(24);
+    if (microUsd < 0) {
+      text.append('-');
+    }
+    text.append(abs / PER_USD).append('.');
+    String fractionText = Integer.toString(fraction);
+    for (int pad = digits - fractionText.length(); pad > 0; pad--) {
+      text.append('0');
+    }
+    return text.append(fractionText).toString();
   }
 }

@@ -1,12 +1,12 @@
 package dev.ideogate.budget;
 
+import dev.ideogate.api.RandomIds;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
@@ -54,7 +54,7 @@ public final class InMemoryBudgetLedger implements BudgetLedger, AsyncHoldLedger
 
   @Override
   public synchronized Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs) {
-    return reserve(team, window, costMicroUsd, leaseMs, holdIdPrefix + UUID.randomUUID());
+    return reserve(team, window, costMicroUsd, leaseMs, holdIdPrefix + RandomIds.uuid());
   }
 
   @Override

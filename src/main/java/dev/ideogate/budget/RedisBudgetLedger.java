@@ -1,5 +1,6 @@
 package dev.ideogate.budget;
 
+import dev.ideogate.api.RandomIds;
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.redis.LuaScript;
@@ -13,7 +14,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -103,7 +103,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
   @Override
   public Future<Hold> reserve(TeamBudget team, BudgetWindow window, long costMicroUsd, long leaseMs, RateCheck rate,
       Consumer<RateCheck.Outcome> onRate) {
-    return reserve(team, window, costMicroUsd, leaseMs, UUID.randomUUID().toString(), rate, onRate);
+    return reserve(team, window, costMicroUsd, leaseMs, RandomIds.uuid(), rate, onRate);
   }
 
   private void remember(String team, RateCheck rate, RateCheck.Outcome outcome) {
@@ -147,7 +147,7 @@ public final class RedisBudgetLedger implements BudgetLedger, AsyncHoldLedger, N
     if (known != null) {
       return Future.failedFuture(known.toException());
     }
-    return reserve(team, window, costMicroUsd, leaseMs, UUID.randomUUID().toString());
+    return reserve(team, window, costMicroUsd, leaseMs, RandomIds.uuid());
   }
 
   /**

@@ -1,10 +1,10 @@
 package dev.ideogate.dispatch;
 
+import dev.ideogate.api.RandomIds;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -24,7 +24,7 @@ public final class LocalPermitStore implements PermitStore {
     if (permits.size() >= Math.min(limit, aimd(lane, limit).limit())) {
       return Future.succeededFuture(null);
     }
-    Permit permit = new Permit(lane, UUID.randomUUID().toString());
+    Permit permit = new Permit(lane, RandomIds.uuid());
     permits.put(permit.id(), aimd(lane, limit).epoch());
     return Future.succeededFuture(permit);
   }

@@ -1,5 +1,6 @@
 package dev.ideogate.dispatch;
 
+import dev.ideogate.api.RandomIds;
 import dev.ideogate.config.GatewayConfig;
 import dev.ideogate.redis.LuaScript;
 import dev.ideogate.redis.RedisClock;
@@ -10,7 +11,6 @@ import io.vertx.core.Vertx;
 import dev.ideogate.redis.Reply;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,7 +92,7 @@ public final class RedisPermitStore implements PermitStore {
 
   @Override
   public Future<Permit> tryAcquire(String lane, int limit) {
-    Permit permit = new Permit(lane, UUID.randomUUID().toString());
+    Permit permit = new Permit(lane, RandomIds.uuid());
     String channel = keys.freed(lane);
     // Announce only when this replica has not heard (or made) an announcement for half the window. Counted when
     // sent, so a lane's pipelined acquires carry one announcement between them, not one each.

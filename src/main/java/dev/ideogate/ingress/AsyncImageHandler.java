@@ -20,6 +20,7 @@ import dev.ideogate.upstream.UpstreamCall;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
@@ -184,12 +185,12 @@ public final class AsyncImageHandler implements Handler<RoutingContext> {
     }
     var response = ctx.response()
         .setStatusCode(result.response().status())
-        .putHeader("X-Ideogate-Team", accepted.team())
-        .putHeader("X-Ideogate-Held-Usd", MicroUsd.format(accepted.hold().amountMicroUsd()))
-        .putHeader("X-Ideogate-Budget-Remaining-Usd", MicroUsd.format(Math.max(0, accepted.hold().remainingMicroUsd())))
-        .putHeader("X-Ideogate-Queue-Wait-Ms", Long.toString(result.queueWaitMs()));
+        .putHeader(ResponseHeaders.TEAM, accepted.team())
+        .putHeader(ResponseHeaders.HELD_USD, MicroUsd.format(accepted.hold().amountMicroUsd()))
+        .putHeader(ResponseHeaders.BUDGET_REMAINING_USD, MicroUsd.format(Math.max(0, accepted.hold().remainingMicroUsd())))
+        .putHeader(ResponseHeaders.QUEUE_WAIT_MS, Long.toString(result.queueWaitMs()));
     if (result.response().contentType() != null) {
-      response.putHeader("Content-Type", result.response().contentType());
+      response.putHeader(HttpHeaders.CONTENT_TYPE, result.response().contentType());
     }
     response.end(result.response().body());
   }

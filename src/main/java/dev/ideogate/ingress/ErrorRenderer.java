@@ -1,5 +1,6 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.api.RandomIds;
 import dev.ideogate.api.ErrorCode;
 import dev.ideogate.api.GatewayException;
 import dev.ideogate.dispatch.Cancelled;
@@ -41,9 +42,9 @@ public final class ErrorRenderer implements Handler<RoutingContext> {
     Object requestId = ctx.get(RequestIdHandler.KEY);
     if (requestId == null) {
       // refused before the request-id handler ran (e.g. a path without a leading '/'): every JSON error has one
-      requestId = java.util.UUID.randomUUID().toString();
+      requestId = RandomIds.uuid();
       ctx.put(RequestIdHandler.KEY, requestId);
-      response.putHeader("X-Request-Id", (String) requestId);
+      response.putHeader(ResponseHeaders.REQUEST_ID, (String) requestId);
     }
     JsonObject body = new JsonObject().put("error", error.getMessage()).put("code", error.error().code())
         .put("request_id", requestId);

@@ -69,7 +69,7 @@ public final class GenerationPollHandler implements Handler<RoutingContext> {
                 + " to the poll"));
             return;
           }
-          ctx.response().putHeader("Content-Type", "application/json").putHeader("X-Ideogate-Team", principal.team())
+          ctx.response().putHeader("Content-Type", "application/json").putHeader(ResponseHeaders.TEAM, principal.team())
               .end(response.body());
         })
         .onFailure(ctx::fail);

@@ -26,6 +26,7 @@ import dev.ideogate.upstream.RequestSchema;
 import dev.ideogate.upstream.UpstreamCall;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -77,8 +78,7 @@ public final class ImageHandler implements Handler<RoutingContext> {
     (rateCheck == null ? ledger.reserve(budget, window, cost) : rateCheck.reserve(ctx, budget, window, cost))
         .andThen(reserved -> trace.end(RequestTrace.RESERVE, reserved))
         .compose(hold -> dispatchAndAccount(ctx, admitted, hold))
-        .onSuccess(outcome -> respond(ctx, outcome))
-        .onFailure(ctx::fail);
+        .onComplete(outcome -> respond(ctx, outcome), ctx::fail); // one listener: no listener array per request
   }
 
   /** Parse, validate, policy, price: everything decided without I/O. */
@@ -181,14 +181,14 @@ public final class ImageHandler implements Handler<RoutingContext> {
     DispatchResult result = outcome.result();
     var response = ctx.response()
         .setStatusCode(result.response().status())
-        .putHeader("X-Ideogate-Team", outcome.team())
-        .putHeader("X-Ideogate-Cost-Usd", MicroUsd.format(outcome.chargedMicroUsd()))
-        .putHeader("X-Ideogate-Queue-Wait-Ms", Long.toString(result.queueWaitMs()));
+        .putHeader(ResponseHeaders.TEAM, outcome.team())
+        .putHeader(ResponseHeaders.COST_USD, MicroUsd.format(outcome.chargedMicroUsd()))
+        .putHeader(ResponseHeaders.QUEUE_WAIT_MS, Long.toString(result.queueWaitMs()));
     if (outcome.remainingMicroUsd() >= 0) {
-      response.putHeader("X-Ideogate-Budget-Remaining-Usd", MicroUsd.format(outcome.remainingMicroUsd()));
+      response.putHeader(ResponseHeaders.BUDGET_REMAINING_USD, MicroUsd.format(outcome.remainingMicroUsd()));
     }
     if (result.response().contentType() != null) {
-      response.putHeader("Content-Type", result.response().contentType());
+      response.putHeader(HttpHeaders.CONTENT_TYPE, result.response().contentType());
     }
     response.end(result.response().body());
   }

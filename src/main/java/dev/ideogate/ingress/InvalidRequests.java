@@ -1,11 +1,11 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.api.RandomIds;
 import dev.ideogate.api.ErrorCode;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
 
 /**
  * Requests Netty could not even decode (over-long request line, oversized headers, garbage): answered with the
@@ -31,11 +31,11 @@ final class InvalidRequests {
         message = "request URI too long";
       }
     }
-    String requestId = UUID.randomUUID().toString(); // the request could not be read, so no client id either
+    String requestId = RandomIds.uuid(); // the request could not be read, so no client id either
     JsonObject body = new JsonObject().put("error", message).put("code", code.code()).put("request_id", requestId);
     request.response()
         .setStatusCode(code.status())
-        .putHeader("X-Request-Id", requestId)
+        .putHeader(ResponseHeaders.REQUEST_ID, requestId)
         .putHeader("Content-Type", "application/json")
         .putHeader("Connection", "close")
         .end(body.encode())

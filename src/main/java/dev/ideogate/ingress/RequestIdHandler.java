@@ -1,8 +1,8 @@
 package dev.ideogate.ingress;
 
+import dev.ideogate.api.RandomIds;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -16,10 +16,10 @@ public final class RequestIdHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     String offered = ctx.request().getHeader("X-Request-Id");
-    String id = offered != null && SAFE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+    String id = offered != null && SAFE.matcher(offered).matches() ? offered : RandomIds.uuid();
     ctx.put(KEY, id);
     RequestFacts.of(ctx); // starts the request's clock
-    ctx.response().putHeader("X-Request-Id", id);
+    ctx.response().putHeader(ResponseHeaders.REQUEST_ID, id);
     ctx.next();
   }
 }

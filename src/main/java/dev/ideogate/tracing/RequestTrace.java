@@ -99,7 +99,7 @@ public final class RequestTrace {
     if (!server.isRecording()) {
       return;
     }
-    Span previous = open.put(phase, child(phase, SpanKind.INTERNAL).startSpan());
+    Span previous = open.put(phase, startChild(phase, SpanKind.INTERNAL, 0, 0));
     if (previous != null) {
       previous.end();
     }
@@ -175,9 +175,7 @@ public final class RequestTrace {
       queuedAtNanos = 0;
     }
     if (waitingSince != 0) { // refused or abandoned while queued: the wait still shows
-      Span wait = child(QUEUE_WAIT, SpanKind.INTERNAL).setStartTimestamp(waitingSince, TimeUnit.NANOSECONDS)
-          .startSpan();
-      wait.setStatus(StatusCode.ERROR).end();
+      startChild(QUEUE_WAIT, SpanKind.INTERNAL, waitingSince, 0).setStatus(StatusCode.ERROR).end();
     }
     for (Span span : left.values()) {
       span.setStatus(status >= 400 ? StatusCode.ERROR : StatusCode.UNSET).end();
@@ -193,15 +191,31 @@ public final class RequestTrace {
     server.end();
   }
 
-  private synchronized SpanBuilder child(String name, SpanKind kind) {
+  /**
+   * Starts a child of the server span ({@code startNanos} 0: now). Its attributes are set once it is started and only
+   * when it records: the sampler reads none of them, and an unrecorded span (the upstream attempt of every request
+   * when tracing is off) would otherwise build an attribute map per request for nothing.
+   *
+   * @param attempt the upstream attempt's number, 0 for a phase
+   */
+  private synchronized Span startChild(String name, SpanKind kind, long startNanos, int attempt) {
     SpanBuilder builder = tracer.spanBuilder(name).setParent(serverContext).setSpanKind(kind);
-    if (team != null) {
-      builder.setAttribute(TEAM, team).setAttribute(ENDPOINT, endpoint);
+    if (startNanos != 0) {
+      builder.setStartTimestamp(startNanos, TimeUnit.NANOSECONDS);
     }
-    if (model != null) {
-      builder.setAttribute(MODEL, model);
+    Span span = builder.startSpan();
+    if (span.isRecording()) {
+      if (team != null) {
+        span.setAttribute(TEAM, team).setAttribute(ENDPOINT, endpoint);
+      }
+      if (model != null) {
+        span.setAttribute(MODEL, model);
+      }
+      if (attempt > 0) {
+        span.setAttribute(ATTEMPT, (long) attempt);
+      }
     }
-    return builder;
+    return span;
   }
 
   private static void markError(Span span, Throwable cause) {
@@ -222,9 +236,9 @@ public final class RequestTrace {
         number = ++attempts;
       }
       if (waitingSince != 0) {
-        child(QUEUE_WAIT, SpanKind.INTERNAL).setStartTimestamp(waitingSince, TimeUnit.NANOSECONDS).startSpan().end();
+        startChild(QUEUE_WAIT, SpanKind.INTERNAL, waitingSince, 0).end();
       }
-      Span span = child(UPSTREAM, SpanKind.CLIENT).setAttribute(ATTEMPT, (long) number).startSpan();
+      Span span = startChild(UPSTREAM, SpanKind.CLIENT, 0, number);
       synchronized (this) {
         attempt = span;
       }

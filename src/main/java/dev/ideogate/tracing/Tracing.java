@@ -111,12 +111,10 @@ public final class Tracing {
   public RequestTrace startServerSpan(RoutingContext ctx, String requestId) {
     HttpServerRequest request = ctx.request();
     Context parent = PROPAGATOR.extract(Context.root(), request, HEADERS);
-    Span span = tracer.spanBuilder(request.method().name())
-        .setParent(parent)
-        .setSpanKind(SpanKind.SERVER)
-        .setAttribute(RequestTrace.HTTP_METHOD, request.method().name())
-        .setAttribute(RequestTrace.REQUEST_ID, requestId)
-        .startSpan();
+    Span span = tracer.spanBuilder(request.method().name()).setParent(parent).setSpanKind(SpanKind.SERVER).startSpan();
+    if (span.isRecording()) { // after the start, as RequestTrace's children: the sampler reads no attribute
+      span.setAttribute(RequestTrace.HTTP_METHOD, request.method().name()).setAttribute(RequestTrace.REQUEST_ID, requestId);
+    }
     RequestTrace trace = new RequestTrace(tracer, PROPAGATOR, span, requestId, request.method().name());
     ctx.put(RequestTrace.KEY, trace);
     TraceLogFields.bind(Vertx.currentContext(), trace);

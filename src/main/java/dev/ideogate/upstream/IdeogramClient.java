@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.PoolOptions;
@@ -22,7 +23,10 @@ import java.time.Duration;
  * ({@code user-agent: ideogate}, and the call's trace headers: ARCHITECTURE.md §9).
  */
 public final class IdeogramClient {
-  private static final String USER_AGENT = "ideogate";
+  // Header names and fixed values made once as pre-hashed ASCII strings, not validated and hashed per call.
+  private static final CharSequence USER_AGENT = HttpHeaders.createOptimized("ideogate");
+  private static final CharSequence API_KEY = HttpHeaders.createOptimized("Api-Key");
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private final HttpClient http;
   private final String host;
   private final int port;
@@ -54,19 +58,24 @@ public final class IdeogramClient {
       request.setMethod(HttpMethod.POST).setURI(basePath + call.endpoint().path()
           + (call.query() == null || call.query().isEmpty() ? "" : "?" + call.query()));
       if (call.contentType() != null) {
-        request.putHeader("Content-Type", call.contentType());
+        request.putHeader(HttpHeaders.CONTENT_TYPE, call.contentType());
       }
     }
     call.trace().sending().forEach(request::putHeader);
-    request.putHeader("Api-Key", call.apiKey());
-    request.putHeader("Accept", "application/json");
-    request.putHeader("user-agent", USER_AGENT);
+    request.putHeader(API_KEY, call.apiKey());
+    request.putHeader(HttpHeaders.ACCEPT, APPLICATION_JSON);
+    request.putHeader(HttpHeaders.USER_AGENT, USER_AGENT);
     return http.request(request)
         .compose(sent -> call.isPoll() ? sent.send() : sent.send(call.body()))
         .compose(response -> response.body()
             .map(body -> UpstreamResponse.of(response.statusCode(), response.headers(), body)))
-        .onSuccess(r -> call.trace().answered(r.status()))
-        .onFailure(call.trace()::failed);
+        .andThen(answer -> { // one listener here, the caller's on the returned future
+          if (answer.succeeded()) {
+            call.trace().answered(answer.result().status());
+          } else {
+            call.trace().failed(answer.cause());
+          }
+        });
   }
 
   public void close() {
