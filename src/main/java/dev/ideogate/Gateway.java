@@ -32,6 +32,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -139,6 +140,14 @@ public final class Gateway {
         stores.rateLimits(), options.clock());
     this.batchRoutes = new BatchRoutes(settings::current, batches.store(), batches.objects(), batches.urls(),
         batchLines, stores.rateLimits(), options.clock());
+  }
+
+  /**
+   * The options of the {@code Vertx} a gateway runs on ({@code ideogate serve}, and the benchmark's gateways):
+   * Netty's native epoll transport where it loads (Linux), NIO elsewhere.
+   */
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions().setPreferNativeTransport(true);
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Options options) {

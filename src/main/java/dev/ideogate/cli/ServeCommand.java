@@ -43,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(Gateway.vertxOptions());
     GatewayConfig gatewayConfig;
     try {
       gatewayConfig = demo ? startDemoUpstream(vertx) : ConfigLoader.load(config, System::getenv);
@@ -62,9 +62,9 @@ final class ServeCommand implements Callable<Integer> {
           + gatewayConfig.server().managementPort() + ": " + CliErrors.oneLine(e));
       return 1;
     }
-    LOG.info("ideogate listening on port {} (management {}), environment {}, {} teams, budget store {}",
+    LOG.info("ideogate listening on port {} (management {}), environment {}, {} teams, budget store {}, transport {}",
         gateway.port(), gateway.managementPort(), gatewayConfig.environment(), gatewayConfig.teams().size(),
-        gatewayConfig.redis().enabled() ? "redis" : "in-memory");
+        gatewayConfig.redis().enabled() ? "redis" : "in-memory", vertx.isNativeTransportEnabled() ? "epoll" : "nio");
     if (demo) {
       printDemoBanner(gateway);
     } else {

@@ -47,7 +47,7 @@ public final class BenchRig implements AutoCloseable {
     List<Gateway> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       GatewayConfig config = tune.apply(config(teamLines)).build();
-      Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+      Vertx vertx = Vertx.vertx(Gateway.vertxOptions().setEventLoopPoolSize(2)); // as `ideogate serve`
       replicaVertx.add(vertx);
       Gateway gateway = Await.await(Gateway.start(vertx, config, Gateway.Options.defaults()));
       gateways.add(gateway);

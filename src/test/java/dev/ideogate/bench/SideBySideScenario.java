@@ -5,7 +5,6 @@ import dev.ideogate.testing.Await;
 import dev.ideogate.testing.Http;
 import dev.ideogate.testing.TestConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -52,7 +51,7 @@ final class SideBySideScenario {
         }
       }
       // Lane limit 100, not Ideogram's 10: the simulator here has no limit, and this measures the path, not the lane.
-      Vertx memoryVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+      Vertx memoryVertx = Vertx.vertx(Gateway.vertxOptions().setEventLoopPoolSize(2));
       try {
         TestConfig inMemory = TestConfig.upstream(rig.simulator.baseUrl()).team(BenchRig.TEAM, GATEWAY_TEAM)
             .upstreamSettings("maxInFlightPerKey: 100");
