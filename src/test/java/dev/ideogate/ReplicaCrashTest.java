@@ -135,8 +135,11 @@ class ReplicaCrashTest {
     Path file = dir.resolve("victim-" + mode + ".yaml");
     Files.writeString(file, yaml);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.ideogate.cli.Main", "serve", "--config", file.toString())
+    // The production logging config: with the suite's own (first on this classpath) the victim would truncate the
+    // suite's log file, target/test-logs/suite.jsonl, that SecretsInLogsTest scans at the end.
+    String logging = Path.of("target", "classes", "logback.xml").toAbsolutePath().toString();
+    return new ProcessBuilder(java, "-Dlogback.configurationFile=" + logging,
+        "-cp", System.getProperty("java.class.path"), "dev.ideogate.cli.Main", "serve", "--config", file.toString())
         .redirectErrorStream(true)
         .redirectOutput(new File(dir.toFile(), "victim-" + mode + ".log"))
         .start();
