@@ -9,7 +9,6 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import net.logstash.logback.argument.StructuredArgument;
-import net.logstash.logback.mask.MaskingJsonGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,30 +99,27 @@ public final class AuditLog {
   /**
    * The fields as top-level JSON members, each written by its type. logstash's {@code StructuredArguments.entries}
    * writes every value through the ObjectMapper, which builds a serializer provider per value: fourteen per audit
-   * line. Every string value is masked here by the {@link SecretMasker}, the one masker logback.xml configures, and
-   * written beneath its masking decorator, which would otherwise check each field name and value a second time (most
-   * of the logging thread's work). Names are this class's constants; numbers cannot hold a secret; anything else (an
-   * admin action's details) still goes through the decorator.
+   * line. Every value still goes through the generator the encoder hands over, so the masking of logback.xml (the
+   * {@link SecretMasker}) sees each one.
    */
   private record Fields(Map<String, Object> fields) implements StructuredArgument {
     @Override
     public void writeTo(JsonGenerator out) throws IOException {
-      JsonGenerator plain = out instanceof MaskingJsonGenerator masking ? masking.delegate() : out;
       for (Map.Entry<String, Object> field : fields.entrySet()) {
-        plain.writeFieldName(field.getKey());
+        out.writeFieldName(field.getKey());
         Object value = field.getValue();
         if (value == null) {
-          plain.writeNull();
+          out.writeNull();
         } else if (value instanceof String text) {
-          plain.writeString(SecretMasker.maskText(text));
+          out.writeString(text);
         } else if (value instanceof Integer number) {
-          plain.writeNumber(number);
+          out.writeNumber(number);
         } else if (value instanceof Long number) {
-          plain.writeNumber(number);
+          out.writeNumber(number);
         } else if (value instanceof Boolean flag) {
-          plain.writeBoolean(flag);
+          out.writeBoolean(flag);
         } else {
-          out.writeObject(value); // lists, maps: through the decorator
+          out.writeObject(value); // an admin action's details: lists, maps
         }
       }
     }
