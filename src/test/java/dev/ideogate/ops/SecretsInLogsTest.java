@@ -2,6 +2,10 @@ package dev.ideogate.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.FileAppender;
+import ch.qos.logback.core.spi.AppenderAttachable;
 import dev.ideogate.api.SecretMasker;
 import dev.ideogate.testing.TestConfig;
 import java.io.IOException;
@@ -16,12 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs last (junit-platform.properties orders classes by @Order) and reads every log line the suite wrote
- * (target/test-logs/suite.jsonl, see logback-test.xml): no client key, no upstream key a test configured, and no
+ * (the SUITE appender's file of logback-test.xml: target/test-logs/suite.jsonl in {@code mvn verify}): no client key, no upstream key a test configured, and no
  * test e-mail address, phone or card number may appear in any of them.
  */
 @Order(Integer.MAX_VALUE)
 class SecretsInLogsTest {
-  private static final Path SUITE_LOG = Path.of("target/test-logs/suite.jsonl");
   private static final Pattern CLIENT_KEY = Pattern.compile("igk_(?!\\*\\*\\*\\*)[A-Za-z0-9_]{4,}");
   private static final Pattern TEST_EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+@example\\.(com|org|net)");
   private static final Pattern TEST_CARD = Pattern.compile("4111[ -]?1111[ -]?1111[ -]?1111|4242[ -]?4242[ -]?4242[ -]?4242");
@@ -31,20 +34,29 @@ class SecretsInLogsTest {
     return lines.stream().anyMatch(l -> l.contains("canary: client key igk_**** upstream key ****"));
   }
 
+  /** The file this JVM's suite log goes to, as logback-test.xml resolved it (the pom names it per JVM). */
+  @SuppressWarnings("unchecked")
+  private static Path suiteLog() {
+    var root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var ring = (AppenderAttachable<ILoggingEvent>) root.getAppender("ASYNC");
+    return Path.of(((FileAppender<ILoggingEvent>) ring.getAppender("SUITE")).getFile());
+  }
+
   @Test
   void noSecretOrPersonalDataInAnyLogLineOfTheSuite() throws IOException {
+    Path suiteLog = suiteLog();
     // A canary through the real pipeline: if masking were off, the scan below would catch this very line.
     String upstreamCanary = TestConfig.upstreamKey("canary");
     SecretMasker.register(upstreamCanary);
     LoggerFactory.getLogger(SecretsInLogsTest.class).warn("canary: client key {} upstream key {}",
         TestConfig.clientKey("canary"), upstreamCanary);
-    assertTrue(Files.exists(SUITE_LOG), "the suite log must exist: logback-test.xml writes " + SUITE_LOG);
+    assertTrue(Files.exists(suiteLog), "the suite log must exist: logback-test.xml writes " + suiteLog);
     // Lines reach the file through the ring-buffer appender's single worker, in order: once the canary is there, so is
     // every line logged before it.
-    List<String> lines = Files.readAllLines(SUITE_LOG);
+    List<String> lines = Files.readAllLines(suiteLog);
     for (long deadline = System.nanoTime() + 10_000_000_000L; !hasCanary(lines) && System.nanoTime() < deadline; ) {
       Thread.onSpinWait();
-      lines = Files.readAllLines(SUITE_LOG);
+      lines = Files.readAllLines(suiteLog);
     }
     assertTrue(hasCanary(lines), "the canary line was written, masked");
     List<String> leaks = new ArrayList<>();
