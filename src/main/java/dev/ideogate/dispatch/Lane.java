@@ -94,8 +94,12 @@ final class Lane {
     }
     job.state = DispatchJob.State.QUEUED;
     job.enqueuedAtMs = monotonicMs();
-    job.timerId = vertx.setTimer(Math.max(1, job.maxQueueWaitMs()), id -> queueTimeout(job));
     pump();
+    // The queue-wait timer only for a job still waiting (queued, or its acquire on its way): one this pump started, on a
+    // free slot and a local permit, would set a timer only to cancel it (docs/performance.md).
+    if (job.state == DispatchJob.State.QUEUED) {
+      job.timerId = vertx.setTimer(Math.max(1, job.maxQueueWaitMs()), id -> queueTimeout(job));
+    }
   }
 
   void cancel(DispatchJob job) {
@@ -237,8 +241,8 @@ final class Lane {
     job.state = DispatchJob.State.IN_FLIGHT;
     job.attempts++;
     inFlight++; // its team's slot was taken when it left the queue
-    long heartbeat =
-        settings.heartbeatMs() > 0 ? vertx.setPeriodic(settings.heartbeatMs(), id -> store.renew(permit)) : -1;
+    long heartbeat = settings.heartbeatMs() > 0 && store.leased()
+        ? vertx.setPeriodic(settings.heartbeatMs(), id -> store.renew(permit)) : -1;
     long sentNs = System.nanoTime();
     client.send(job.call()).onComplete(ar -> {
       events.upstreamCall(job.call().label(), ar.succeeded() ? ar.result().status() : 0,

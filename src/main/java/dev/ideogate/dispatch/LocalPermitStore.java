@@ -43,6 +43,12 @@ public final class LocalPermitStore implements PermitStore {
     return Future.succeededFuture();
   }
 
+  /** Permits here last until released: no lease, so no heartbeat. */
+  @Override
+  public boolean leased() {
+    return false;
+  }
+
   @Override
   public synchronized Future<Boolean> renew(Permit permit) {
     return Future.succeededFuture(taken.getOrDefault(permit.lane(), Map.of()).containsKey(permit.id()));

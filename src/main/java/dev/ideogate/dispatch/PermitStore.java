@@ -18,6 +18,14 @@ public interface PermitStore {
   /** Extends the lease of a permit whose call is still running; false when it had already expired. */
   Future<Boolean> renew(Permit permit);
 
+  /**
+   * Whether a permit's lease runs out unless {@link #renew renewed}: the lane arms a heartbeat per call only then. A
+   * store whose permits last until released (one replica's memory) answers false.
+   */
+  default boolean leased() {
+    return true;
+  }
+
   /** Permits taken on the lane right now, across every replica the store spans. */
   Future<Integer> inFlight(String lane);
 

@@ -42,6 +42,10 @@ final class EventLoopCpu {
     return ids;
   }
 
+  Set<Long> threadIds() {
+    return Set.copyOf(threadIds);
+  }
+
   /** CPU nanoseconds the loops have used so far. */
   long nanos() {
     long total = 0;

@@ -43,6 +43,12 @@ public final class JfrProfile {
 
   /** Stops, saves the recording, and returns tables of the gateway's hot methods and allocation sites. */
   public List<Table> stop(int top) throws IOException {
+    return stop(top, null);
+  }
+
+  /** As {@link #stop(int)}, with {@code whose} (the profiled gateway) added to each table's title. */
+  public List<Table> stop(int top, String whose) throws IOException {
+    String of = whose == null ? "" : ", " + whose;
     recording.stop();
     recording.dump(file);
     recording.close();
@@ -77,14 +83,14 @@ public final class JfrProfile {
       }
     }
     long gatewayTotal = gatewaySamples;
-    Table methods = share("JFR: hottest methods on the gateway's threads (self time)", "method", selfMethods,
+    Table methods = share("JFR: hottest methods on the gateway's threads (self time)" + of, "method", selfMethods,
         gatewayTotal, top, "samples");
     methods.note(gatewaySamples + " of " + allSamples + " execution samples were on the gateway's event loops "
         + "(the rest: load generator, simulator, JIT, GC); recording saved to " + file);
-    Table frames = share("JFR: gateway samples by innermost Ideogate frame on the stack", "Ideogate frame",
+    Table frames = share("JFR: gateway samples by innermost Ideogate frame on the stack" + of, "Ideogate frame",
         ideogateFrames, gatewayTotal, top, "samples");
     long allocTotal = allocations.values().stream().mapToLong(Long::longValue).sum();
-    Table alloc = share("JFR: allocation on the gateway's threads (sampled weight)", "class ← site", allocations,
+    Table alloc = share("JFR: allocation on the gateway's threads (sampled weight)" + of, "class ← site", allocations,
         allocTotal, top, "MB");
     return List.of(methods, frames, alloc);
   }

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,8 @@ final class SideBySideScenario {
   final Map<String, ClosedLoopLoad.Result> rejections = new LinkedHashMap<>();
   /** Gateway event-loop CPU µs per 200 at concurrency 64, by column (gateways only). */
   final Map<String, Double> cpuMicrosPerRequest = new LinkedHashMap<>();
+  /** With -Dbench.profile=true: a JFR profile of each gateway's event loops, from its warm-up to its c=64 cell. */
+  private final List<Table> profileTables = new ArrayList<>();
 
   SideBySideScenario(BenchOptions options) {
     this.options = options;
@@ -80,10 +83,13 @@ final class SideBySideScenario {
 
   /** @param cpu the gateway's event loops, measured over the concurrency-64 cell; null for direct and nginx */
   private void measure(String target, BenchRig rig, int port, Map<String, String> headers, Buffer body,
-      EventLoopCpu cpu) {
+      EventLoopCpu cpu) throws Exception {
     Map<Integer, ClosedLoopLoad.Result> byConcurrency = new LinkedHashMap<>();
     results.put(target, byConcurrency);
     try (ClosedLoopLoad load = new ClosedLoopLoad(rig.clientVertx, port, headers, body)) {
+      // Starting JFR stalls the JVM for a moment: started before the warm-up, which absorbs the stall.
+      JfrProfile profile = cpu == null || !Boolean.getBoolean("bench.profile") ? null
+          : JfrProfile.start(Path.of("target/bench", target.replace(' ', '-') + ".jfr"), cpu.threadIds());
       load.run(64, options.quick() ? 2 : 5); // warm-up: JIT, connections, Redis scripts
       for (int concurrency : CONCURRENCY) {
         boolean measureCpu = cpu != null && concurrency == 64;
@@ -92,6 +98,9 @@ final class SideBySideScenario {
         if (measureCpu) {
           long ok = r.statuses().getOrDefault(200, 0L);
           cpuMicrosPerRequest.put(target, ok == 0 ? Double.NaN : (cpu.nanos() - cpuBefore) / 1_000.0 / ok);
+        }
+        if (profile != null && concurrency == 64) {
+          profileTables.addAll(profile.stop(15, target));
         }
         byConcurrency.put(concurrency, r);
         System.out.printf("  side-by-side %-20s c=%-3d p50 %s p99 %s ms, %.0f answers/s %s%n", target, concurrency,
@@ -146,7 +155,9 @@ final class SideBySideScenario {
               / Runtime.getRuntime().availableProcessors()), Table.ms(r.p(50)), Table.ms(r.p(99)), r.statuses());
     });
     rejected.note("Per core divides by all the machine's cores, though the load generator runs on them too.");
-    return List.of(table, rejected);
+    List<Table> all = new ArrayList<>(List.of(table, rejected));
+    all.addAll(profileTables);
+    return all;
   }
 
   private Object[] cells(String label, java.util.function.Function<Map<Integer, ClosedLoopLoad.Result>, String> cell) {
