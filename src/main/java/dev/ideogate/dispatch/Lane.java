@@ -95,8 +95,8 @@ final class Lane {
     job.state = DispatchJob.State.QUEUED;
     job.enqueuedAtMs = monotonicMs();
     pump();
-    // The queue-wait timer only for a job still waiting (queued, or its acquire on its way): one this pump started, on a
-    // free slot and a local permit, would set a timer only to cancel it (docs/performance.md).
+    // The queue-wait timer only for a job still waiting (queued, or its acquire on its way): one this pump started,
+    // on a free slot and a local permit, would set a timer only to cancel it (docs/performance.md).
     if (job.state == DispatchJob.State.QUEUED) {
       job.timerId = vertx.setTimer(Math.max(1, job.maxQueueWaitMs()), id -> queueTimeout(job));
     }

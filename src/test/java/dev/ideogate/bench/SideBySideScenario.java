@@ -31,6 +31,8 @@ final class SideBySideScenario {
   final Map<String, ClosedLoopLoad.Result> rejections = new LinkedHashMap<>();
   /** Gateway event-loop CPU µs per 200 at concurrency 64, by column (gateways only). */
   final Map<String, Double> cpuMicrosPerRequest = new LinkedHashMap<>();
+  /** Bytes the gateway's event loops allocate per 200 at concurrency 64, by column (gateways only). */
+  final Map<String, Double> allocatedBytesPerRequest = new LinkedHashMap<>();
   /** With -Dbench.profile=true: a JFR profile of each gateway's event loops, from its warm-up to its c=64 cell. */
   private final List<Table> profileTables = new ArrayList<>();
 
@@ -94,10 +96,13 @@ final class SideBySideScenario {
       for (int concurrency : CONCURRENCY) {
         boolean measureCpu = cpu != null && concurrency == 64;
         long cpuBefore = measureCpu ? cpu.nanos() : 0;
+        long allocatedBefore = measureCpu ? cpu.allocatedBytes() : 0;
         ClosedLoopLoad.Result r = load.run(concurrency, cellSeconds());
         if (measureCpu) {
           long ok = r.statuses().getOrDefault(200, 0L);
           cpuMicrosPerRequest.put(target, ok == 0 ? Double.NaN : (cpu.nanos() - cpuBefore) / 1_000.0 / ok);
+          allocatedBytesPerRequest.put(target,
+              ok == 0 ? Double.NaN : (cpu.allocatedBytes() - allocatedBefore) / (double) ok);
         }
         if (profile != null && concurrency == 64) {
           profileTables.addAll(profile.stop(15, target));
@@ -138,10 +143,16 @@ final class SideBySideScenario {
     results.keySet().forEach(target -> cpuRow.add(cpuMicrosPerRequest.containsKey(target)
         ? String.format(java.util.Locale.ROOT, "%.0f", cpuMicrosPerRequest.get(target)) : ""));
     table.row(cpuRow.toArray());
+    List<Object> allocationRow = new ArrayList<>(List.of("gateway allocation per request, c=64, KB"));
+    results.keySet().forEach(target -> allocationRow.add(allocatedBytesPerRequest.containsKey(target)
+        ? String.format(java.util.Locale.ROOT, "%.1f", allocatedBytesPerRequest.get(target) / 1024) : ""));
+    table.row(allocationRow.toArray());
     table.note(cellSeconds() + " s per cell after a warm-up at concurrency 64; requests/s counts 200s (other"
         + " statuses in brackets). Upstream: the project's simulator with no delay; the load generator, upstream,"
         + " proxies and Redis share this machine's cores. Gateway CPU per request: CPU time of the gateway's own"
-        + " event loops (ThreadMXBean) over the concurrency-64 cell ÷ its 200s; GC and JIT threads not counted.");
+        + " event loops (ThreadMXBean) over the concurrency-64 cell ÷ its 200s; GC and JIT threads not counted."
+        + " Allocation per request: the bytes those event loops allocated over the same cell ÷ its 200s, a figure"
+        + " that other load on the machine barely moves.");
     if (!NginxProxy.installed()) {
       table.note("nginx is not installed here (apt-get install -y nginx): no nginx column.");
     }
