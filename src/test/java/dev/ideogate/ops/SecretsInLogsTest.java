@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs last (junit-platform.properties orders classes by @Order) and reads every log line the suite wrote
- * (the SUITE appender's file of logback-test.xml: target/test-logs/suite.jsonl in {@code mvn verify}): no client key, no upstream key a test configured, and no
- * test e-mail address, phone or card number may appear in any of them.
+ * Runs last (junit-platform.properties orders classes by @Order) and reads every log line the suite wrote (the file of
+ * logback-test.xml's SUITE appender: target/test-logs/suite.jsonl in {@code mvn verify}): no client key, no upstream
+ * key a test configured, and no test e-mail address, phone or card number may appear in any of them.
  */
 @Order(Integer.MAX_VALUE)
 class SecretsInLogsTest {
