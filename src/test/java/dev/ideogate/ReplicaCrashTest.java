@@ -135,8 +135,8 @@ class ReplicaCrashTest {
     Path file = dir.resolve("victim-" + mode + ".yaml");
     Files.writeString(file, yaml);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // The production logging config: with the suite's own (first on this classpath) the victim would truncate the
-    // suite's log file, target/test-logs/suite.jsonl, that SecretsInLogsTest scans at the end.
+    // The production logging config, as a deployed replica runs it: its whole JSON output goes to its own log file
+    // (the suite's config, first on this classpath, would show only WARN and above there).
     String logging = Path.of("target", "classes", "logback.xml").toAbsolutePath().toString();
     return new ProcessBuilder(java, "-Dlogback.configurationFile=" + logging,
         "-cp", System.getProperty("java.class.path"), "dev.ideogate.cli.Main", "serve", "--config", file.toString())

@@ -107,7 +107,7 @@ class DrainSubprocessTest {
     String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // The production logging config, not the test suite's (first on this classpath): stdout is what is checked, and
-    // the suite's config would make the child truncate target/test-logs/suite.jsonl, which SecretsInLogsTest scans.
+    // the suite's config shows only WARN and above there.
     String logging = Path.of("target", "classes", "logback.xml").toAbsolutePath().toString();
     return List.of(java, "-Xmx256m", "-Dlogback.configurationFile=" + logging, "-cp", classpath,
         "dev.ideogate.cli.Main", "serve", "--config", config.toString());

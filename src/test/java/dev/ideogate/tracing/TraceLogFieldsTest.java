@@ -38,7 +38,7 @@ class TraceLogFieldsTest {
   private record Written(Map<String, String> mdc, String thread) {}
 
   @Test
-  void aLineLoggedWhileServingATraceCarriesItsIdsThroughTheAsyncAppenderAndIsWrittenOffTheEventLoop()
+  void aLineLoggedWhileServingATraceCarriesItsIdsThroughTheRingBufferAndIsWrittenOffTheEventLoop()
       throws Exception {
     BlockingQueue<Written> written = new LinkedBlockingQueue<>();
     LoggerContext logging = new LoggerContext();
