@@ -32,12 +32,10 @@ public final class MicroUsd {
 
   /** Exact decimal text without trailing zeros beyond cents: 50,000 → "0.05", 19,950,000 → "19.95", 0 → "0.00". */
   public static String format(long microUsd) {
-    if (microUsd == Long.MIN_VALUE) { // no positive counterpart: the one value long arithmetic cannot negate
-      return BigDecimal.valueOf(microUsd, 6).stripTrailingZeros().toPlainString();
-    }
-    // Long arithmetic, not BigDecimal: three of these are written on every answer and audit line.
-    long abs = Math.abs(microUsd);
-    int fraction = (int) (abs % PER_USD);
+    // Long arithmetic, not BigDecimal: three of these are written on every answer and audit line. The sign is taken
+    // off the quotient and the remainder, never off microUsd itself, which Long.MIN_VALUE has no positive for.
+    long whole = Math.abs(microUsd / PER_USD);
+    int fraction = (int) Math.abs(microUsd % PER_USD);
     int digits = 6;
     while (digits > 2 && fraction % 10 == 0) {
       fraction /= 10;
@@ -47,7 +45,7 @@ public final class MicroUsd {
     if (microUsd < 0) {
       text.append('-');
     }
-    text.append(abs / PER_USD).append('.');
+    text.append(whole).append('.');
     String fractionText = Integer.toString(fraction);
     for (int pad = digits - fractionText.length(); pad > 0; pad--) {
       text.append('0');
