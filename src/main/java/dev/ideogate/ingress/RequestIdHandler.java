@@ -15,7 +15,7 @@ public final class RequestIdHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String offered = ctx.request().getHeader("X-Request-Id");
+    String offered = ctx.request().getHeader(ResponseHeaders.REQUEST_ID);
     String id = offered != null && SAFE.matcher(offered).matches() ? offered : RandomIds.uuid();
     ctx.put(KEY, id);
     RequestFacts.of(ctx); // starts the request's clock

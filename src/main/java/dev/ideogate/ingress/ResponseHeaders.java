@@ -4,7 +4,8 @@ import io.vertx.core.http.HttpHeaders;
 
 /**
  * The names of the headers the gateway adds to its answers (ARCHITECTURE.md §2), made once as pre-hashed ASCII
- * strings: a {@code String} name is validated and hashed again on every response.
+ * strings: a {@code String} name is validated and hashed again on every response. {@link #REQUEST_ID} is also the
+ * header a client's own id is read from.
  */
 final class ResponseHeaders {
   static final CharSequence REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
